@@ -1,0 +1,70 @@
+# The portal's commands. `make` alone lists them.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYBABEL := $(BIN)/pybabel
+POT := translations/messages.pot
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.DEFAULT_GOAL := help
+.PHONY: help install install-test run test lint format extract update compile check-strings chromium bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed ## Create .venv and install the portal
+
+install-test: $(VENV)/.installed-test ## Install the portal with its test tools
+
+run: install compile ## Serve the portal on http://127.0.0.1:5000 (creates the demo database on first use)
+	test -f instance/portal.db || $(BIN)/portal init --demo
+	$(BIN)/portal db upgrade
+	$(BIN)/portal run --host $(HOST) --port $(PORT) --reload
+
+test: install-test compile chromium lint check-strings ## Lint, check the strings and run every test, browser tests included
+	$(BIN)/pytest
+
+lint: install-test ## Ruff: lint and formatting check
+	$(BIN)/ruff check portal tests bench
+	$(BIN)/ruff format --check portal tests bench
+
+format: install-test ## Ruff: fix what can be fixed and format
+	$(BIN)/ruff check --fix portal tests bench
+	$(BIN)/ruff format portal tests bench
+
+extract: install ## Extract the UI strings into translations/messages.pot
+	$(PYBABEL) -q extract -F translations/babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+		--project=portail-demandeur --copyright-holder="Portail demandeur contributors" \
+		--msgid-bugs-address=demandeurs@example.org -o $(POT) .
+
+update: extract ## Merge the POT into every catalog (translations/<lang>/LC_MESSAGES/messages.po)
+	$(PYBABEL) -q update -i $(POT) -d translations --no-fuzzy-matching --ignore-obsolete
+
+compile: install ## Compile the catalogs (the .mo files are built, never committed)
+	$(PYBABEL) -q compile -d translations
+
+check-strings: install ## Fail when the POT is stale or a French string is missing
+	$(BIN)/python -m portal.i18n_check
+
+chromium: ## Install Debian's Chromium for the browser tests when it is missing
+	@test -x /usr/bin/chromium || { \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+bench: install ## Run the benchmarks in bench/ (each prints its figures, last line JSON)
+	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean: ## Remove the virtualenv, caches and compiled catalogs (keeps instance/)
+	rm -rf $(VENV) .pytest_cache .ruff_cache
+	find translations -name '*.mo' -delete

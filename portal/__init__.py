@@ -1,0 +1,43 @@
+"""The demander portal: public information, desks, score and guides, and the partners' workspace."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from portal.config import PROJECT_ROOT, Settings, load_settings
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the application; each step is one init_* call, in the order they depend on each other."""
+    settings = settings or load_settings()
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_dir),
+        static_folder=str(PROJECT_ROOT / "static"),
+        static_url_path="/static",
+    )
+    app.config.update(settings.flask_config())
+
+    from portal import db, errors, i18n, security
+    from portal.site import views as site_views
+    from portal.territory import services as territory
+    from portal.ui import views as ui_views
+
+    init_logging(app, settings)
+    territory.init_app(app)
+    db.init_app(app)
+    i18n.init_app(app)
+    security.init_app(app)
+    ui_views.init_app(app)
+    site_views.init_app(app)
+    errors.init_app(app)
+    security.init_rate_limits(app)
+    return app
+
+
+def init_logging(app: Flask, settings: Settings) -> None:
+    """Plain logs on stderr; request logs carry no personal data (no query strings, no bodies)."""
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    app.logger.setLevel(settings.log_level)

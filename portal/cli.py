@@ -1,0 +1,72 @@
+"""The `portal` command: Flask's commands plus init, db and territory."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from portal import create_app, db, migrations
+from portal.territory.services import current_territory, sync_communes
+
+
+@click.group(cls=FlaskGroup, create_app=create_app)
+def main() -> None:
+    """Manage the demander portal."""
+
+
+@main.command("init")
+@click.option("--demo", is_flag=True, help="Also load demonstration data.")
+@with_appcontext
+def init_command(demo: bool) -> None:
+    """Create or upgrade the database and load the territory from content/."""
+    migrations.upgrade(db.database().engine)
+    click.echo("Database schema is up to date.")
+    load_territory()
+    if demo:
+        click.echo("Demonstration data: the territory is marked as such on every page.")
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database schema (Alembic migrations)."""
+
+
+@db_group.command("upgrade")
+@click.argument("revision", default="head")
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    migrations.upgrade(db.database().engine, revision)
+    click.echo(f"Database upgraded to {revision}.")
+
+
+@db_group.command("downgrade")
+@click.argument("revision")
+@with_appcontext
+def db_downgrade(revision: str) -> None:
+    """Revert migrations down to REVISION."""
+    migrations.downgrade(db.database().engine, revision)
+    click.echo(f"Database downgraded to {revision}.")
+
+
+@main.group("territory")
+def territory_group() -> None:
+    """The territory and its communes."""
+
+
+@territory_group.command("load")
+@with_appcontext
+def territory_load() -> None:
+    """Make the communes in the database match content/territory.yaml."""
+    load_territory()
+
+
+def load_territory() -> None:
+    territory = current_territory()
+    with db.database().sessions.begin() as session:
+        changed, removed = sync_communes(session, territory)
+    click.echo(
+        f"Territory {territory.name}: {len(territory.communes)} communes "
+        f"({changed} added or updated, {removed} removed) from {current_app.config['PORTAL_SETTINGS'].content_dir}."
+    )

@@ -1,0 +1,118 @@
+"""Settings read from PORTAL_* environment variables, validated once at start."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "production", "testing")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every PORTAL_* variable, with its default. README.md documents each one."""
+
+    env: str = "development"
+    database_url: str = ""
+    secret_key: str = ""
+    redis_url: str = ""
+    content_dir: Path = PROJECT_ROOT / "content"
+    instance_dir: Path = PROJECT_ROOT / "instance"
+    locales: tuple[str, ...] = ("fr", "en", "ar")
+    proxy_count: int = 0
+    ratelimit_default: str = "300 per minute"
+    log_level: str = "INFO"
+
+    def flask_config(self) -> dict:
+        """The Flask config keys derived from these settings."""
+        production = self.env == "production"
+        return {
+            "PORTAL_SETTINGS": self,
+            "SECRET_KEY": self.secret_key,
+            "TESTING": self.env == "testing",
+            "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+            "SESSION_COOKIE_SECURE": production,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "PREFERRED_URL_SCHEME": "https" if production else "http",
+            "WTF_CSRF_TIME_LIMIT": 3600 * 4,
+            "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+            "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            "RATELIMIT_DEFAULT": self.ratelimit_default,
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "RATELIMIT_KEY_PREFIX": "portal",
+            "BABEL_DEFAULT_LOCALE": self.locales[0],
+            "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
+            "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        }
+
+
+def _dev_secret_key(instance_dir: Path) -> str:
+    """A random key kept in instance/ so development sessions survive restarts."""
+    path = instance_dir / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Settings:
+    """Read and check the PORTAL_* variables; raise ConfigError naming any bad one."""
+    env = dict(os.environ if environ is None else environ)
+    get = env.get
+    name = overrides.pop("env", None) or get("PORTAL_ENV", "development")
+    if name not in ENVIRONMENTS:
+        raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
+    instance_dir = Path(overrides.pop("instance_dir", None) or get("PORTAL_INSTANCE_DIR") or PROJECT_ROOT / "instance")
+    database_url = overrides.pop("database_url", None) or get("PORTAL_DATABASE_URL", "")
+    if not database_url:
+        if name == "production":
+            raise ConfigError("PORTAL_DATABASE_URL is required in production")
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        database_url = f"sqlite:///{instance_dir / 'portal.db'}"
+    if not database_url.startswith(("sqlite:", "postgresql")):
+        raise ConfigError("PORTAL_DATABASE_URL must be a sqlite:/// or postgresql+psycopg:// URL")
+    secret_key = overrides.pop("secret_key", None) or get("PORTAL_SECRET_KEY", "")
+    if not secret_key:
+        if name == "production":
+            raise ConfigError("PORTAL_SECRET_KEY is required in production (at least 32 random characters)")
+        secret_key = _dev_secret_key(instance_dir)
+    if name == "production" and len(secret_key) < 32:
+        raise ConfigError("PORTAL_SECRET_KEY must be at least 32 characters long")
+    locales = tuple(
+        code.strip() for code in (overrides.pop("locales", None) or get("PORTAL_LOCALES", "fr,en,ar")).split(",")
+    )
+    if not locales or locales[0] != "fr" or any(not code.isalpha() for code in locales):
+        raise ConfigError("PORTAL_LOCALES must list language codes separated by commas, starting with fr")
+    try:
+        proxy_count = int(get("PORTAL_PROXY_COUNT", "0"))
+    except ValueError as exc:
+        raise ConfigError("PORTAL_PROXY_COUNT must be a whole number") from exc
+    values = {
+        "env": name,
+        "database_url": database_url,
+        "secret_key": secret_key,
+        "redis_url": get("PORTAL_REDIS_URL", ""),
+        "content_dir": Path(get("PORTAL_CONTENT_DIR") or PROJECT_ROOT / "content"),
+        "instance_dir": instance_dir,
+        "locales": locales,
+        "proxy_count": proxy_count,
+        "ratelimit_default": get("PORTAL_RATELIMIT_DEFAULT", "300 per minute"),
+        "log_level": get("PORTAL_LOG_LEVEL", "INFO").upper(),
+    }
+    values.update(overrides)
+    if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("PORTAL_REDIS_URL must be a redis:// or rediss:// URL")
+    if not Path(values["content_dir"], "territory.yaml").is_file():
+        raise ConfigError(f"PORTAL_CONTENT_DIR has no territory.yaml: {values['content_dir']}")
+    return Settings(**values)

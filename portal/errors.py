@@ -1,0 +1,56 @@
+"""Translated error pages; a database that does not answer gives a 503 page, not a traceback."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+ERROR_TEXTS = {
+    400: (_l("Bad request"), _l("The page could not understand what was sent. Please go back and try again.")),
+    403: (_l("Access denied"), _l("You do not have permission to see this page. If you think this is an "
+                                   "error, contact the person who manages your account.")),
+    404: (_l("Page not found"), _l("This page does not exist or has moved. Check the address, or start "
+                                    "again from the home page or the site map.")),
+    405: (_l("Method not allowed"), _l("This page cannot be used in this way. Please go back and try again.")),
+    413: (_l("File too large"), _l("What you sent is too large. Please send a smaller file.")),
+    429: (_l("Too many requests"), _l("You have made too many requests in a short time. Please wait a few "
+                                       "minutes, then try again.")),
+    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. It has been recorded. "
+                                          "Please try again in a few minutes.")),
+    503: (_l("Service temporarily unavailable"), _l("The portal cannot reach its data right now. Please try "
+                                                     "again in a few minutes. The desks of the territory "
+                                                     "remain open at their usual hours.")),
+}
+
+
+def render_error(code: int):
+    title, message = ERROR_TEXTS.get(code, ERROR_TEXTS[500])
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        response = error.get_response()
+        body, code = render_error(error.code if error.code in ERROR_TEXTS else 500)
+        response.set_data(body)
+        response.status_code = error.code
+        response.content_type = "text/html; charset=utf-8"
+        return response
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def _database_unavailable(error: Exception):
+        # The class name is enough to diagnose; the message may quote query parameters.
+        app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
+        body, _ = render_error(503)
+        return body, 503, {"Retry-After": "60"}
+
+    @app.errorhandler(InternalServerError)
+    def _internal_error(_error: InternalServerError):
+        return render_error(500)
+

@@ -1,0 +1,6 @@
+"""Every area's models, imported in one place so the metadata (and Alembic) sees all tables."""
+
+from portal.db import Base
+from portal.territory.models import Commune
+
+__all__ = ["Base", "Commune"]

@@ -1,0 +1,1 @@
+"""Home page, legal pages, site map."""

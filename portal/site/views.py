@@ -1,0 +1,96 @@
+"""Home page, legal pages, site map, the root redirect and the health check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from portal import db
+from portal.i18n import negotiated_locale
+from portal.site.services import SITE_PAGES, site_page
+from portal.territory.services import communes
+
+bp = Blueprint("site", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of the portal, as the home page and the site map introduce it."""
+
+    endpoint: str
+    title: str
+    description: str
+
+
+PARTS = (
+    Part("information.index", _l("Understand social housing"),
+         _l("Who may apply, income ceilings, the steps of a demand, documents, renewal, priority situations "
+            "and DALO, transfers for social tenants.")),
+    Part("desks.search", _l("Find a desk near you"),
+         _l("Where to register or get help, opening hours, accessibility and languages spoken.")),
+    Part("cotation.index", _l("Understand your score"),
+         _l("The scoring grid, a simulator, and your score and position among similar demands.")),
+    Part("guides.index", _l("Print a guide"),
+         _l("Printable guides in your language, for a commune or for one desk.")),
+)
+
+
+def part_url(endpoint: str) -> str | None:
+    """The part's URL, or None while that part of the portal is not built yet."""
+    if endpoint not in current_app.view_functions:
+        return None
+    return url_for(endpoint)
+
+
+def nav_items() -> list[tuple[str, str, bool]]:
+    """The main menu: (label, URL, is current) for each part of the portal that is built."""
+    items = []
+    for part in PARTS:
+        url = part_url(part.endpoint)
+        if url:
+            items.append((part.title, url, request.blueprint == part.endpoint.split(".")[0]))
+    return items
+
+
+@bp.route("/")
+def home():
+    return render_template("site/home.html", parts=PARTS, part_url=part_url, communes=communes())
+
+
+@bp.route("/<any(" + ", ".join(f'"{slug}"' for slug in SITE_PAGES) + "):slug>")
+def page(slug: str):
+    found = site_page(slug, str(get_locale()))
+    if found is None:
+        abort(404)
+    return render_template("site/page.html", page=found)
+
+
+@bp.route("/plan-du-site")
+def sitemap():
+    pages = [site_page(slug, str(get_locale())) for slug in SITE_PAGES]
+    return render_template("site/sitemap.html", parts=PARTS, part_url=part_url,
+                           pages=[found for found in pages if found])
+
+
+def root():
+    """`/` sends the browser to its language, French by default."""
+    response = redirect(url_for("site.home", lang_code=negotiated_locale()))
+    response.headers["Vary"] = "Accept-Language"
+    return response
+
+
+def health():
+    """For the load balancer: 200 when the database answers, 503 otherwise."""
+    if db.is_reachable():
+        return {"status": "ok"}
+    return {"status": "database unavailable"}, 503
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.context_processor(lambda: {"nav_items": nav_items})
+    app.add_url_rule("/", "root", root)
+    app.add_url_rule("/healthz", "health", health)

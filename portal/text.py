@@ -1,0 +1,11 @@
+"""Small text helpers shared by the areas."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def folded(value: str) -> str:
+    """Lower-case, accent-free form of a text, for sorting and accent-insensitive matching."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))

@@ -1,0 +1,85 @@
+"""WTForms fields that render through the design system's macros, with accessible error wiring.
+
+Templates write `{{ form.email() }}`: the field knows its component (ui/forms.html), its label, its
+hint and its error, and links them with aria-describedby and aria-invalid.
+"""
+
+from __future__ import annotations
+
+import wtforms
+from flask import current_app
+from flask_wtf import FlaskForm
+from markupsafe import Markup
+
+
+class ComponentField:
+    """Mixin: calling the field renders the whole component, `control()` only the bare widget."""
+
+    component = "text_input"
+
+    def __init__(self, *args, hint: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.hint = hint
+
+    def __call__(self, **attributes) -> Markup:
+        module = current_app.jinja_env.get_template("ui/forms.html").module
+        return getattr(module, self.component)(self, attributes)
+
+    def control(self, **attributes) -> Markup:
+        return self.widget(self, **attributes)
+
+
+class StringField(ComponentField, wtforms.StringField):
+    pass
+
+
+class EmailField(ComponentField, wtforms.EmailField):
+    pass
+
+
+class PasswordField(ComponentField, wtforms.PasswordField):
+    pass
+
+
+class IntegerField(ComponentField, wtforms.IntegerField):
+    pass
+
+
+class DecimalField(ComponentField, wtforms.DecimalField):
+    pass
+
+
+class DateField(ComponentField, wtforms.DateField):
+    pass
+
+
+class SearchField(ComponentField, wtforms.SearchField):
+    pass
+
+
+class TextAreaField(ComponentField, wtforms.TextAreaField):
+    component = "textarea"
+
+
+class SelectField(ComponentField, wtforms.SelectField):
+    component = "select"
+
+
+class BooleanField(ComponentField, wtforms.BooleanField):
+    component = "checkbox"
+
+
+class RadioField(ComponentField, wtforms.RadioField):
+    component = "radios"
+
+
+class SubmitField(ComponentField, wtforms.SubmitField):
+    component = "submit"
+
+
+class PortalForm(FlaskForm):
+    """A form whose errors feed the error summary and the page title."""
+
+    def error_list(self) -> list[tuple[str, str]]:
+        """(field id, first message) for every field in error, in the form's order."""
+        return [(field.id, field.errors[0]) for field in self if field.errors and field.type != "CSRFTokenField"]

@@ -1,0 +1,33 @@
+"""The design system's blueprint: its macros, and the territory's theme as CSS custom properties."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import Blueprint, Flask, Response, request
+
+from portal.territory.services import THEME_KEYS, current_territory
+
+bp = Blueprint("ui", __name__, template_folder="templates")
+
+
+def theme_css(theme: dict) -> str:
+    """CSS custom properties from territory.yaml; served as a file so the CSP needs no inline style."""
+    lines = [f"  --color-{key.replace('_', '-')}: {theme[key]};" for key in THEME_KEYS]
+    return ":root {\n" + "\n".join(lines) + "\n}\n"
+
+
+@bp.route("/theme.css")
+def theme():
+    css = theme_css(current_territory().theme)
+    etag = hashlib.sha256(css.encode()).hexdigest()[:16]
+    response = Response(css, mimetype="text/css")
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = 3600
+    return response.make_conditional(request)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.register_blueprint(bp)
