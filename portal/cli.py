@@ -66,7 +66,8 @@ def load_territory() -> None:
     territory = current_territory()
     with db.database().sessions.begin() as session:
         changed, removed = sync_communes(session, territory)
+    content_dir = current_app.config["PORTAL_SETTINGS"].content_dir
     click.echo(
         f"Territory {territory.name}: {len(territory.communes)} communes "
-        f"({changed} added or updated, {removed} removed) from {current_app.config['PORTAL_SETTINGS'].content_dir}."
+        f"({changed} added or updated, {removed} removed) from {content_dir}."
     )

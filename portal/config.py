@@ -73,7 +73,9 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
     name = overrides.pop("env", None) or get("PORTAL_ENV", "development")
     if name not in ENVIRONMENTS:
         raise ConfigError(f"PORTAL_ENV must be one of {', '.join(ENVIRONMENTS)}, not {name!r}")
-    instance_dir = Path(overrides.pop("instance_dir", None) or get("PORTAL_INSTANCE_DIR") or PROJECT_ROOT / "instance")
+    instance_dir = Path(
+        overrides.pop("instance_dir", None) or get("PORTAL_INSTANCE_DIR") or PROJECT_ROOT / "instance"
+    )
     database_url = overrides.pop("database_url", None) or get("PORTAL_DATABASE_URL", "")
     if not database_url:
         if name == "production":
@@ -90,7 +92,8 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
     if name == "production" and len(secret_key) < 32:
         raise ConfigError("PORTAL_SECRET_KEY must be at least 32 characters long")
     locales = tuple(
-        code.strip() for code in (overrides.pop("locales", None) or get("PORTAL_LOCALES", "fr,en,ar")).split(",")
+        code.strip()
+        for code in (overrides.pop("locales", None) or get("PORTAL_LOCALES", "fr,en,ar")).split(",")
     )
     if not locales or locales[0] != "fr" or any(not code.isalpha() for code in locales):
         raise ConfigError("PORTAL_LOCALES must list language codes separated by commas, starting with fr")

@@ -4,24 +4,53 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 ERROR_TEXTS = {
-    400: (_l("Bad request"), _l("The page could not understand what was sent. Please go back and try again.")),
-    403: (_l("Access denied"), _l("You do not have permission to see this page. If you think this is an "
-                                   "error, contact the person who manages your account.")),
-    404: (_l("Page not found"), _l("This page does not exist or has moved. Check the address, or start "
-                                    "again from the home page or the site map.")),
-    405: (_l("Method not allowed"), _l("This page cannot be used in this way. Please go back and try again.")),
+    400: (
+        _l("Bad request"),
+        _l("The page could not understand what was sent. Please go back and try again."),
+    ),
+    403: (
+        _l("Access denied"),
+        _l(
+            "You do not have permission to see this page. If you think this is an "
+            "error, contact the person who manages your account."
+        ),
+    ),
+    404: (
+        _l("Page not found"),
+        _l(
+            "This page does not exist or has moved. Check the address, or start "
+            "again from the home page or the site map."
+        ),
+    ),
+    405: (
+        _l("Method not allowed"),
+        _l("This page cannot be used in this way. Please go back and try again."),
+    ),
     413: (_l("File too large"), _l("What you sent is too large. Please send a smaller file.")),
-    429: (_l("Too many requests"), _l("You have made too many requests in a short time. Please wait a few "
-                                       "minutes, then try again.")),
-    500: (_l("Something went wrong"), _l("An unexpected error happened on our side. It has been recorded. "
-                                          "Please try again in a few minutes.")),
-    503: (_l("Service temporarily unavailable"), _l("The portal cannot reach its data right now. Please try "
-                                                     "again in a few minutes. The desks of the territory "
-                                                     "remain open at their usual hours.")),
+    429: (
+        _l("Too many requests"),
+        _l("You have made too many requests in a short time. Please wait a few minutes, then try again."),
+    ),
+    500: (
+        _l("Something went wrong"),
+        _l(
+            "An unexpected error happened on our side. It has been recorded. "
+            "Please try again in a few minutes."
+        ),
+    ),
+    503: (
+        _l("Service temporarily unavailable"),
+        _l(
+            "The portal cannot reach its data right now. Please try "
+            "again in a few minutes. The desks of the territory "
+            "remain open at their usual hours."
+        ),
+    ),
 }
 
 
@@ -35,12 +64,24 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        # Keep the exception's own headers (Allow on 405, Retry-After on 429).
         response = error.get_response()
-        body, code = render_error(error.code if error.code in ERROR_TEXTS else 500)
+        body, _ = render_error(error.code)
         response.set_data(body)
-        response.status_code = error.code
         response.content_type = "text/html; charset=utf-8"
         return response
+
+    @app.errorhandler(CSRFError)
+    def _csrf_error(_error: CSRFError):
+        return render_template(
+            "errors/error.html",
+            code=400,
+            title=ERROR_TEXTS[400][0],
+            message=_l(
+                "Your form has expired or could not be checked, so nothing was saved. "
+                "Go back, reload the page and send the form again."
+            ),
+        ), 400
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
@@ -53,4 +94,3 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(InternalServerError)
     def _internal_error(_error: InternalServerError):
         return render_error(500)
-

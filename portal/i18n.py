@@ -50,9 +50,7 @@ def check_catalogs(codes: tuple[str, ...], directory: Path = TRANSLATIONS_DIR) -
     """Fail at start, not at the first request, when a locale has no compiled catalog."""
     missing = [code for code in codes if not (directory / code / "LC_MESSAGES" / "messages.mo").is_file()]
     if missing:
-        raise ConfigError(
-            f"no compiled catalog for {', '.join(missing)} in {directory}: run `make compile`"
-        )
+        raise ConfigError(f"no compiled catalog for {', '.join(missing)} in {directory}: run `make compile`")
 
 
 def init_app(app: Flask) -> None:

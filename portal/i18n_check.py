@@ -23,9 +23,20 @@ COMPLETE_LOCALES = ("fr",)
 def extract(output: Path) -> None:
     subprocess.run(  # noqa: S603 - fixed arguments
         [
-            str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "-F",
-            str(TRANSLATIONS / "babel.cfg"), "-k", "_l", "-k", "lazy_gettext", "--no-location",
-            "--sort-output", "-o", str(output), ".",
+            str(Path(sys.executable).with_name("pybabel")),
+            "-q",
+            "extract",
+            "-F",
+            str(TRANSLATIONS / "babel.cfg"),
+            "-k",
+            "_l",
+            "-k",
+            "lazy_gettext",
+            "--no-location",
+            "--sort-output",
+            "-o",
+            str(output),
+            ".",
         ],
         check=True,
         cwd=PROJECT_ROOT,
@@ -46,8 +57,10 @@ def problems() -> list[str]:
         fresh_ids, committed_ids = set(_messages(fresh)), set(_messages(POT)) if POT.exists() else set()
     if fresh_ids != committed_ids:
         added, removed = sorted(fresh_ids - committed_ids), sorted(committed_ids - fresh_ids)
-        found.append(f"{POT.relative_to(PROJECT_ROOT)} is stale (run `make update`): "
-                     f"{len(added)} new, {len(removed)} gone; e.g. {(added or removed)[:3]}")
+        found.append(
+            f"{POT.relative_to(PROJECT_ROOT)} is stale (run `make update`): "
+            f"{len(added)} new, {len(removed)} gone; e.g. {(added or removed)[:3]}"
+        )
     for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
         locale = po.parts[-3]
         messages = _messages(po)
@@ -55,10 +68,13 @@ def problems() -> list[str]:
         if missing:
             found.append(f"{locale}: {len(missing)} msgids missing (run `make update`), e.g. {missing[:3]}")
         if locale in COMPLETE_LOCALES:
-            untranslated = [mid for mid, message in messages.items()
-                            if not _translated(message.string) or message.fuzzy]
+            untranslated = [
+                mid for mid, message in messages.items() if not _translated(message.string) or message.fuzzy
+            ]
             if untranslated:
-                found.append(f"{locale}: {len(untranslated)} strings untranslated or fuzzy, e.g. {untranslated[:3]}")
+                found.append(
+                    f"{locale}: {len(untranslated)} strings untranslated or fuzzy, e.g. {untranslated[:3]}"
+                )
     return found
 
 

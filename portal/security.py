@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import secrets
-
 from collections.abc import Callable
 
 from flask import Flask, Response, current_app, g
@@ -48,8 +47,12 @@ def csp_nonce() -> str:
 def init_app(app: Flask) -> None:
     settings = app.config["PORTAL_SETTINGS"]
     if settings.proxy_count:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count,
-                                x_host=settings.proxy_count)
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app,
+            x_for=settings.proxy_count,
+            x_proto=settings.proxy_count,
+            x_host=settings.proxy_count,
+        )
     csrf.init_app(app)
     # One limiter per app: its storage (memory, or Redis shared by every app server) is the app's own.
     app.extensions["portal.limiter"] = Limiter(get_remote_address, app=app)

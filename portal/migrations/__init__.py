@@ -15,6 +15,7 @@ def alembic_config(engine: Engine) -> Config:
     """An Alembic config bound to the app's engine; no alembic.ini to keep in step."""
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("path_separator", "os")
     config.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
     config.attributes["engine"] = engine
     return config

@@ -48,8 +48,14 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
 def _read_page(path: Path, _mtime: float, slug: str, locale: str) -> SitePage:
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
     updated = meta.get("updated")
-    return SitePage(slug, locale, str(meta["title"]), str(meta.get("summary", "")),
-                    updated if isinstance(updated, dt.date) else None, render_markdown(body))
+    return SitePage(
+        slug,
+        locale,
+        str(meta["title"]),
+        str(meta.get("summary", "")),
+        updated if isinstance(updated, dt.date) else None,
+        render_markdown(body),
+    )
 
 
 def site_page(slug: str, locale: str) -> SitePage | None:

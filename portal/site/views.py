@@ -26,15 +26,29 @@ class Part:
 
 
 PARTS = (
-    Part("information.index", _l("Understand social housing"),
-         _l("Who may apply, income ceilings, the steps of a demand, documents, renewal, priority situations "
-            "and DALO, transfers for social tenants.")),
-    Part("desks.search", _l("Find a desk near you"),
-         _l("Where to register or get help, opening hours, accessibility and languages spoken.")),
-    Part("cotation.index", _l("Understand your score"),
-         _l("The scoring grid, a simulator, and your score and position among similar demands.")),
-    Part("guides.index", _l("Print a guide"),
-         _l("Printable guides in your language, for a commune or for one desk.")),
+    Part(
+        "information.index",
+        _l("Understand social housing"),
+        _l(
+            "Who may apply, income ceilings, the steps of a demand, documents, renewal, priority situations "
+            "and DALO, transfers for social tenants."
+        ),
+    ),
+    Part(
+        "desks.search",
+        _l("Find a desk near you"),
+        _l("Where to register or get help, opening hours, accessibility and languages spoken."),
+    ),
+    Part(
+        "cotation.index",
+        _l("Understand your score"),
+        _l("The scoring grid, a simulator, and your score and position among similar demands."),
+    ),
+    Part(
+        "guides.index",
+        _l("Print a guide"),
+        _l("Printable guides in your language, for a commune or for one desk."),
+    ),
 )
 
 
@@ -71,8 +85,9 @@ def page(slug: str):
 @bp.route("/plan-du-site")
 def sitemap():
     pages = [site_page(slug, str(get_locale())) for slug in SITE_PAGES]
-    return render_template("site/sitemap.html", parts=PARTS, part_url=part_url,
-                           pages=[found for found in pages if found])
+    return render_template(
+        "site/sitemap.html", parts=PARTS, part_url=part_url, pages=[found for found in pages if found]
+    )
 
 
 def root():

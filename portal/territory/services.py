@@ -11,12 +11,21 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal import db
-from portal.text import folded
 from portal.territory.models import Commune
+from portal.text import folded
 
 CEILING_ZONES = ("paris", "idf", "other")
-THEME_KEYS = ("primary", "primary_dark", "primary_contrast", "accent", "text", "muted", "background",
-              "surface", "border")
+THEME_KEYS = (
+    "primary",
+    "primary_dark",
+    "primary_contrast",
+    "accent",
+    "text",
+    "muted",
+    "background",
+    "surface",
+    "border",
+)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
@@ -78,8 +87,15 @@ def _commune(raw: dict, where: str) -> CommuneData:
     if zone not in CEILING_ZONES:
         raise TerritoryFileError(f"{where}: `ceiling_zone` must be one of {', '.join(CEILING_ZONES)}")
     population = raw.get("population")
-    return CommuneData(insee, _require(raw, "name", where), postcodes, latitude, longitude, zone,
-                       int(population) if population is not None else None)
+    return CommuneData(
+        insee,
+        _require(raw, "name", where),
+        postcodes,
+        latitude,
+        longitude,
+        zone,
+        int(population) if population is not None else None,
+    )
 
 
 def read_territory(content_dir: Path) -> Territory:
@@ -96,8 +112,10 @@ def read_territory(content_dir: Path) -> Territory:
     for key in THEME_KEYS:
         if not _COLOUR.match(str(theme.get(key, ""))):
             raise TerritoryFileError(f"{where}: theme `{key}` must be a colour like #1f4e8c")
-    communes = tuple(_commune(item, f"{where} communes[{index}]")
-                     for index, item in enumerate(_require(raw, "communes", where, list)))
+    communes = tuple(
+        _commune(item, f"{where} communes[{index}]")
+        for index, item in enumerate(_require(raw, "communes", where, list))
+    )
     if not communes:
         raise TerritoryFileError(f"{where}: `communes` is empty")
     if len({commune.insee for commune in communes}) != len(communes):
@@ -127,8 +145,12 @@ def sync_communes(session, territory: Territory) -> tuple[int, int]:
     for data in territory.communes:
         commune = existing.pop(data.insee, None) or Commune(insee=data.insee)
         values = {
-            "name": data.name, "postcodes": " ".join(data.postcodes), "latitude": data.latitude,
-            "longitude": data.longitude, "ceiling_zone": data.ceiling_zone, "population": data.population,
+            "name": data.name,
+            "postcodes": " ".join(data.postcodes),
+            "latitude": data.latitude,
+            "longitude": data.longitude,
+            "ceiling_zone": data.ceiling_zone,
+            "population": data.population,
         }
         if commune not in session or any(getattr(commune, key) != value for key, value in values.items()):
             for key, value in values.items():

@@ -82,4 +82,6 @@ class PortalForm(FlaskForm):
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, first message) for every field in error, in the form's order."""
-        return [(field.id, field.errors[0]) for field in self if field.errors and field.type != "CSRFTokenField"]
+        return [
+            (field.id, field.errors[0]) for field in self if field.errors and field.type != "CSRFTokenField"
+        ]

@@ -1,0 +1,176 @@
+"""Shared fixtures: settings, databases on SQLite and PostgreSQL, the app, a page-checking client."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from portal import create_app, migrations
+from portal.config import load_settings
+from portal.db import make_engine
+from portal.territory.services import read_territory, sync_communes
+from tests.pagecheck import check_page
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+def make_settings(tmp_path: Path, **overrides):
+    """Testing settings: a throw-away instance folder, no real secret."""
+    values = {
+        "env": "testing",
+        "instance_dir": tmp_path / "instance",
+        "secret_key": "test-secret-key",
+        "database_url": f"sqlite:///{tmp_path / 'unused.db'}",
+    }
+    values.update(overrides)
+    return load_settings(environ={}, **values)
+
+
+def prepare_schema(engine: Engine) -> None:
+    """Apply the migrations and load the demo territory's communes, committed."""
+    migrations.upgrade(engine)
+    with sessionmaker(engine).begin() as session:
+        sync_communes(session, read_territory(CONTENT_DIR))
+
+
+@pytest.fixture(scope="session")
+def sqlite_url(tmp_path_factory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'portal.db'}"
+    engine = make_engine(url)
+    prepare_schema(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgresql_url() -> str:
+    """A database of our own on the test server, created for this run and dropped after it."""
+    admin_url = make_url(POSTGRES_URL)
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        pytest.fail(
+            f"PostgreSQL is not reachable at {admin_url.render_as_string(hide_password=True)}: start it "
+            "(pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) or set "
+            "PORTAL_TEST_POSTGRES_URL. The data-layer tests never skip PostgreSQL. "
+            f"({type(exc.orig).__name__})",
+            pytrace=False,
+        )
+    name = f"portal_test_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    engine = make_engine(url)
+    prepare_schema(engine)
+    engine.dispose()
+    yield url
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engines(request):
+    """One engine per backend for the whole run, made on first use."""
+    made: dict[str, Engine] = {}
+
+    def get(backend: str) -> Engine:
+        if backend not in made:
+            made[backend] = make_engine(request.getfixturevalue(f"{backend}_url"))
+        return made[backend]
+
+    yield get
+    for engine in made.values():
+        engine.dispose()
+
+
+def _bind_app_to(app, connection) -> None:
+    """Route the app's sessions through the test's connection, so the test's rollback undoes them."""
+    app.extensions["portal.db"].sessions = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db(backend, engines) -> Session:
+    """A session on each backend in turn, inside a transaction rolled back after the test."""
+    connection = engines(backend).connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield session
+    session.close()
+    outer.rollback()
+    connection.close()
+
+
+class CheckedClient(FlaskClient):
+    """A test client that runs the page checker on every HTML page it receives."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and not (300 <= response.status_code < 400):
+            app = self.application
+            locales = app.extensions["portal.locales"]
+            prefixes = {}
+            for code in locales:
+                with app.test_request_context(), force_locale(code):
+                    prefixes[code] = gettext("Error:")
+            check_page(
+                response.get_data(as_text=True),
+                csp_header=response.headers.get("Content-Security-Policy"),
+                rtl_locales={code for code, info in locales.items() if info.rtl},
+                error_prefixes=prefixes,
+            )
+        return response
+
+
+def build_app(tmp_path: Path, connection=None, **overrides):
+    app = create_app(make_settings(tmp_path, **overrides))
+    app.test_client_class = CheckedClient
+    if connection is not None:
+        _bind_app_to(app, connection)
+    return app
+
+
+@pytest.fixture
+def app(tmp_path, engines):
+    """The portal on SQLite, every change rolled back after the test."""
+    connection = engines("sqlite").connect()
+    outer = connection.begin()
+    yield build_app(tmp_path, connection)
+    outer.rollback()
+    connection.close()
+
+
+@pytest.fixture
+def db_app(tmp_path, db):
+    """The portal on each backend in turn, sharing the `db` session's transaction."""
+    return build_app(tmp_path, db.connection())
+
+
+@pytest.fixture
+def client(app) -> CheckedClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
