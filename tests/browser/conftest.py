@@ -1,0 +1,136 @@
+"""Browser fixtures: the portal on a free local port, Debian's Chromium driven by Playwright, axe-core."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from portal import create_app
+from portal.db import make_engine
+from tests.conftest import make_settings, prepare_schema
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """The portal on its own SQLite file, with real commits, served by a thread of this process."""
+    folder = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{folder / 'portal.db'}"
+    engine = make_engine(url)
+    prepare_schema(engine)
+    engine.dispose()
+    app = create_app(make_settings(folder, database_url=url, ratelimit_default="10000 per minute"))
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=5)
+    app.extensions["portal.db"].engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium package", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+class PageWatch:
+    """What a page did that it must not: requests to other hosts, console errors (CSP violations)."""
+
+    def __init__(self):
+        self.foreign_requests: list[str] = []
+        self.console_errors: list[str] = []
+        self.broken_resources: list[str] = []
+
+    def console(self, message) -> None:
+        # A page served with an error status (a 404 page) is reported by the response watch instead.
+        if message.type == "error" and not message.text.startswith("Failed to load resource"):
+            self.console_errors.append(message.text)
+
+    def response(self, response) -> None:
+        if response.status >= 400 and not response.request.is_navigation_request():
+            self.broken_resources.append(f"{response.status} {response.url}")
+
+    def assert_clean(self):
+        assert self.foreign_requests == [], "the page asked another host"
+        assert self.console_errors == [], "the browser console reported errors (CSP violations among them)"
+        assert self.broken_resources == [], "a resource of the page failed to load"
+
+
+def open_page(browser, viewport: dict, watch: PageWatch, locale: str = "fr-FR"):
+    context = browser.new_context(viewport=viewport, locale=locale)
+    context.add_init_script(path=str(AXE))  # init scripts are not subject to the page's CSP
+
+    def guard(route):
+        if urlsplit(route.request.url).hostname in ("127.0.0.1", "localhost"):
+            route.continue_()
+        else:
+            watch.foreign_requests.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", guard)
+    page = context.new_page()
+    page.on("console", watch.console)
+    page.on("response", watch.response)
+    page.on("pageerror", lambda error: watch.console_errors.append(str(error)))
+    return context, page
+
+
+@pytest.fixture(params=[PHONE, DESKTOP], ids=["phone", "desktop"])
+def viewport(request) -> dict:
+    return request.param
+
+
+@pytest.fixture
+def watch() -> PageWatch:
+    return PageWatch()
+
+
+@pytest.fixture
+def page(browser, viewport, watch):
+    context, page = open_page(browser, viewport, watch)
+    yield page
+    context.close()
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core's WCAG 2.1 A/AA rules on the page; one readable line per violation and node."""
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS
+    )
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at {node['target']}"
+        for violation in result["violations"]
+        for node in violation["nodes"]
+    ]
