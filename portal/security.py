@@ -84,12 +84,19 @@ def rate_limit(limit: str) -> Callable:
     return mark
 
 
+def no_rate_limit(view: Callable) -> Callable:
+    """Mark a view that the default limit must not count (health checks, the theme stylesheet)."""
+    view.rate_limit_exempt = True
+    return view
+
+
 def init_rate_limits(app: Flask) -> None:
-    """Apply the limits views declared with @rate_limit; runs after every blueprint is registered."""
+    """Apply what views declared with @rate_limit / @no_rate_limit; runs after every blueprint."""
     limiter: Limiter = app.extensions["portal.limiter"]
     for endpoint, view in list(app.view_functions.items()):
-        limit = getattr(view, "rate_limit", None)
-        if limit:
+        if getattr(view, "rate_limit_exempt", False):
+            app.view_functions[endpoint] = limiter.exempt(view)
+        elif limit := getattr(view, "rate_limit", None):
             app.view_functions[endpoint] = limiter.limit(limit)(view)
 
 

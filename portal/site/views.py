@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.i18n import negotiated_locale
+from portal.security import no_rate_limit
 from portal.site.services import SITE_PAGES, site_page
 from portal.territory.services import communes
 
@@ -97,6 +98,7 @@ def root():
     return response
 
 
+@no_rate_limit
 def health():
     """For the load balancer: 200 when the database answers, 503 otherwise."""
     if db.is_reachable():

@@ -6,6 +6,7 @@ import hashlib
 
 from flask import Blueprint, Flask, Response, request
 
+from portal.security import no_rate_limit
 from portal.territory.services import THEME_KEYS, current_territory
 
 bp = Blueprint("ui", __name__, template_folder="templates")
@@ -18,6 +19,7 @@ def theme_css(theme: dict) -> str:
 
 
 @bp.route("/theme.css")
+@no_rate_limit
 def theme():
     css = theme_css(current_territory().theme)
     etag = hashlib.sha256(css.encode()).hexdigest()[:16]

@@ -84,6 +84,15 @@ def test_a_view_can_declare_its_own_limit(app):
     assert client.get("/fr/").status_code == 200, "the view's limit is its own"
 
 
+def test_health_check_and_theme_are_never_rate_limited(tmp_path, engines):
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, ratelimit_default="2 per minute")
+    client = app.test_client()
+    statuses = {client.get(url).status_code for url in ("/healthz", "/theme.css") * 5}
+    connection.close()
+    assert statuses == {200}
+
+
 @pytest.fixture
 def redis_client():
     import redis
