@@ -54,11 +54,19 @@ def test_root_sends_an_arabic_browser_to_the_arabic_home(live_server, browser, w
 
 
 def test_vendored_fonts_are_used(live_server, page, watch):
+    """Body text and headings use the vendored faces, Latin and Arabic (a broken @font-face is caught)."""
     page.goto(f"{live_server}/ar/")
     page.evaluate("document.fonts.ready")
-    loaded = page.evaluate("[...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)")
-    assert any("Noto Sans Arabic" in family for family in loaded)
-    assert any("Atkinson Hyperlegible" in family for family in loaded)
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => `${f.family} ${f.weight} ${f.style}`)"
+    )
+    for face in (
+        "Atkinson Hyperlegible 400 normal",
+        "Atkinson Hyperlegible 700 normal",
+        "Noto Sans Arabic 400 normal",
+        "Noto Sans Arabic 700 normal",
+    ):
+        assert face in loaded
     watch.assert_clean()
 
 
