@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(settings.flask_config())
 
     from portal import db, errors, i18n, security
+    from portal.information import views as information_views
     from portal.site import views as site_views
     from portal.territory import services as territory
     from portal.ui import views as ui_views
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     security.init_app(app)
     ui_views.init_app(app)
     site_views.init_app(app)
+    information_views.init_app(app)
     errors.init_app(app)
     security.init_rate_limits(app)
     return app

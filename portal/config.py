@@ -9,6 +9,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENVIRONMENTS = ("development", "production", "testing")
+DEFAULT_LOCALES = ("fr", "en", "ar", "es", "pt", "tr", "ro", "uk", "ru")
 
 
 class ConfigError(RuntimeError):
@@ -25,7 +26,7 @@ class Settings:
     redis_url: str = ""
     content_dir: Path = PROJECT_ROOT / "content"
     instance_dir: Path = PROJECT_ROOT / "instance"
-    locales: tuple[str, ...] = ("fr", "en", "ar")
+    locales: tuple[str, ...] = DEFAULT_LOCALES
     proxy_count: int = 0
     ratelimit_default: str = "300 per minute"
     log_level: str = "INFO"
@@ -93,7 +94,9 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         raise ConfigError("PORTAL_SECRET_KEY must be at least 32 characters long")
     locales = tuple(
         code.strip()
-        for code in (overrides.pop("locales", None) or get("PORTAL_LOCALES", "fr,en,ar")).split(",")
+        for code in (
+            overrides.pop("locales", None) or get("PORTAL_LOCALES", ",".join(DEFAULT_LOCALES))
+        ).split(",")
     )
     if not locales or locales[0] != "fr" or any(not code.isalpha() for code in locales):
         raise ConfigError("PORTAL_LOCALES must list language codes separated by commas, starting with fr")

@@ -112,6 +112,8 @@ def _set_localeinfo() -> None:
 
 def language_links() -> list[tuple[LocaleInfo, str]]:
     """For each locale, the URL of this same page in that locale (the home page if it has none)."""
+    if "language_links" in g:
+        return g.language_links
     links = []
     endpoint = request.endpoint if request.url_rule is not None else None
     expects_lang = endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code")
@@ -123,4 +125,5 @@ def language_links() -> list[tuple[LocaleInfo, str]]:
             except BuildError:
                 url = None
         links.append((info, url or url_for("site.home", lang_code=code)))
+    g.language_links = links
     return links

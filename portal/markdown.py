@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -49,3 +51,15 @@ def render_markdown(text: str) -> Markup:
             strip_comments=True,
         )
     )
+
+
+_LOCALE_LINK = re.compile(r'href="/([a-z]{2})/')
+
+
+def localize_links(html: Markup, locale: str, locales: tuple[str, ...]) -> Markup:
+    """Point internal links written as /fr/… (or any locale) to the reader's locale."""
+
+    def localize(match: re.Match) -> str:
+        return f'href="/{locale}/' if match.group(1) in locales else match.group(0)
+
+    return Markup(_LOCALE_LINK.sub(localize, str(html)))  # noqa: S704 - only href prefixes change

@@ -16,7 +16,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app, migrations
 from portal.config import load_settings
+from portal.content import territory_tokens
 from portal.db import make_engine
+from portal.information.loader import load_pages
+from portal.information.services import forget_published, reindex
 from portal.territory.services import read_territory, sync_communes
 from tests.pagecheck import check_page
 
@@ -38,10 +41,14 @@ def make_settings(tmp_path: Path, **overrides):
 
 
 def prepare_schema(engine: Engine) -> None:
-    """Apply the migrations and load the demo territory's communes, committed."""
+    """Apply the migrations and load the demo content (communes, pages, search index), committed."""
     migrations.upgrade(engine)
+    territory = read_territory(CONTENT_DIR)
+    locales = load_settings(environ={}, env="testing", secret_key="x", database_url="sqlite://").locales
     with sessionmaker(engine).begin() as session:
-        sync_communes(session, read_territory(CONTENT_DIR))
+        sync_communes(session, territory)
+        load_pages(session, CONTENT_DIR / "pages", locales, set(territory.link_hosts))
+        reindex(session, locales, territory_tokens(territory))
 
 
 @pytest.fixture(scope="session")
@@ -109,6 +116,14 @@ def backend(request) -> str:
     return request.param
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_copies():
+    """Each test starts and ends without kept copies of published content (a rollback is not a publish)."""
+    forget_published()
+    yield
+    forget_published()
+
+
 @pytest.fixture
 def db(backend, engines) -> Session:
     """A session on each backend in turn, inside a transaction rolled back after the test."""
@@ -138,6 +153,7 @@ class CheckedClient(FlaskClient):
                 csp_header=response.headers.get("Content-Security-Policy"),
                 rtl_locales={code for code, info in locales.items() if info.rtl},
                 error_prefixes=prefixes,
+                link_hosts=app.extensions["portal.territory"].link_hosts,
             )
         return response
 

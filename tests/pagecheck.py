@@ -26,6 +26,7 @@ def check_page(
     rtl_locales: set[str],
     error_prefixes: dict[str, str],
     host: str = "localhost",
+    link_hosts: frozenset[str] = frozenset(),
 ) -> None:
     """Raise PageProblem naming every rule the page breaks."""
     document = html5lib.parse(html, namespaceHTMLElements=False)
@@ -78,13 +79,22 @@ def check_page(
             problems.append(f"<img src={image.get('src')}> has no alt")
     for element in root.iter():
         for attribute in ("href", "src", "action", "srcset", "poster", "data"):
-            value = element.get(attribute)
-            if not value:
+            value = (element.get(attribute) or "").strip()
+            parts = urlsplit(value)
+            if not (parts.scheme in ("http", "https") or value.startswith("//")):
                 continue
-            parts = urlsplit(value.strip())
-            absolute = parts.scheme in ("http", "https") or value.strip().startswith("//")
-            if absolute and parts.hostname not in LOCAL_HOSTS | {host}:
-                problems.append(f"<{element.tag} {attribute}={value}> points to another host")
+            if parts.hostname in LOCAL_HOSTS | {host}:
+                continue
+            # A link a person follows may lead to the allowed public services, over https;
+            # nothing the page loads (src, stylesheets, form actions) may come from another host.
+            if (
+                element.tag == "a"
+                and attribute == "href"
+                and parts.scheme == "https"
+                and parts.hostname in link_hosts
+            ):
+                continue
+            problems.append(f"<{element.tag} {attribute}={value}> points to another host")
         if element.get("style") is not None:
             problems.append(f"<{element.tag}> has an inline style (the CSP forbids it)")
     if problems:

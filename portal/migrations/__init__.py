@@ -11,6 +11,16 @@ from sqlalchemy import Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parent
 
 
+# Search structures that only one backend has (FTS5 on SQLite, a GIN index on PostgreSQL); they are
+# made by migrations, not by the models, so comparisons leave them out.
+BACKEND_ONLY = ("search_fts", "search_entry_fts")
+
+
+def include_name(name: str | None, type_: str, _parents: dict) -> bool:
+    """Alembic filter: skip the backend-only search structures."""
+    return not (name and type_ in ("table", "index") and name.startswith(BACKEND_ONLY))
+
+
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config bound to the app's engine; no alembic.ini to keep in step."""
     config = Config()

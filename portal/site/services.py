@@ -7,17 +7,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from flask import current_app
 from markupsafe import Markup
 
+from portal.content import split_front_matter
 from portal.markdown import render_markdown
 
 SITE_PAGES = ("mentions-legales", "donnees-personnelles", "accessibilite")
-
-
-class PageFileError(ValueError):
-    """A content file is malformed; the message names the file."""
 
 
 @dataclass(frozen=True)
@@ -30,22 +26,9 @@ class SitePage:
     body: Markup
 
 
-def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
-    """Separate the YAML front matter (between two `---` lines) from the Markdown body."""
-    if not text.startswith("---\n"):
-        raise PageFileError(f"{path}: must start with a `---` front matter block")
-    try:
-        header, body = text[4:].split("\n---\n", 1)
-        meta = yaml.safe_load(header) or {}
-    except (ValueError, yaml.YAMLError) as exc:
-        raise PageFileError(f"{path}: front matter cannot be read ({exc})") from exc
-    if not isinstance(meta, dict) or not meta.get("title"):
-        raise PageFileError(f"{path}: front matter needs a `title`")
-    return meta, body
-
-
 @lru_cache(maxsize=256)
 def _read_page(path: Path, _mtime: float, slug: str, locale: str) -> SitePage:
+    """The page as written; its links are put in the reader's language by the view."""
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
     updated = meta.get("updated")
     return SitePage(

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import db
 from portal.i18n import negotiated_locale
+from portal.markdown import localize_links
 from portal.security import no_rate_limit
 from portal.site.services import SITE_PAGES, site_page
 from portal.territory.services import communes
@@ -34,6 +35,11 @@ PARTS = (
             "Who may apply, income ceilings, the steps of a demand, documents, renewal, priority situations "
             "and DALO, transfers for social tenants."
         ),
+    ),
+    Part(
+        "information.eligibility",
+        _l("Check your eligibility"),
+        _l("Your household category and the income ceilings that apply to you, in a few questions."),
     ),
     Part(
         "desks.search",
@@ -80,7 +86,8 @@ def page(slug: str):
     found = site_page(slug, str(get_locale()))
     if found is None:
         abort(404)
-    return render_template("site/page.html", page=found)
+    body = localize_links(found.body, str(get_locale()), current_app.config["PORTAL_SETTINGS"].locales)
+    return render_template("site/page.html", page=found, body=body)
 
 
 @bp.route("/plan-du-site")
@@ -108,6 +115,6 @@ def health():
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
-    app.context_processor(lambda: {"nav_items": nav_items})
+    app.context_processor(lambda: {"nav_items": nav_items, "part_url": part_url})
     app.add_url_rule("/", "root", root)
     app.add_url_rule("/healthz", "health", health)

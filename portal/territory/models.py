@@ -6,6 +6,7 @@ from sqlalchemy import Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.db import Base
+from portal.text import slugify
 
 
 class Commune(Base):
@@ -21,6 +22,10 @@ class Commune(Base):
     longitude: Mapped[float] = mapped_column(Float)
     ceiling_zone: Mapped[str] = mapped_column(String(10))
     population: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.name)
 
     @property
     def postcode_list(self) -> list[str]:

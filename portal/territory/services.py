@@ -58,6 +58,7 @@ class Territory:
     publisher: dict = field(default_factory=dict)
     theme: dict = field(default_factory=dict)
     communes: tuple[CommuneData, ...] = ()
+    link_hosts: frozenset[str] = frozenset()
 
 
 def _require(mapping: dict, key: str, where: str, kind: type | tuple[type, ...] = str):
@@ -131,6 +132,7 @@ def read_territory(content_dir: Path) -> Territory:
         publisher=raw.get("publisher") or {},
         theme=theme,
         communes=communes,
+        link_hosts=frozenset(str(host) for host in raw.get("link_hosts") or ()),
     )
 
 
@@ -160,6 +162,10 @@ def sync_communes(session, territory: Territory) -> tuple[int, int]:
     for stale in existing.values():
         session.delete(stale)
     return changed, len(existing)
+
+
+def commune(insee: str) -> Commune | None:
+    return db.session().get(Commune, insee)
 
 
 def communes() -> list[Commune]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import wtforms
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 
@@ -42,7 +43,24 @@ class PasswordField(ComponentField, wtforms.PasswordField):
 
 
 class IntegerField(ComponentField, wtforms.IntegerField):
-    pass
+    """A whole number; the browser shows a numeric keypad, and a bad value gets a translated message."""
+
+    widget = wtforms.widgets.TextInput()  # type=number misbehaves with screen readers and scroll wheels
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        if valuelist and valuelist[0].strip():
+            cleaned = valuelist[0].replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+            try:
+                self.data = int(cleaned)
+            except ValueError:
+                self.data = None
+                raise ValueError(_l("Enter a whole number, with digits only")) from None
+        else:
+            self.data = None
 
 
 class DecimalField(ComponentField, wtforms.DecimalField):

@@ -17,7 +17,7 @@ def test_development_defaults_to_sqlite_in_instance_and_keeps_a_generated_secret
     assert len(first.secret_key) >= 32
     assert stat.S_IMODE((tmp_path / "secret_key").stat().st_mode) == 0o600
     assert load_settings(environ).secret_key == first.secret_key
-    assert first.locales == ("fr", "en", "ar")
+    assert first.locales == ("fr", "en", "ar", "es", "pt", "tr", "ro", "uk", "ru")
     assert first.redis_url == ""
 
 

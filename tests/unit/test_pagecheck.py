@@ -16,6 +16,7 @@ def check(body="", lang="fr", dir="ltr", title="Bonjour – Territoire", csp="sc
         csp_header=csp,
         rtl_locales={"ar"},
         error_prefixes={"fr": "Erreur :"},
+        link_hosts=frozenset({"www.service-public.fr"}),
     )
 
 
@@ -23,6 +24,7 @@ def test_a_good_page_passes():
     check('<form method="post" action="/x"><input name="csrf_token"></form><script nonce="abc"></script>')
     check(title="Erreur : Bonjour – Territoire")
     check(lang="ar", dir="rtl")
+    check('<a href="https://www.service-public.fr/particuliers">service public</a>')
 
 
 @pytest.mark.parametrize(
@@ -38,6 +40,9 @@ def test_a_good_page_passes():
         ({"body": '<script nonce="other"></script>'}, "CSP nonce"),
         ({"body": '<img src="https://cdn.example.com/x.png" alt="">'}, "another host"),
         ({"body": '<link href="//fonts.example.com/a.css">'}, "another host"),
+        ({"body": '<a href="https://www.example.com/">x</a>'}, "another host"),
+        ({"body": '<a href="http://www.service-public.fr/">x</a>'}, "another host"),
+        ({"body": '<img src="https://www.service-public.fr/logo.png" alt="">'}, "another host"),
         ({"body": '<img src="/static/x.png">'}, "has no alt"),
         ({"body": '<p style="color:red">x</p>'}, "inline style"),
         ({"body": '<a href="#nowhere">x</a>'}, "missing id"),

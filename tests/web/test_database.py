@@ -6,6 +6,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select
 
+from portal.migrations import include_name
 from portal.models import Base
 from portal.territory.models import Commune
 from portal.territory.services import communes, read_territory, sync_communes
@@ -14,7 +15,9 @@ from tests.factories import create_commune
 
 
 def test_migrations_build_exactly_the_schema_of_the_models(db):
-    context = MigrationContext.configure(db.connection(), opts={"compare_type": True})
+    context = MigrationContext.configure(
+        db.connection(), opts={"compare_type": True, "include_name": include_name}
+    )
     assert compare_metadata(context, Base.metadata) == []
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html5lib
 import pytest
 
-LOCALES = ("fr", "en", "ar")
+LOCALES = ("fr", "en", "ar", "es", "pt", "tr", "ro", "uk", "ru")
 SITE_PAGES = ("mentions-legales", "donnees-personnelles", "accessibilite")
 
 
@@ -42,7 +42,7 @@ def test_home_introduces_the_portal_and_lists_the_communes(client, locale):
     ]
     assert len(communes) == 20
     assert any(item.startswith("Le Mans 72000") for item in communes)
-    assert len(page.findall(".//ul[@class='card-grid']/li")) == 4
+    assert len(page.findall(".//ul[@class='card-grid']/li")) == 5
 
 
 def test_home_is_in_french_with_french_catalog(client):
@@ -103,11 +103,7 @@ def test_missing_translation_falls_back_to_french_and_says_so(tmp_path, engines)
 def test_language_switcher_keeps_the_current_page(client):
     page = parse(client.get("/fr/donnees-personnelles"))
     links = {a.get("hreflang"): a.get("href") for a in page.findall(".//nav[@class='language-switcher']//a")}
-    assert links == {
-        "fr": "/fr/donnees-personnelles",
-        "en": "/en/donnees-personnelles",
-        "ar": "/ar/donnees-personnelles",
-    }
+    assert links == {code: f"/{code}/donnees-personnelles" for code in LOCALES}
     current = page.find(".//nav[@class='language-switcher']//a[@aria-current='true']")
     assert current.get("hreflang") == "fr"
 

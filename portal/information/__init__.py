@@ -1,0 +1,1 @@
+"""Harmonised common information: pages and their versions per locale, search, eligibility checker."""

@@ -1,0 +1,319 @@
+"""Loading content/pages/ into the database: every file is checked first; one bad file changes nothing.
+
+Layout: content/pages/sections.yaml, content/pages/<locale>/<slug>.md, and the easy-to-read French
+versions content/pages/fr/<slug>.facile.md. A French file names its section and position; a
+translation names, in `source_hash`, the French text it was made from (`portal content stamp`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.content import ContentError, content_hash, markdown_problems, split_front_matter
+from portal.information.models import (
+    ARCHIVED,
+    EASY,
+    PUBLISHED,
+    SOURCE_LOCALE,
+    STANDARD,
+    Page,
+    PageVersion,
+    Section,
+    utcnow,
+)
+from portal.information.services import forget_published
+
+EASY_SUFFIX = ".facile"
+FILE_AUTHOR = "content/"  # versions loaded from files; back-office versions carry a person's name
+# Public paths of the portal that pages may link to, besides /<lang>/informations/<slug>.
+PUBLIC_PATHS = {
+    "",
+    "informations",
+    "guichets",
+    "eligibilite",
+    "cotation",
+    "cotation/grille",
+    "cotation/simulateur",
+    "cotation/consulter",
+    "guides",
+    "communes",
+    "recherche",
+    "mentions-legales",
+    "donnees-personnelles",
+    "accessibilite",
+    "plan-du-site",
+}
+TOKENS = {"territory", "abnormal_delay_months"}
+
+
+@dataclass
+class PageFile:
+    path: Path
+    slug: str
+    locale: str
+    variant: str
+    title: str
+    summary: str
+    body: str
+    section: str | None = None
+    position: int | None = None
+    source_hash: str | None = None
+    updated: dt.date | None = None
+
+    @property
+    def hash(self) -> str:
+        return content_hash(self.title, self.summary, self.body)
+
+
+@dataclass
+class LoadReport:
+    created: int = 0
+    unchanged: int = 0
+    outdated: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        text = f"{self.created} page versions published, {self.unchanged} unchanged"
+        if self.outdated:
+            text += f"; {len(self.outdated)} translations lag behind their French page: {', '.join(self.outdated)}"
+        return text
+
+
+def read_sections(pages_dir: Path) -> list[dict]:
+    path = pages_dir / "sections.yaml"
+    try:
+        sections = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ContentError(f"{path}: cannot be read ({exc})") from exc
+    if not isinstance(sections, list) or not all(
+        isinstance(item, dict)
+        and item.get("slug")
+        and isinstance(item.get("position"), int)
+        and isinstance(item.get("titles"), dict)
+        and item["titles"].get(SOURCE_LOCALE)
+        for item in sections
+    ):
+        raise ContentError(f"{path}: each section needs a slug, a position and titles with a French one")
+    return sections
+
+
+def _page_file(path: Path, locale: str) -> PageFile:
+    meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
+    stem = path.name[: -len(".md")]
+    variant = EASY if stem.endswith(EASY_SUFFIX) else STANDARD
+    slug = stem.removesuffix(EASY_SUFFIX)
+    updated = meta.get("updated")
+    return PageFile(
+        path=path,
+        slug=slug,
+        locale=locale,
+        variant=variant,
+        title=str(meta["title"]).strip(),
+        summary=str(meta.get("summary") or "").strip(),
+        body=body.strip() + "\n",
+        section=meta.get("section"),
+        position=meta.get("position"),
+        source_hash=meta.get("source_hash"),
+        updated=updated if isinstance(updated, dt.date) else None,
+    )
+
+
+def read_page_files(pages_dir: Path, locales: tuple[str, ...], link_hosts: set[str]) -> list[PageFile]:
+    """Every page file of the configured locales, checked; raise ContentError listing every problem."""
+    sections = {item["slug"] for item in read_sections(pages_dir)}
+    files, problems = [], []
+    for locale in locales:
+        for path in sorted((pages_dir / locale).glob("*.md")):
+            try:
+                files.append(_page_file(path, locale))
+            except ContentError as exc:
+                problems.append(str(exc))
+    french = {item.slug for item in files if item.locale == SOURCE_LOCALE and item.variant == STANDARD}
+    internal = PUBLIC_PATHS | {f"informations/{slug}" for slug in french}
+    for item in files:
+        where = str(item.path)
+        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", item.slug):
+            problems.append(f"{where}: the file name must be a slug (lower-case letters, digits, hyphens)")
+        if len(item.title) > 200:
+            problems.append(f"{where}: `title` is longer than 200 characters")
+        if item.variant == EASY and item.locale != SOURCE_LOCALE:
+            problems.append(f"{where}: easy-to-read versions exist in French only")
+        if item.locale == SOURCE_LOCALE and item.variant == STANDARD:
+            if item.section not in sections:
+                problems.append(f"{where}: `section` must be one of {', '.join(sorted(sections))}")
+            if not isinstance(item.position, int):
+                problems.append(f"{where}: `position` must be a whole number")
+        elif item.slug not in french:
+            problems.append(f"{where}: there is no French page `{item.slug}` for it to translate")
+        problems += [
+            f"{where}: {problem}"
+            for problem in markdown_problems(
+                item.body, locales=locales, internal_paths=internal, link_hosts=link_hosts, tokens=TOKENS
+            )
+        ]
+    if problems:
+        raise ContentError("\n".join(problems))
+    return files
+
+
+def load_pages(
+    session: Session, pages_dir: Path, locales: tuple[str, ...], link_hosts: set[str]
+) -> LoadReport:
+    """Make the published versions match the files; versions edited in the back-office are kept."""
+    files = read_page_files(pages_dir, locales, link_hosts)
+    for item in read_sections(pages_dir):
+        section = session.get(Section, item["slug"]) or Section(slug=item["slug"])
+        section.position, section.titles = item["position"], dict(item["titles"])
+        session.add(section)
+    session.flush()
+    pages = {page.slug: page for page in session.scalars(select(Page))}
+    for item in files:
+        if item.locale == SOURCE_LOCALE and item.variant == STANDARD:
+            page = pages.get(item.slug) or Page(slug=item.slug)
+            page.section_slug, page.position = item.section, item.position
+            session.add(page)
+            pages[item.slug] = page
+    session.flush()
+    report = LoadReport()
+    # French standard texts first: translations point to them.
+    for item in sorted(files, key=lambda item: item.locale != SOURCE_LOCALE or item.variant != STANDARD):
+        _load_version(session, pages[item.slug], item, report)
+    return report
+
+
+def _latest_from_file(session: Session, page: Page, locale: str, variant: str) -> PageVersion | None:
+    return session.scalars(
+        select(PageVersion)
+        .where(
+            PageVersion.page_id == page.id,
+            PageVersion.locale == locale,
+            PageVersion.variant == variant,
+            PageVersion.author.startswith(FILE_AUTHOR),
+        )
+        .order_by(PageVersion.number.desc())
+        .limit(1)
+    ).first()
+
+
+def _source_version(session: Session, page: Page, item: PageFile) -> PageVersion | None:
+    if item.locale == SOURCE_LOCALE and item.variant == STANDARD:
+        return None
+    if not item.source_hash:
+        return None
+    return session.scalars(
+        select(PageVersion)
+        .where(
+            PageVersion.page_id == page.id,
+            PageVersion.locale == SOURCE_LOCALE,
+            PageVersion.variant == STANDARD,
+            PageVersion.content_hash == item.source_hash,
+        )
+        .order_by(PageVersion.number.desc())
+        .limit(1)
+    ).first()
+
+
+def _load_version(session: Session, page: Page, item: PageFile, report: LoadReport) -> None:
+    source = _source_version(session, page, item)
+    latest = _latest_from_file(session, page, item.locale, item.variant)
+    if (
+        latest is not None
+        and latest.content_hash == item.hash
+        and latest.source_version_id == (source.id if source else None)
+    ):
+        report.unchanged += 1
+    else:
+        publish_version(
+            session,
+            page,
+            item.locale,
+            item.variant,
+            title=item.title,
+            summary=item.summary,
+            body=item.body,
+            author=f"{FILE_AUTHOR}{item.locale}/{item.path.name}",
+            source=source,
+            updated_on=item.updated,
+        )
+        report.created += 1
+    if item.locale != SOURCE_LOCALE or item.variant == EASY:
+        current = published_version(session, page, SOURCE_LOCALE, STANDARD)
+        if source is None or (current is not None and current.id != source.id):
+            report.outdated.append(f"{item.locale}/{item.path.name}")
+
+
+def published_version(session: Session, page: Page, locale: str, variant: str) -> PageVersion | None:
+    return session.scalars(
+        select(PageVersion).where(
+            PageVersion.page_id == page.id,
+            PageVersion.locale == locale,
+            PageVersion.variant == variant,
+            PageVersion.status == PUBLISHED,
+        )
+    ).first()
+
+
+def publish_version(
+    session: Session,
+    page: Page,
+    locale: str,
+    variant: str,
+    *,
+    title: str,
+    summary: str,
+    body: str,
+    author: str,
+    source: PageVersion | None = None,
+    updated_on: dt.date | None = None,
+) -> PageVersion:
+    """Add a published version and archive the one it replaces."""
+    previous = published_version(session, page, locale, variant)
+    if previous is not None:
+        previous.status = ARCHIVED
+    last_number = session.scalars(
+        select(PageVersion.number)
+        .where(PageVersion.page_id == page.id, PageVersion.locale == locale, PageVersion.variant == variant)
+        .order_by(PageVersion.number.desc())
+        .limit(1)
+    ).first()
+    now = utcnow()
+    version = PageVersion(
+        page=page,
+        locale=locale,
+        variant=variant,
+        number=(last_number or 0) + 1,
+        status=PUBLISHED,
+        title=title,
+        summary=summary,
+        body=body,
+        content_hash=content_hash(title, summary, body),
+        source_version_id=source.id if source else None,
+        author=author,
+        created_at=now,
+        published_at=now,
+        updated_on=updated_on or now.date(),
+    )
+    session.add(version)
+    session.flush()
+    forget_published(session)
+    return version
+
+
+def stamp_translation(path: Path, pages_dir: Path) -> str:
+    """Record in a translation file the hash of the French text it now translates; returns the hash."""
+    stem = path.name[: -len(".md")]
+    slug = stem.removesuffix(EASY_SUFFIX)
+    french = _page_file(pages_dir / SOURCE_LOCALE / f"{slug}.md", SOURCE_LOCALE)
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("---\n"):
+        raise ContentError(f"{path}: must start with a `---` front matter block")
+    header, rest = text[4:].split("\n---\n", 1)
+    header = re.sub(r"^source_hash:.*\n?", "", header + "\n", flags=re.MULTILINE).rstrip("\n")
+    path.write_text(f"---\n{header}\nsource_hash: {french.hash}\n---\n{rest}", encoding="utf-8")
+    return french.hash

@@ -1,0 +1,265 @@
+"""Information pages, easy-to-read versions, eligibility checker, search, communes, sitemap, API."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import format_currency, format_number, get_locale
+from flask_babel import gettext as _
+
+from portal import db
+from portal.content import fill_tokens, territory_tokens
+from portal.information import services
+from portal.information.eligibility import Household, assess, ceilings_on, read_all_ceilings
+from portal.information.forms import EligibilityForm
+from portal.information.models import EASY
+from portal.security import rate_limit
+from portal.territory.services import commune as find_commune
+from portal.territory.services import communes, current_territory
+from portal.text import slugify
+
+bp = Blueprint("information", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
+machines = Blueprint("machines", __name__)
+
+
+_page_cache: dict[tuple, str] = {}
+PAGE_CACHE_SIZE = 4096
+
+
+def cached_page(view):
+    """Keep the HTML of an information page until the published content changes.
+
+    Only pages that used no per-response secret are kept: no CSP nonce (no script), no CSRF token
+    (no form that posts), no query string, no cookie set; the rate limiter still counts every request.
+    """
+
+    @wraps(view)
+    def wrapper(**kwargs):
+        if request.args:
+            return view(**kwargs)
+        stamp = services.published_stamp(db.session())
+        key = (request.endpoint, request.host_url, locale(), tuple(sorted(kwargs.items())), stamp)
+        kept = _page_cache.get(key)
+        if kept is not None:
+            return kept
+        html = view(**kwargs)
+        if isinstance(html, str) and "csp_nonce" not in g and "csrf_token" not in g and not session.modified:
+            if len(_page_cache) >= PAGE_CACHE_SIZE:
+                _page_cache.clear()
+            _page_cache[key] = html
+        return html
+
+    return wrapper
+
+
+def locale() -> str:
+    return str(get_locale())
+
+
+def tokens() -> dict[str, str]:
+    return territory_tokens(current_territory())
+
+
+def configured_locales() -> tuple[str, ...]:
+    return current_app.config["PORTAL_SETTINGS"].locales
+
+
+@bp.app_template_filter("tokens")
+def _tokens_filter(value: str) -> str:
+    return fill_tokens(value, tokens())
+
+
+@bp.route("/informations")
+@cached_page
+def index():
+    return render_template("information/index.html", sections=services.sections(db.session(), locale()))
+
+
+@bp.route("/informations/<slug>")
+@cached_page
+def page(slug: str):
+    view = services.page_view(db.session(), slug, locale())
+    if view is None:
+        abort(404)
+    body = services.render_body(view.version.body, locale(), tokens(), configured_locales())
+    siblings = next(
+        (
+            section
+            for section in services.sections(db.session(), locale())
+            if section.slug == view.french.section
+        ),
+        None,
+    )
+    return render_template("information/page.html", view=view, body=body, easy=False, section=siblings)
+
+
+@bp.route("/informations/<slug>/facile")
+@cached_page
+def easy(slug: str):
+    view = services.page_view(db.session(), slug, locale(), variant=EASY)
+    if view is None:
+        abort(404)
+    body = services.render_body(view.version.body, "fr", tokens(), configured_locales())
+    return render_template("information/page.html", view=view, body=body, easy=True, section=None)
+
+
+@bp.route("/recherche")
+@rate_limit("60 per minute")
+def search():
+    query = request.args.get("q", "").strip()[:200]
+    hits = services.search(db.session(), locale(), query) if query else []
+    return render_template("information/search.html", query=query, hits=hits)
+
+
+@bp.route("/eligibilite", methods=["GET", "POST"])
+def eligibility():
+    form = EligibilityForm()
+    all_communes = communes()
+    form.set_communes(all_communes)
+    ceilings = ceilings_on(current_app.extensions["portal.ceilings"], dt.date.today())
+    assessment = commune = None
+    if form.validate_on_submit():
+        commune = next(item for item in all_communes if item.insee == form.commune.data)
+        household = Household(
+            adults=form.adults.data,
+            dependants=form.dependants.data,
+            couple=form.couple.data,
+            ages=form.ages(),
+            disabled_member=form.disabled_member.data,
+        )
+        assessment = assess(household, commune.ceiling_zone, form.income.data, ceilings)
+    return render_template(
+        "information/eligibility.html", form=form, assessment=assessment, commune=commune, ceilings=ceilings
+    )
+
+
+@bp.route("/communes")
+def commune_list():
+    return render_template("information/communes.html", communes=communes())
+
+
+@bp.route("/communes/<string(length=5):insee>-<slug>")
+def commune(insee: str, slug: str):
+    found = find_commune(insee)
+    if found is None:
+        abort(404)
+    if slug != found.slug:
+        return redirect(url_for("information.commune", insee=insee, slug=found.slug), 301)
+    ceilings = ceilings_on(current_app.extensions["portal.ceilings"], dt.date.today())
+    return render_template("information/commune.html", commune=found, ceilings=ceilings)
+
+
+@machines.route("/sitemap.xml")
+def sitemap_xml():
+    """Every public page in every locale, with its language alternates."""
+    session = db.session()
+    locales = configured_locales()
+    entries = [
+        ("site.home", {}),
+        ("information.index", {}),
+        ("information.eligibility", {}),
+        ("information.commune_list", {}),
+        ("site.sitemap", {}),
+    ]
+    entries += [
+        ("site.page", {"slug": slug})
+        for slug in ("mentions-legales", "donnees-personnelles", "accessibilite")
+    ]
+    for section in services.sections(session, locales[0]):
+        for version in section.pages:
+            entries.append(("information.page", {"slug": version.slug}))
+    entries += [("information.commune", {"insee": item.insee, "slug": item.slug}) for item in communes()]
+    urls = [
+        [url_for(endpoint, lang_code=code, _external=True, **values) for code in locales]
+        for endpoint, values in entries
+    ]
+    easy_urls = [
+        url_for("information.easy", lang_code="fr", slug=slug, _external=True)
+        for slug in services.easy_slugs(session)
+    ]
+    body = render_template("information/sitemap.xml", urls=urls, locales=locales, easy_urls=easy_urls)
+    return current_app.response_class(body, mimetype="application/xml")
+
+
+@machines.route("/api/v1/pages")
+def api_pages():
+    """The published pages of one locale as JSON (French where a page is not translated)."""
+    code = request.args.get("lang", "fr")
+    if code not in configured_locales():
+        return jsonify(error="unknown language", languages=list(configured_locales())), 400
+    session = db.session()
+    pages = []
+    for section in services.sections(session, code):
+        for version in section.pages:
+            view = services.page_view(session, version.slug, code)
+            pages.append(
+                {
+                    "slug": view.slug,
+                    "section": section.slug,
+                    "section_title": section.title,
+                    "language": view.version.locale,
+                    "title": fill_tokens(view.version.title, tokens()),
+                    "summary": fill_tokens(view.version.summary, tokens()),
+                    "body_markdown": fill_tokens(view.version.body, tokens()),
+                    "body_html": str(
+                        services.render_body(view.version.body, code, tokens(), configured_locales())
+                    ),
+                    "updated": view.version.updated_on.isoformat(),
+                    "version": view.version.number,
+                    "translation_outdated": view.outdated,
+                    "url": url_for("information.page", lang_code=code, slug=view.slug, _external=True),
+                }
+            )
+    response = jsonify(language=code, territory=current_territory().name, pages=pages)
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def zone_label(zone: str) -> str:
+    return {
+        "paris": _("Paris and adjacent communes"),
+        "idf": _("Rest of Île-de-France"),
+        "other": _("Other regions"),
+    }[zone]
+
+
+def assessment_rows(assessment) -> list[list[str]]:
+    labels = {
+        "PLAI": _("PLAI (very low incomes)"),
+        "PLUS": _("PLUS (usual social housing)"),
+        "PLS": _("PLS (intermediate rents)"),
+    }
+    return [
+        [
+            labels[product],
+            format_euros(amount),
+            _("under the ceiling") if assessment.eligible[product] else _("above the ceiling"),
+        ]
+        for product, amount in assessment.ceilings.items()
+    ]
+
+
+def format_euros(amount: int) -> str:
+    return format_currency(amount, "EUR", format="#,##0 ¤", currency_digits=False)
+
+
+def init_app(app: Flask) -> None:
+    app.extensions["portal.ceilings"] = read_all_ceilings(app.config["PORTAL_SETTINGS"].content_dir)
+    app.register_blueprint(bp)
+    app.register_blueprint(machines)
+    app.jinja_env.globals.update(zone_label=zone_label, assessment_rows=assessment_rows)
+    app.jinja_env.filters.update(format_euros=format_euros, slugify=slugify, format_number=format_number)

@@ -1,0 +1,83 @@
+"""Information pages, eligibility checker, search and communes in Chromium, with axe, phone and desktop."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+SLUGS = [
+    "qui-peut-demander",
+    "etapes-de-la-demande",
+    "ou-et-comment-demander",
+    "pieces-justificatives",
+    "plafonds-de-ressources",
+    "cotation",
+    "situations-prioritaires-et-dalo",
+    "mutations",
+    "apres-une-proposition",
+    "vos-droits",
+    "glossaire",
+    "questions-reponses",
+]
+PATHS = (
+    ["informations", "eligibilite", "communes", "communes/72181-le-mans", "recherche?q=logement"]
+    + [f"informations/{slug}" for slug in SLUGS]
+    + ["informations/cotation/facile", "informations/plafonds-de-ressources/facile"]
+)
+
+
+def check(page, watch, viewport):
+    assert axe_violations(page) == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {viewport['width']}px"
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("path", PATHS)
+@pytest.mark.parametrize("locale", ["fr", "ar", "uk"])
+def test_information_page_has_no_accessibility_violation(live_server, page, watch, viewport, locale, path):
+    response = page.goto(f"{live_server}/{locale}/{path}")
+    assert response.status == 200
+    check(page, watch, viewport)
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_applicant_checks_eligibility_and_reads_the_answer(live_server, page, watch, viewport, locale):
+    page.goto(f"{live_server}/{locale}/eligibilite")
+    page.select_option("#commune", "72003")
+    page.fill("#adults", "1")
+    page.fill("#dependants", "2")
+    page.fill("#income", "25000")
+    page.locator("main form button[type=submit]").click()
+    result = page.locator("#result")
+    result.wait_for()
+    assert "45" in result.inner_text() or "٤٥" in result.inner_text()  # category 4, other regions: 45 374
+    assert page.locator("#adults").input_value() == "1", "the answers stay in the form"
+    check(page, watch, viewport)
+
+
+def test_errors_are_announced_and_lead_to_the_field(live_server, page, watch, viewport):
+    page.goto(f"{live_server}/fr/eligibilite")
+    page.fill("#adults", "beaucoup")
+    page.locator("main form button[type=submit]").click()
+    summary = page.locator("#error-summary")
+    summary.wait_for()
+    assert summary.get_attribute("role") == "alert"
+    assert page.title().startswith("Erreur")
+    summary.locator("a[href='#adults']").click()
+    assert page.evaluate("document.activeElement.id") in ("adults", "")
+    assert page.locator("#adults").input_value() == "beaucoup"
+    check(page, watch, viewport)
+
+
+def test_search_from_the_header_finds_a_page(live_server, page, watch, viewport):
+    page.goto(f"{live_server}/fr/")
+    page.fill("#site-search-q", "médiation DALO")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/fr/recherche?q=*")
+    first = page.locator(".search-results li").first
+    assert "mark" in first.inner_html()
+    first.locator("a").click()
+    assert "/fr/informations/" in page.url
+    check(page, watch, viewport)
