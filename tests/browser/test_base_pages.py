@@ -10,7 +10,7 @@ PAGES = ["", "mentions-legales", "donnees-personnelles", "accessibilite", "plan-
 
 
 @pytest.mark.parametrize("path", PAGES, ids=lambda path: path or "home")
-@pytest.mark.parametrize("locale", ["fr", "en", "ar"])
+@pytest.mark.parametrize("locale", ["fr", "en", "ar", "ru"])
 def test_page_has_no_accessibility_violation(live_server, page, watch, viewport, locale, path):
     response = page.goto(f"{live_server}/{locale}/{path}")
     assert response.status == (404 if path == "page-inconnue" else 200)
@@ -34,6 +34,9 @@ def test_keyboard_user_skips_to_the_content(live_server, page, watch):
 
 def test_switching_language_keeps_the_page_and_turns_it_right_to_left(live_server, page, watch):
     page.goto(f"{live_server}/fr/donnees-personnelles")
+    switcher = page.locator(".language-switcher summary")
+    switcher.click()
+    assert axe_violations(page) == [], "the open language list is accessible too"
     page.get_by_role("link", name="العربية").click()
     page.wait_for_url(f"{live_server}/ar/donnees-personnelles")
     assert page.locator("html").get_attribute("lang") == "ar"
@@ -67,6 +70,12 @@ def test_vendored_fonts_are_used(live_server, page, watch):
         "Noto Sans Arabic 700 normal",
     ):
         assert face in loaded
+    page.goto(f"{live_server}/uk/")
+    page.evaluate("document.fonts.ready")
+    loaded = page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded').map(f => `${f.family} ${f.weight} ${f.style}`)"
+    )
+    assert "Noto Sans 400 normal" in loaded, "Cyrillic text uses the vendored Noto Sans"
     watch.assert_clean()
 
 

@@ -1,0 +1,109 @@
+"""The shipped content is complete: every page in every language, easy-to-read French for pages 1 to 9,
+translations faithful in structure, catalogs fully translated."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.pofile import read_po
+
+from portal.config import DEFAULT_LOCALES
+from portal.content import content_hash, link_targets, split_front_matter
+from portal.information.loader import read_page_files
+from portal.site.services import SITE_PAGES
+from portal.territory.services import read_territory
+from tests.conftest import CONTENT_DIR
+
+PAGES = CONTENT_DIR / "pages"
+FRENCH = sorted(path.stem for path in (PAGES / "fr").glob("*.md") if not path.stem.endswith(".facile"))
+EASY_REQUIRED = [
+    "qui-peut-demander",
+    "etapes-de-la-demande",
+    "ou-et-comment-demander",
+    "pieces-justificatives",
+    "plafonds-de-ressources",
+    "cotation",
+    "situations-prioritaires-et-dalo",
+    "mutations",
+    "apres-une-proposition",
+]
+TRANSLATIONS = CONTENT_DIR.parent / "translations"
+
+
+def read(path):
+    return split_front_matter(path.read_text(encoding="utf-8"), path)
+
+
+def test_the_french_set_has_the_twelve_pages():
+    assert len(FRENCH) == 12
+    assert set(EASY_REQUIRED) < set(FRENCH)
+
+
+@pytest.mark.parametrize("locale", DEFAULT_LOCALES)
+def test_every_page_exists_in_every_locale(locale):
+    present = {path.stem for path in (PAGES / locale).glob("*.md") if not path.stem.endswith(".facile")}
+    assert sorted(set(FRENCH) - present) == []
+
+
+@pytest.mark.parametrize("slug", EASY_REQUIRED)
+def test_pages_one_to_nine_have_an_easy_to_read_version(slug):
+    meta, body = read(PAGES / "fr" / f"{slug}.facile.md")
+    assert meta["title"] and len(body.split()) >= 150
+
+
+@pytest.mark.parametrize("locale", [code for code in DEFAULT_LOCALES if code != "fr"])
+def test_translations_keep_the_structure_links_and_tokens_of_the_french(locale):
+    for slug in FRENCH:
+        _, french = read(PAGES / "fr" / f"{slug}.md")
+        meta, body = read(PAGES / locale / f"{slug}.md")
+        where = f"{locale}/{slug}.md"
+        assert meta.get("source_hash"), f"{where}: not stamped (portal content stamp)"
+        assert [line.split(" ")[0] for line in body.splitlines() if line.startswith("#")] == [
+            line.split(" ")[0] for line in french.splitlines() if line.startswith("#")
+        ], f"{where}: headings differ from the French"
+        assert link_targets(body) == link_targets(french), f"{where}: links differ from the French"
+        assert sorted(re.findall(r"\[\[\w+\]\]", body)) == sorted(re.findall(r"\[\[\w+\]\]", french)), where
+
+
+@pytest.mark.parametrize("locale", [code for code in DEFAULT_LOCALES if code != "fr"])
+def test_shipped_translations_are_made_from_the_current_french(locale):
+    """A French edit must go with its translations (or they show as out of date on the site)."""
+    lagging = []
+    for slug in FRENCH:
+        meta, body = read(PAGES / "fr" / f"{slug}.md")
+        current = content_hash(
+            str(meta["title"]).strip(), str(meta.get("summary") or "").strip(), body.strip() + "\n"
+        )
+        if read(PAGES / locale / f"{slug}.md")[0].get("source_hash") != current:
+            lagging.append(slug)
+    assert lagging == []
+
+
+def test_every_page_file_passes_the_loader_checks():
+    territory = read_territory(CONTENT_DIR)
+    files = read_page_files(PAGES, DEFAULT_LOCALES, set(territory.link_hosts))
+    assert len(files) == 12 * len(DEFAULT_LOCALES) + len(EASY_REQUIRED)
+
+
+@pytest.mark.parametrize("locale", DEFAULT_LOCALES)
+def test_site_pages_exist_in_every_locale(locale):
+    for slug in SITE_PAGES:
+        assert (CONTENT_DIR / "site" / locale / f"{slug}.md").is_file(), f"{locale}/{slug}"
+
+
+@pytest.mark.parametrize("locale", [code for code in DEFAULT_LOCALES if code != "en"])
+def test_catalog_has_no_untranslated_or_fuzzy_entry(locale):
+    """English is the language of the msgids, so its catalog may stay empty."""
+    with (TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    missing = [
+        message.id
+        for message in catalog
+        if message.id
+        and (
+            message.fuzzy
+            or not all(message.string if isinstance(message.string, tuple) else (message.string,))
+        )
+    ]
+    assert missing == []
