@@ -1,99 +1,202 @@
-"""Latency of the base pages through the whole Flask stack, on SQLite and PostgreSQL.
+"""Throughput and latency of a rendered information page against a static file of the same size,
+both served by gunicorn (2 sync workers) on this machine, on SQLite and on PostgreSQL.
 
-Usage: python bench/pages.py [--requests N]. Prints one line per backend and page, last line JSON.
-PostgreSQL is read from PORTAL_TEST_POSTGRES_URL (default: the local test server); a database of its
-own is created and dropped.
+Usage: python bench/pages.py [--seconds S] [--clients N] [--backend sqlite|postgresql|both]
+Prints one line per backend and target, then the page/static throughput ratio; last line JSON.
+The load comes from N client threads spread over two processes, each request on a new connection
+(gunicorn's sync workers do not keep connections alive). Client and server share the machine's cores,
+so the ratio matters more than the absolute figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
+import multiprocessing
 import os
+import signal
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 import uuid
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
-from sqlalchemy.orm import sessionmaker
+from _common import init_database, temporary_postgres_database
 
-from portal import create_app, migrations
-from portal.config import load_settings
-from portal.db import make_engine
-from portal.territory.services import read_territory, sync_communes
-
-PAGES = {"home": "/fr/", "legal (ar)": "/ar/mentions-legales", "site map": "/fr/plan-du-site", "404": "/fr/x"}
-POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+ROOT = Path(__file__).resolve().parent.parent
+PAGE = "/fr/informations/qui-peut-demander"
+BIN = Path(sys.executable).parent
 
 
-def prepare(url: str, content_dir: Path) -> None:
-    engine = make_engine(url)
-    migrations.upgrade(engine)
-    with sessionmaker(engine).begin() as session:
-        sync_communes(session, read_territory(content_dir))
-    engine.dispose()
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
-def measure(url: str, folder: Path, requests: int) -> dict[str, dict[str, float]]:
-    settings = load_settings(
-        environ={},
-        env="testing",
-        instance_dir=folder,
-        secret_key="bench",
-        database_url=url,
-        ratelimit_default="1000000 per minute",
-    )
-    prepare(url, settings.content_dir)
-    app = create_app(settings)
-    client = app.test_client()
-    figures = {}
-    for name, path in PAGES.items():
-        for _ in range(20):
-            client.get(path)
-        timings = []
-        for _ in range(requests):
+def fetch(port: int, path: str) -> tuple[int, int]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, len(body)
+
+
+def _client(port: int, path: str, seconds: float, threads: int, queue) -> None:
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def loop():
+        nonlocal errors
+        local, failed = [], 0
+        while time.perf_counter() < deadline:
             start = time.perf_counter()
-            client.get(path)
-            timings.append((time.perf_counter() - start) * 1000)
-        timings.sort()
-        figures[name] = {
-            "p50_ms": round(statistics.median(timings), 2),
-            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
-            "per_s": round(1000 / statistics.mean(timings), 1),
-        }
-    app.extensions["portal.db"].engine.dispose()
-    return figures
+            try:
+                status, _ = fetch(port, path)
+            except OSError:
+                failed += 1
+                continue
+            if status != 200:
+                failed += 1
+            local.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(local)
+            errors += failed
+
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    queue.put((latencies, errors))
+
+
+def load(port: int, path: str, seconds: float, clients: int) -> dict:
+    queue = multiprocessing.Queue()
+    processes = [
+        multiprocessing.Process(target=_client, args=(port, path, seconds, max(1, clients // 2), queue))
+        for _ in range(2)
+    ]
+    started = time.perf_counter()
+    for process in processes:
+        process.start()
+    results = [queue.get() for _ in processes]
+    for process in processes:
+        process.join()
+    elapsed = time.perf_counter() - started
+    latencies = sorted(value for latencies, _ in results for value in latencies)
+    errors = sum(errors for _, errors in results)
+    return {
+        "requests": len(latencies),
+        "errors": errors,
+        "per_s": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2),
+        "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 2),
+    }
+
+
+def serve(environ: dict, port: int) -> subprocess.Popen:
+    server = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "portal:create_app()",
+        ],
+        env=environ,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    for _ in range(100):
+        try:
+            if fetch(port, "/healthz")[0] == 200:
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
+
+
+def measure(database_url: str, folder: Path, seconds: float, clients: int) -> dict:
+    environ = dict(
+        os.environ,
+        PORTAL_ENV="production",
+        PORTAL_DATABASE_URL=database_url,
+        PORTAL_SECRET_KEY="bench-" + "k" * 40,
+        PORTAL_INSTANCE_DIR=str(folder),
+        PORTAL_RATELIMIT_DEFAULT="100000000 per minute",
+        PORTAL_LOG_LEVEL="WARNING",
+    )
+    environ.pop("PORTAL_REDIS_URL", None)
+    init_database(database_url, folder)
+    port = free_port()
+    server = serve(environ, port)
+    static = ROOT / "static" / f".bench-{uuid.uuid4().hex[:8]}.html"
+    try:
+        status, size = fetch(port, PAGE)
+        assert status == 200, f"{PAGE} answered {status}"
+        static.write_bytes(b"x" * size)
+        static_path = f"/static/{static.name}"
+        assert fetch(port, static_path) == (200, size)
+        for path in (PAGE, static_path):  # warm both workers
+            load(port, path, 1, clients)
+        page = load(port, PAGE, seconds, clients)
+        flat = load(port, static_path, seconds, clients)
+    finally:
+        static.unlink(missing_ok=True)
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+    return {"bytes": size, "page": page, "static": flat, "ratio": round(page["per_s"] / flat["per_s"], 2)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="both")
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        results["sqlite"] = measure(f"sqlite:///{folder / 'bench.db'}", folder, args.requests)
-        admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-        name = f"portal_bench_{uuid.uuid4().hex[:8]}"
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        try:
-            url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-            results["postgresql"] = measure(url, folder, args.requests)
-        finally:
-            with admin.connect() as connection:
-                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            admin.dispose()
-    for backend, pages in results.items():
-        for page, figures in pages.items():
-            print(
-                f"{backend:10} {page:12} p50 {figures['p50_ms']:6.2f} ms  p95 {figures['p95_ms']:6.2f} ms  "
-                f"{figures['per_s']:7.1f} req/s (one process, test client)"
+        if args.backend in ("sqlite", "both"):
+            results["sqlite"] = measure(
+                f"sqlite:///{folder / 'bench.db'}", folder, args.seconds, args.clients
             )
-    print(json.dumps({"benchmark": "pages", "requests": args.requests, "results": results}))
+        if args.backend in ("postgresql", "both"):
+            with temporary_postgres_database() as url:
+                results["postgresql"] = measure(url, folder, args.seconds, args.clients)
+    for backend, figures in results.items():
+        for target in ("page", "static"):
+            item = figures[target]
+            print(
+                f"{backend:10} {target:6} {figures['bytes']:7d} B  {item['per_s']:8.1f} req/s  "
+                f"p50 {item['p50_ms']:6.2f} ms  p95 {item['p95_ms']:6.2f} ms  errors {item['errors']}"
+            )
+        print(f"{backend:10} page/static throughput ratio {figures['ratio']:.2f} (goal: at least 0.50)")
+    print(
+        json.dumps(
+            {
+                "benchmark": "served",
+                "path": PAGE,
+                "seconds": args.seconds,
+                "clients": args.clients,
+                "results": results,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -81,7 +81,8 @@ class LoadReport:
     def summary(self) -> str:
         text = f"{self.created} page versions published, {self.unchanged} unchanged"
         if self.outdated:
-            text += f"; {len(self.outdated)} translations lag behind their French page: {', '.join(self.outdated)}"
+            lagging = ", ".join(self.outdated)
+            text += f"; {len(self.outdated)} translations lag behind their French page: {lagging}"
         return text
 
 

@@ -56,13 +56,18 @@ def test_root_sends_an_arabic_browser_to_the_arabic_home(live_server, browser, w
     watch.assert_clean()
 
 
+def loaded_faces(page) -> list[str]:
+    page.evaluate("document.fonts.ready")
+    return page.evaluate(
+        "[...document.fonts].filter(f => f.status === 'loaded')"
+        ".map(f => `${f.family} ${f.weight} ${f.style}`)"
+    )
+
+
 def test_vendored_fonts_are_used(live_server, page, watch):
     """Body text and headings use the vendored faces, Latin and Arabic (a broken @font-face is caught)."""
     page.goto(f"{live_server}/ar/")
-    page.evaluate("document.fonts.ready")
-    loaded = page.evaluate(
-        "[...document.fonts].filter(f => f.status === 'loaded').map(f => `${f.family} ${f.weight} ${f.style}`)"
-    )
+    loaded = loaded_faces(page)
     for face in (
         "Atkinson Hyperlegible 400 normal",
         "Atkinson Hyperlegible 700 normal",
@@ -71,10 +76,7 @@ def test_vendored_fonts_are_used(live_server, page, watch):
     ):
         assert face in loaded
     page.goto(f"{live_server}/uk/")
-    page.evaluate("document.fonts.ready")
-    loaded = page.evaluate(
-        "[...document.fonts].filter(f => f.status === 'loaded').map(f => `${f.family} ${f.weight} ${f.style}`)"
-    )
+    loaded = loaded_faces(page)
     assert "Noto Sans 400 normal" in loaded, "Cyrillic text uses the vendored Noto Sans"
     watch.assert_clean()
 

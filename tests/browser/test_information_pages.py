@@ -5,24 +5,11 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import axe_violations
+from tests.content_set import PAGE_SLUGS
 
-SLUGS = [
-    "qui-peut-demander",
-    "etapes-de-la-demande",
-    "ou-et-comment-demander",
-    "pieces-justificatives",
-    "plafonds-de-ressources",
-    "cotation",
-    "situations-prioritaires-et-dalo",
-    "mutations",
-    "apres-une-proposition",
-    "vos-droits",
-    "glossaire",
-    "questions-reponses",
-]
 PATHS = (
     ["informations", "eligibilite", "communes", "communes/72181-le-mans", "recherche?q=logement"]
-    + [f"informations/{slug}" for slug in SLUGS]
+    + [f"informations/{slug}" for slug in PAGE_SLUGS]
     + ["informations/cotation/facile", "informations/plafonds-de-ressources/facile"]
 )
 

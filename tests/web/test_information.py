@@ -8,22 +8,7 @@ from sqlalchemy import select
 
 from portal.information.loader import publish_version
 from portal.information.models import Page, PageVersion
-
-SLUGS = [
-    "qui-peut-demander",
-    "etapes-de-la-demande",
-    "ou-et-comment-demander",
-    "pieces-justificatives",
-    "plafonds-de-ressources",
-    "cotation",
-    "situations-prioritaires-et-dalo",
-    "mutations",
-    "apres-une-proposition",
-    "vos-droits",
-    "glossaire",
-    "questions-reponses",
-]
-EASY_SLUGS = SLUGS[:9]
+from tests.content_set import EASY_SLUGS, PAGE_SLUGS
 
 
 def parse(response):
@@ -37,23 +22,7 @@ def text_of(element) -> str:
 def test_index_lists_every_page_by_section(client):
     page = parse(client.get("/fr/informations"))
     links = [a.get("href") for a in page.findall(".//ul[@class='card-grid']//a")]
-    assert links == [
-        f"/fr/informations/{slug}"
-        for slug in (
-            "qui-peut-demander",
-            "etapes-de-la-demande",
-            "ou-et-comment-demander",
-            "pieces-justificatives",
-            "plafonds-de-ressources",
-            "cotation",
-            "situations-prioritaires-et-dalo",
-            "mutations",
-            "apres-une-proposition",
-            "vos-droits",
-            "glossaire",
-            "questions-reponses",
-        )
-    ]
+    assert links == [f"/fr/informations/{slug}" for slug in PAGE_SLUGS]
     assert [text_of(h2) for h2 in page.findall(".//main//h2")] == [
         "Faire une demande",
         "Cotation et attribution",
@@ -61,7 +30,7 @@ def test_index_lists_every_page_by_section(client):
     ]
 
 
-@pytest.mark.parametrize("slug", SLUGS)
+@pytest.mark.parametrize("slug", PAGE_SLUGS)
 def test_every_page_is_published_in_french_with_its_tokens_filled(client, slug):
     response = client.get(f"/fr/informations/{slug}")
     assert response.status_code == 200

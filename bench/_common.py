@@ -1,0 +1,49 @@
+"""What the benchmarks share: a database of their own, with the demo content, on either backend."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+@contextmanager
+def temporary_postgres_database() -> Iterator[str]:
+    """The URL of a new, empty database on the test server; dropped afterwards."""
+    admin = create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
+    name = f"portal_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def init_database(database_url: str, instance_dir: Path) -> None:
+    """`portal init` on that database: schema, territory, pages and search index, as in production."""
+    environ = dict(
+        os.environ,
+        PORTAL_DATABASE_URL=database_url,
+        PORTAL_INSTANCE_DIR=str(instance_dir),
+        PORTAL_ENV="development",
+        PORTAL_LOG_LEVEL="WARNING",
+    )
+    subprocess.run(
+        [str(Path(sys.executable).with_name("portal")), "init"],
+        env=environ,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
