@@ -81,8 +81,8 @@ class LoadReport:
     def summary(self) -> str:
         text = f"{self.created} page versions published, {self.unchanged} unchanged"
         if self.outdated:
-            lagging = ", ".join(self.outdated)
-            text += f"; {len(self.outdated)} translations lag behind their French page: {lagging}"
+            lagging = ", ".join(self.outdated[:5]) + (", …" if len(self.outdated) > 5 else "")
+            text += f"; {len(self.outdated)} texts lag behind their French page ({lagging})"
         return text
 
 
@@ -104,7 +104,7 @@ def read_sections(pages_dir: Path) -> list[dict]:
     return sections
 
 
-def _page_file(path: Path, locale: str) -> PageFile:
+def read_page_file(path: Path, locale: str) -> PageFile:
     meta, body = split_front_matter(path.read_text(encoding="utf-8"), path)
     stem = path.name[: -len(".md")]
     variant = EASY if stem.endswith(EASY_SUFFIX) else STANDARD
@@ -132,7 +132,7 @@ def read_page_files(pages_dir: Path, locales: tuple[str, ...], link_hosts: set[s
     for locale in locales:
         for path in sorted((pages_dir / locale).glob("*.md")):
             try:
-                files.append(_page_file(path, locale))
+                files.append(read_page_file(path, locale))
             except ContentError as exc:
                 problems.append(str(exc))
     french = {item.slug for item in files if item.locale == SOURCE_LOCALE and item.variant == STANDARD}
@@ -310,7 +310,7 @@ def stamp_translation(path: Path, pages_dir: Path) -> str:
     """Record in a translation file the hash of the French text it now translates; returns the hash."""
     stem = path.name[: -len(".md")]
     slug = stem.removesuffix(EASY_SUFFIX)
-    french = _page_file(pages_dir / SOURCE_LOCALE / f"{slug}.md", SOURCE_LOCALE)
+    french = read_page_file(pages_dir / SOURCE_LOCALE / f"{slug}.md", SOURCE_LOCALE)
     text = path.read_text(encoding="utf-8")
     if not text.startswith("---\n"):
         raise ContentError(f"{path}: must start with a `---` front matter block")

@@ -165,7 +165,8 @@ def page_view(session: Session, slug: str, locale: str, variant: str = STANDARD)
             return None
     else:
         version = texts.get((slug, locale, STANDARD), french)
-    outdated = version.id != french.id and version.source_version_id != french.id
+    # Only translations are said to lag; the easy-to-read version is written from the page, not translated.
+    outdated = variant == STANDARD and version.id != french.id and version.source_version_id != french.id
     return PageView(version, french, outdated, (slug, SOURCE_LOCALE, EASY) in texts)
 
 

@@ -254,7 +254,7 @@ def assessment_rows(assessment) -> list[list[str]]:
 
 
 def format_euros(amount: int) -> str:
-    return format_currency(amount, "EUR", format="#,##0 ¤", currency_digits=False)
+    return format_currency(amount, "EUR", format="#,##0\u00a0¤", currency_digits=False)
 
 
 def init_app(app: Flask) -> None:
