@@ -20,7 +20,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.config.update(settings.flask_config())
 
-    from portal import db, errors, i18n, security
+    from portal import db, errors, i18n, openapi, security
+    from portal.desks import api as desks_api
+    from portal.desks import views as desks_views
     from portal.information import views as information_views
     from portal.site import views as site_views
     from portal.territory import services as territory
@@ -34,6 +36,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     ui_views.init_app(app)
     site_views.init_app(app)
     information_views.init_app(app)
+    desks_views.init_app(app)
+    desks_api.init_app(app)
+    openapi.init_app(app)
     errors.init_app(app)
     security.init_rate_limits(app)
     return app

@@ -10,6 +10,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from portal import create_app, db, migrations
 from portal.content import ContentError, territory_tokens
+from portal.desks.loader import load_desks
 from portal.information.loader import load_pages, stamp_translation
 from portal.information.services import reindex
 from portal.territory.services import current_territory, sync_communes
@@ -28,6 +29,7 @@ def init_command(demo: bool) -> None:
     migrations.upgrade(db.database().engine)
     click.echo("Database schema is up to date.")
     load_territory()
+    load_desks_file()
     load_content()
     if demo:
         click.echo("Demonstration data: the territory is marked as such on every page.")
@@ -114,3 +116,28 @@ def load_content() -> None:
     except ContentError as exc:
         raise click.ClickException(f"content not loaded, nothing changed:\n{exc}") from exc
     click.echo(f"Information pages: {report.summary()}; {entries} search entries.")
+
+
+@main.group("desks")
+def desks_group() -> None:
+    """Desks of the reception and information network."""
+
+
+@desks_group.command("load")
+@with_appcontext
+def desks_load() -> None:
+    """Add or update the desks of content/desks.yaml (desks changed later in the database are kept)."""
+    load_desks_file()
+
+
+def load_desks_file() -> None:
+    path = current_app.config["PORTAL_SETTINGS"].content_dir / "desks.yaml"
+    if not path.exists():
+        click.echo(f"No {path}: no desk loaded.")
+        return
+    try:
+        with db.database().sessions.begin() as session:
+            report = load_desks(session, path)
+    except ContentError as exc:
+        raise click.ClickException(f"desks not loaded, nothing changed:\n{exc}") from exc
+    click.echo(f"Desks: {report.summary()}.")

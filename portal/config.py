@@ -30,6 +30,8 @@ class Settings:
     proxy_count: int = 0
     ratelimit_default: str = "300 per minute"
     log_level: str = "INFO"
+    map_tiles_url: str = ""  # e.g. https://tiles.example.org/{z}/{x}/{y}.png; empty: no map, the list alone
+    map_attribution: str = ""
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""
@@ -115,10 +117,15 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         "proxy_count": proxy_count,
         "ratelimit_default": get("PORTAL_RATELIMIT_DEFAULT", "300 per minute"),
         "log_level": get("PORTAL_LOG_LEVEL", "INFO").upper(),
+        "map_tiles_url": get("PORTAL_MAP_TILES_URL", ""),
+        "map_attribution": get("PORTAL_MAP_ATTRIBUTION", ""),
     }
     values.update(overrides)
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("PORTAL_REDIS_URL must be a redis:// or rediss:// URL")
+    tiles = values["map_tiles_url"]
+    if tiles and not (tiles.startswith("https://") and all(part in tiles for part in ("{z}", "{x}", "{y}"))):
+        raise ConfigError("PORTAL_MAP_TILES_URL must be an https:// URL with {z}, {x} and {y}")
     if not Path(values["content_dir"], "territory.yaml").is_file():
         raise ConfigError(f"PORTAL_CONTENT_DIR has no territory.yaml: {values['content_dir']}")
     return Settings(**values)

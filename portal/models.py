@@ -1,7 +1,21 @@
 """Every area's models, imported in one place so the metadata (and Alembic) sees all tables."""
 
+from portal.backoffice.models import Organisation
 from portal.db import Base
+from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.information.models import Page, PageVersion, SearchEntry, Section
 from portal.territory.models import Commune
 
-__all__ = ["Base", "Commune", "Page", "PageVersion", "SearchEntry", "Section"]
+__all__ = [
+    "Base",
+    "Closure",
+    "Commune",
+    "Desk",
+    "DeskNotice",
+    "OpeningSlot",
+    "Organisation",
+    "Page",
+    "PageVersion",
+    "SearchEntry",
+    "Section",
+]

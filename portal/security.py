@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g
 from flask_limiter import Limiter
@@ -19,14 +20,15 @@ PERMISSIONS_POLICY = (
 )
 
 
-def content_security_policy(nonce: str) -> str:
-    """Only the portal's own host; scripts need the nonce; no inline style, no framing."""
+def content_security_policy(nonce: str, image_hosts: tuple[str, ...] = ()) -> str:
+    """Only the portal's own host (and the map's tile server, when one is set); scripts need the nonce;
+    no inline style, no framing."""
     return "; ".join(
         [
             "default-src 'self'",
             f"script-src 'self' 'nonce-{nonce}'",
             "style-src 'self'",
-            "img-src 'self' data:",
+            " ".join(("img-src 'self' data:", *image_hosts)),
             "font-src 'self'",
             "connect-src 'self'",
             "form-action 'self'",
@@ -58,11 +60,13 @@ def init_app(app: Flask) -> None:
     app.extensions["portal.limiter"] = Limiter(get_remote_address, app=app)
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     production = settings.env == "production"
+    tiles = urlsplit(settings.map_tiles_url)
+    image_hosts = (f"{tiles.scheme}://{tiles.netloc}",) if tiles.netloc else ()
 
     @app.after_request
     def _security_headers(response: Response) -> Response:
         headers = response.headers
-        headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+        headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), image_hosts)
         headers["X-Content-Type-Options"] = "nosniff"
         headers["X-Frame-Options"] = "DENY"
         headers["Referrer-Policy"] = "strict-origin-when-cross-origin"

@@ -18,6 +18,7 @@ from portal import create_app, migrations
 from portal.config import load_settings
 from portal.content import territory_tokens
 from portal.db import make_engine
+from portal.desks.loader import load_desks
 from portal.information.loader import load_pages
 from portal.information.services import forget_published, reindex
 from portal.territory.services import read_territory, sync_communes
@@ -47,6 +48,7 @@ def prepare_schema(engine: Engine) -> None:
     locales = load_settings(environ={}, env="testing", secret_key="x", database_url="sqlite://").locales
     with sessionmaker(engine).begin() as session:
         sync_communes(session, territory)
+        load_desks(session, CONTENT_DIR / "desks.yaml")
         load_pages(session, CONTENT_DIR / "pages", locales, set(territory.link_hosts))
         reindex(session, locales, territory_tokens(territory))
 

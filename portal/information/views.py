@@ -23,6 +23,7 @@ from flask_babel import gettext as _
 
 from portal import db
 from portal.content import fill_tokens, territory_tokens
+from portal.desks import services as desk_services
 from portal.information import services
 from portal.information.eligibility import Household, assess, ceilings_on, read_all_ceilings
 from portal.information.forms import EligibilityForm
@@ -159,8 +160,9 @@ def commune(insee: str, slug: str):
         abort(404)
     if slug != found.slug:
         return redirect(url_for("information.commune", insee=insee, slug=found.slug), 301)
-    ceilings = ceilings_on(current_app.extensions["portal.ceilings"], dt.date.today())
-    return render_template("information/commune.html", commune=found, ceilings=ceilings)
+    moment = desk_services.now()
+    desks = desk_services.desks_in_commune(db.session(), found.insee, moment)
+    return render_template("information/commune.html", commune=found, desks=desks, moment=moment)
 
 
 @machines.route("/sitemap.xml")

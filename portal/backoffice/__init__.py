@@ -1,0 +1,1 @@
+"""Partner back-office: organisations, accounts, roles, review workflow (built with its own issue)."""

@@ -1,0 +1,1 @@
+"""Registration desks of the reception network: hours, closures, status, locator, open data."""

@@ -1,0 +1,129 @@
+"""Opening status of a desk at a moment: a pure function over plain data (no Flask, no database).
+
+Times are local to Europe/Paris, daylight saving included; French public holidays close every desk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Container, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+PARIS = ZoneInfo("Europe/Paris")
+CLOSING_SOON = dt.timedelta(minutes=30)
+UNCONFIRMED_AFTER = dt.timedelta(days=365)  # hours not confirmed for 12 months are not trusted
+LOOK_AHEAD_DAYS = 62
+
+
+class State(StrEnum):
+    OPEN = "open"
+    CLOSING_SOON = "closing_soon"
+    CLOSED = "closed"
+    TEMPORARILY_CLOSED = "temporarily_closed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Slot:
+    weekday: int  # 0 Monday … 6 Sunday
+    opens: dt.time
+    closes: dt.time
+
+
+@dataclass(frozen=True)
+class DateRange:
+    starts_on: dt.date
+    ends_on: dt.date  # included
+
+    def covers(self, day: dt.date) -> bool:
+        return self.starts_on <= day <= self.ends_on
+
+
+@dataclass(frozen=True)
+class Hours:
+    slots: tuple[Slot, ...]
+    closures: tuple[DateRange, ...] = ()
+    confirmed_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    state: State
+    closes_at: dt.datetime | None = None  # when open: the end of the current slot
+    next_opening: dt.datetime | None = None  # when not open: the start of the next slot
+    reopens_on: dt.date | None = None  # when temporarily closed: the day after the closure
+
+
+@lru_cache(maxsize=32)
+def french_holidays(year: int) -> frozenset[dt.date]:
+    """Public holidays of metropolitan France for a year."""
+    return frozenset(holidays.France(years=year))
+
+
+class FrenchHolidays(Container):
+    """Any date's holiday status, looked up by year on demand."""
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and day in french_holidays(day.year)
+
+
+FRENCH_HOLIDAYS = FrenchHolidays()
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=PARIS)
+
+
+def _is_closed_day(hours: Hours, day: dt.date, closed_days: Container) -> bool:
+    return day in closed_days or any(closure.covers(day) for closure in hours.closures)
+
+
+def _day_slots(hours: Hours, day: dt.date) -> Iterable[Slot]:
+    return sorted(
+        (slot for slot in hours.slots if slot.weekday == day.weekday()), key=lambda slot: slot.opens
+    )
+
+
+def next_opening(
+    hours: Hours, after: dt.datetime, closed_days: Container = FRENCH_HOLIDAYS
+) -> dt.datetime | None:
+    """The start of the first slot strictly after a moment, skipping holidays and closures."""
+    local = after.astimezone(PARIS)
+    for offset in range(LOOK_AHEAD_DAYS):
+        day = local.date() + dt.timedelta(days=offset)
+        if _is_closed_day(hours, day, closed_days):
+            continue
+        for slot in _day_slots(hours, day):
+            start = _at(day, slot.opens)
+            if start > local:
+                return start
+    return None
+
+
+def status(hours: Hours, moment: dt.datetime, closed_days: Container = FRENCH_HOLIDAYS) -> Status:
+    """Open, closing soon, closed (and when it opens next), temporarily closed, or unknown."""
+    if moment.tzinfo is None:
+        raise ValueError("the moment must carry its time zone")
+    local = moment.astimezone(PARIS)
+    today = local.date()
+    if hours.confirmed_on is None or local - _at(hours.confirmed_on, dt.time()) > UNCONFIRMED_AFTER:
+        return Status(State.UNKNOWN)
+    closure = next((closure for closure in hours.closures if closure.covers(today)), None)
+    if closure is not None:
+        return Status(
+            State.TEMPORARILY_CLOSED,
+            next_opening=next_opening(hours, local, closed_days),
+            reopens_on=closure.ends_on + dt.timedelta(days=1),
+        )
+    if today not in closed_days:
+        for slot in _day_slots(hours, today):
+            start, end = _at(today, slot.opens), _at(today, slot.closes)
+            if start <= local < end:
+                state = State.CLOSING_SOON if end - local <= CLOSING_SOON else State.OPEN
+                return Status(state, closes_at=end)
+    return Status(State.CLOSED, next_opening=next_opening(hours, local, closed_days))

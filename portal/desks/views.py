@@ -1,0 +1,209 @@
+"""Desk locator pages, the desk page, and the open data API of the desks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import format_date, format_decimal, format_time
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from portal import db
+from portal.desks import services
+from portal.desks.forms import DeskSearchForm
+from portal.desks.hours import PARIS
+from portal.desks.loader import WEEKDAYS
+from portal.desks.services import Filters
+from portal.i18n import locale_info
+from portal.security import rate_limit
+from portal.territory.services import communes
+from portal.text import slugify
+
+bp = Blueprint("desks", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
+
+
+def reference_point(
+    form: DeskSearchForm, all_communes
+) -> tuple[tuple[float, float] | None, str | None, list]:
+    """Where distances are measured from: the person's position, or the communes the query names."""
+    point = form.point()
+    if point:
+        return point, _("your position"), []
+    if form.q.data and form.q.data.strip():
+        found = services.find_communes(all_communes, form.q.data)
+        if not found:
+            form.q.errors = [
+                *form.q.errors,
+                _(
+                    "No commune of the territory matches “%(query)s”. Check the "
+                    "spelling, or enter a postcode.",
+                    query=form.q.data.strip(),
+                ),
+            ]
+            return None, None, []
+        lat = sum(commune.latitude for commune in found) / len(found)
+        lon = sum(commune.longitude for commune in found) / len(found)
+        return (lat, lon), ", ".join(commune.name for commune in found), found
+    return None, None, []
+
+
+@bp.route("/guichets")
+@rate_limit("120 per minute")
+def search():
+    form = DeskSearchForm(request.args)
+    session = db.session()
+    languages = services.spoken_languages(session)
+    form.language.choices = [("", _("Any language"))] + [(code, language_name(code)) for code in languages]
+    form.validate()
+    if (form.lat.data or form.lon.data) and form.point() is None:
+        form.q.errors = [*form.q.errors, _("Your position could not be read: search by commune or postcode.")]
+    all_communes = communes()
+    point, origin, matched = reference_point(form, all_communes)
+    filters = Filters(
+        min_level=int(form.level.data) if form.level.data else None,
+        open_now=bool(form.open_now.data),
+        walk_in=bool(form.walk_in.data),
+        step_free=bool(form.step_free.data),
+        language=form.language.data or None,
+    )
+    moment = services.now()
+    results = (
+        [] if form.errors else services.search_desks(session, moment=moment, filters=filters, point=point)
+    )
+    suggestions = []
+    if not results and not form.errors:
+        # Nothing passes: show the nearest desks of the territory, whatever the filters.
+        suggestions = services.search_desks(session, moment=moment, point=point, limit=3)
+    settings = current_app.config["PORTAL_SETTINGS"]
+    return render_template(
+        "desks/search.html",
+        form=form,
+        results=results,
+        suggestions=suggestions,
+        origin=origin,
+        matched=matched,
+        moment=moment,
+        filters=filters,
+        tiles_url=settings.map_tiles_url,
+        tiles_attribution=settings.map_attribution,
+    )
+
+
+@bp.route("/guichets/<int:desk_id>-<slug>")
+def desk_page(desk_id: int, slug: str):
+    found = services.desk(db.session(), desk_id)
+    if found is None:
+        abort(404)
+    if slug != slugify(found.name):
+        return redirect(url_for("desks.desk_page", desk_id=desk_id, slug=slugify(found.name)), 301)
+    moment = services.now()
+    return render_template(
+        "desks/desk.html",
+        desk=found,
+        status=services.desk_status(found, moment),
+        moment=moment,
+        week=week_rows(found, moment),
+        closures=upcoming(found.closures, moment),
+        notices=upcoming(found.notices, moment, started=True),
+        json_ld=json_ld(found),
+    )
+
+
+def week_rows(desk, moment: dt.datetime) -> list[dict]:
+    """Monday to Sunday with their opening periods; today's row is marked."""
+    today = moment.astimezone(PARIS).weekday()
+    rows = []
+    for weekday, code in enumerate(WEEKDAYS):
+        spans = [(slot.opens, slot.closes) for slot in desk.slots if slot.weekday == weekday]
+        rows.append({"weekday": weekday, "code": code, "spans": spans, "today": weekday == today})
+    return rows
+
+
+def upcoming(periods, moment: dt.datetime, started: bool = False) -> list:
+    """Closures (or notices) that are not over; notices only once they have started."""
+    today = moment.astimezone(PARIS).date()
+    return [item for item in periods if item.ends_on >= today and (not started or item.starts_on <= today)]
+
+
+def json_ld(desk) -> Markup:
+    """schema.org GovernmentOffice, for search engines; JSON escaped for a <script> element."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "GovernmentOffice",
+        "name": desk.name,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": desk.address,
+            "postalCode": desk.postcode,
+            "addressLocality": desk.commune.name,
+            "addressCountry": "FR",
+        },
+        "geo": {"@type": "GeoCoordinates", "latitude": desk.latitude, "longitude": desk.longitude},
+        "telephone": desk.phone or None,
+        "email": desk.email or None,
+        "url": url_for("desks.desk_page", desk_id=desk.id, slug=slugify(desk.name), _external=True),
+        "openingHoursSpecification": [
+            {
+                "@type": "OpeningHoursSpecification",
+                "dayOfWeek": f"https://schema.org/{WEEKDAY_NAMES[slot.weekday]}",
+                "opens": slot.opens.strftime("%H:%M"),
+                "closes": slot.closes.strftime("%H:%M"),
+            }
+            for slot in desk.slots
+        ],
+        "availableLanguage": desk.language_list,
+    }
+    text = json.dumps({key: value for key, value in data.items() if value is not None}, ensure_ascii=False)
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S704
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def desk_time(moment: dt.datetime | dt.time) -> str:
+    """A time of day in the reader's locale (14:30, 2:30 PM…), Paris time."""
+    if isinstance(moment, dt.datetime):
+        moment = moment.astimezone(PARIS).time()
+    return format_time(moment, "short")
+
+
+def desk_day(day: dt.date) -> str:
+    """Weekday and date in the reader's own pattern: "lundi 30 novembre 2026", "lunes, 30 de noviembre…"."""
+    return format_date(day, "full")
+
+
+def desk_when(opening: dt.datetime, moment: dt.datetime) -> str:
+    """ "today at 13:30", "tomorrow at 09:00" or "Monday 30 November at 09:00"."""
+    local, today = opening.astimezone(PARIS), moment.astimezone(PARIS).date()
+    time = desk_time(local)
+    if local.date() == today:
+        return _("today at %(time)s", time=time)
+    if local.date() == today + dt.timedelta(days=1):
+        return _("tomorrow at %(time)s", time=time)
+    return _("%(day)s at %(time)s", day=desk_day(local.date()), time=time)
+
+
+def weekday_name(weekday: int) -> str:
+    """Monday … Sunday in the reader's locale (2026-11-30 is a Monday)."""
+    return format_date(dt.date(2026, 11, 30) + dt.timedelta(days=weekday), "EEEE").capitalize()
+
+
+def language_name(code: str) -> str:
+    """A language's own name, so that a speaker recognises it whatever the page's language."""
+    try:
+        return locale_info(code).autonym
+    except ValueError:
+        return code
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.filters.update(
+        desk_time=desk_time,
+        desk_day=desk_day,
+        desk_when=desk_when,
+        format_decimal=lambda value, pattern=None: format_decimal(value, pattern),
+    )
+    app.jinja_env.globals.update(weekday_name=weekday_name, language_name=language_name)
