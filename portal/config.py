@@ -124,7 +124,9 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("PORTAL_REDIS_URL must be a redis:// or rediss:// URL")
     tiles = values["map_tiles_url"]
-    if tiles and not (tiles.startswith("https://") and all(part in tiles for part in ("{z}", "{x}", "{y}"))):
+    # A tile server on this machine (development, tests) may use plain http.
+    secure = tiles.startswith(("https://", "http://127.0.0.1:", "http://localhost:"))
+    if tiles and not (secure and all(part in tiles for part in ("{z}", "{x}", "{y}"))):
         raise ConfigError("PORTAL_MAP_TILES_URL must be an https:// URL with {z}, {x} and {y}")
     if not Path(values["content_dir"], "territory.yaml").is_file():
         raise ConfigError(f"PORTAL_CONTENT_DIR has no territory.yaml: {values['content_dir']}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -37,22 +38,43 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+@contextmanager
+def serving(folder, **overrides):
     """The portal on its own SQLite file, with real commits, served by a thread of this process."""
-    folder = tmp_path_factory.mktemp("live")
     url = f"sqlite:///{folder / 'portal.db'}"
     engine = make_engine(url)
     prepare_schema(engine)
     engine.dispose()
-    app = create_app(make_settings(folder, database_url=url, ratelimit_default="10000 per minute"))
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, None, threaded=True)
+    base = f"http://127.0.0.1:{server.server_port}"
+    settings = {
+        key: value.replace("{base}", base) if isinstance(value, str) else value
+        for key, value in overrides.items()
+    }
+    app = create_app(
+        make_settings(folder, database_url=url, ratelimit_default="10000 per minute", **settings)
+    )
+    server.app = app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield base
     server.shutdown()
     thread.join(timeout=5)
     app.extensions["portal.db"].engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    with serving(tmp_path_factory.mktemp("live")) as base:
+        yield base
+
+
+@pytest.fixture(scope="session")
+def map_server(tmp_path_factory):
+    """The portal with a map whose tiles come from its own static files (no other host)."""
+    tiles = "{base}/static/vendor/leaflet/images/layers.png?z={z}&x={x}&y={y}"
+    with serving(tmp_path_factory.mktemp("map"), map_tiles_url=tiles, map_attribution="Test tiles") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")

@@ -66,3 +66,15 @@ def test_near_me_button_is_hidden_without_javascript(live_server, browser, watch
     assert not page.locator("#near-me").is_visible()
     assert page.locator(".desk-results .desk-result").count() > 0
     context.close()
+
+
+def test_map_markers_follow_the_list(map_server, page, watch, viewport):
+    page.goto(f"{map_server}/fr/guichets?q=72000&level=3")
+    page.wait_for_selector(".leaflet-marker-icon")
+    items = page.locator(".desk-results .desk-result")
+    markers = page.locator(".leaflet-marker-icon")
+    assert markers.count() == items.count() == 2
+    markers.first.click(force=True)
+    assert page.locator(".desk-result--selected").count() == 1
+    assert axe_violations(page) == []
+    watch.assert_clean()
