@@ -63,6 +63,7 @@ chromium: ## Install Debian's Chromium for the browser tests when it is missing
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 bench: install ## Run the benchmarks in bench/ (each prints its figures, last line JSON)
+	$(BIN)/pip install --quiet -e '.[production]'
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean: ## Remove the virtualenv, caches and compiled catalogs (keeps instance/)
