@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(settings.flask_config())
 
     from portal import db, errors, i18n, openapi, security
+    from portal.cotation import views as cotation_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
     from portal.information import views as information_views
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     site_views.init_app(app)
     information_views.init_app(app)
     desks_views.init_app(app)
+    cotation_views.init_app(app)
     desks_api.init_app(app)
     openapi.init_app(app)
     errors.init_app(app)
@@ -48,3 +50,14 @@ def init_logging(app: Flask, settings: Settings) -> None:
     """Plain logs on stderr; request logs carry no personal data (no query strings, no bodies)."""
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.logger.setLevel(settings.log_level)
+    if settings.env == "production":
+        for missing, consequence in (
+            (not settings.redis_url, "PORTAL_REDIS_URL is empty: each worker counts rate limits on its own"),
+            (
+                not settings.proxy_count,
+                "PORTAL_PROXY_COUNT is 0: behind a proxy, every visitor shares one limit",
+            ),
+            (not settings.trusted_hosts, "PORTAL_TRUSTED_HOSTS is empty: any Host header is accepted"),
+        ):
+            if missing:
+                app.logger.warning(consequence)

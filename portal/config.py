@@ -30,6 +30,7 @@ class Settings:
     proxy_count: int = 0
     ratelimit_default: str = "300 per minute"
     log_level: str = "INFO"
+    trusted_hosts: tuple[str, ...] = ()  # host names the portal answers to; empty: any (development)
     map_tiles_url: str = ""  # e.g. https://tiles.example.org/{z}/{x}/{y}.png; empty: no map, the list alone
     map_attribution: str = ""
 
@@ -38,6 +39,7 @@ class Settings:
         production = self.env == "production"
         return {
             "PORTAL_SETTINGS": self,
+            "TRUSTED_HOSTS": list(self.trusted_hosts) or None,
             "SECRET_KEY": self.secret_key,
             "TESTING": self.env == "testing",
             "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
@@ -117,6 +119,9 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         "proxy_count": proxy_count,
         "ratelimit_default": get("PORTAL_RATELIMIT_DEFAULT", "300 per minute"),
         "log_level": get("PORTAL_LOG_LEVEL", "INFO").upper(),
+        "trusted_hosts": tuple(
+            host.strip() for host in get("PORTAL_TRUSTED_HOSTS", "").split(",") if host.strip()
+        ),
         "map_tiles_url": get("PORTAL_MAP_TILES_URL", ""),
         "map_attribution": get("PORTAL_MAP_ATTRIBUTION", ""),
     }

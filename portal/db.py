@@ -35,7 +35,7 @@ class Database:
 def make_engine(url: str) -> Engine:
     """An engine for SQLite or PostgreSQL, with the options each needs."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):
@@ -56,6 +56,7 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
+        hide_parameters=True,  # errors and logs never quote the values of a query
         pool_size=5,
         max_overflow=10,
         connect_args={"connect_timeout": 5},

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal import db
 
 ERROR_TEXTS = {
     400: (
@@ -64,6 +66,12 @@ def init_app(app: Flask) -> None:
     def _http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if request.path.startswith("/api/"):
+            response = error.get_response()
+            response.set_data(jsonify(error=error.name.lower(), status=error.code).get_data())
+            response.content_type = "application/json"
+            response.headers["Access-Control-Allow-Origin"] = "*"
+            return response
         # Keep the exception's own headers (Allow on 405, Retry-After on 429).
         response = error.get_response()
         body, _ = render_error(error.code)
@@ -85,8 +93,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
-    def _database_unavailable(error: Exception):
-        # The class name is enough to diagnose; the message may quote query parameters.
+    def _database_error(error: Exception):
+        if db.is_reachable():
+            # The database answers: this is a bug (a missing table, a bad query), not an outage.
+            app.logger.error("database error", exc_info=error)
+            return render_error(500)
         app.logger.warning("database unavailable: %s", type(getattr(error, "orig", error)).__name__)
         body, _ = render_error(503)
         return body, 503, {"Retry-After": "60"}

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import Babel, format_date
+from flask_babel import Babel, format_date, get_translations
 from werkzeug.routing import BaseConverter, BuildError
 
 from portal.config import PROJECT_ROOT, ConfigError
@@ -117,13 +117,20 @@ def language_links() -> list[tuple[LocaleInfo, str]]:
     links = []
     endpoint = request.endpoint if request.url_rule is not None else None
     expects_lang = endpoint and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code")
+    # The query string is copied as it is: its names must never reach url_for's own options.
+    query = "?" + request.query_string.decode("latin-1") if request.query_string else ""
     for code, info in locales().items():
         url = None
         if expects_lang:
             try:
-                url = url_for(endpoint, **(request.view_args or {}), **request.args.to_dict(), lang_code=code)
+                url = url_for(endpoint, **(request.view_args or {}), lang_code=code) + query
             except BuildError:
                 url = None
         links.append((info, url or url_for("site.home", lang_code=code)))
     g.language_links = links
     return links
+
+
+def ngettext_signed(singular: str, plural: str, value: int) -> str:
+    """A count that may be negative (a penalty): the plural form follows its size, the sign is shown."""
+    return get_translations().ngettext(singular, plural, abs(value)) % {"num": value}

@@ -32,6 +32,8 @@ def extract(output: Path) -> None:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "ngettext_signed:1,2",
             "--no-location",
             "--sort-output",
             "-o",

@@ -56,7 +56,7 @@ class Status:
     state: State
     closes_at: dt.datetime | None = None  # when open: the end of the current slot
     next_opening: dt.datetime | None = None  # when not open: the start of the next slot
-    reopens_on: dt.date | None = None  # when temporarily closed: the day after the closure
+    reopens_on: dt.date | None = None  # when temporarily closed: the day it opens again
 
 
 @lru_cache(maxsize=32)
@@ -84,9 +84,16 @@ def _is_closed_day(hours: Hours, day: dt.date, closed_days: Container) -> bool:
 
 
 def _day_slots(hours: Hours, day: dt.date) -> Iterable[Slot]:
-    return sorted(
+    """The day's periods in order, periods that touch or overlap merged (9-12 and 12-17 is 9-17)."""
+    merged: list[Slot] = []
+    for slot in sorted(
         (slot for slot in hours.slots if slot.weekday == day.weekday()), key=lambda slot: slot.opens
-    )
+    ):
+        if merged and slot.opens <= merged[-1].closes:
+            merged[-1] = Slot(slot.weekday, merged[-1].opens, max(merged[-1].closes, slot.closes))
+        else:
+            merged.append(slot)
+    return merged
 
 
 def next_opening(
@@ -111,14 +118,16 @@ def status(hours: Hours, moment: dt.datetime, closed_days: Container = FRENCH_HO
         raise ValueError("the moment must carry its time zone")
     local = moment.astimezone(PARIS)
     today = local.date()
-    if hours.confirmed_on is None or local - _at(hours.confirmed_on, dt.time()) > UNCONFIRMED_AFTER:
-        return Status(State.UNKNOWN)
+    too_old = hours.confirmed_on is None or local - _at(hours.confirmed_on, dt.time()) > UNCONFIRMED_AFTER
+    if too_old or not hours.slots:
+        return Status(State.UNKNOWN)  # hours too old, or none (by appointment or by phone only)
     closure = next((closure for closure in hours.closures if closure.covers(today)), None)
     if closure is not None:
+        reopening = next_opening(hours, local, closed_days)
         return Status(
             State.TEMPORARILY_CLOSED,
-            next_opening=next_opening(hours, local, closed_days),
-            reopens_on=closure.ends_on + dt.timedelta(days=1),
+            next_opening=reopening,
+            reopens_on=reopening.date() if reopening else None,
         )
     if today not in closed_days:
         for slot in _day_slots(hours, today):

@@ -62,7 +62,7 @@ def search():
     all_communes = communes()
     point, origin, matched = reference_point(form, all_communes)
     filters = Filters(
-        min_level=int(form.level.data) if form.level.data else None,
+        min_level=int(form.level.data) if form.level.data in ("1", "2", "3") else None,
         open_now=bool(form.open_now.data),
         walk_in=bool(form.walk_in.data),
         step_free=bool(form.step_free.data),

@@ -68,7 +68,9 @@ class EligibilityForm(PortalForm):
             raise ValidationError(_l("A couple means two adults: check the number of adults"))
 
     def validate_age_second(self, field) -> None:
-        if (self.age_first.data is None) != (field.data is None) and self.couple.data:
+        # A couple without dependants may be a young couple: the rule needs both ages.
+        young_couple_possible = self.couple.data and self.dependants.data == 0 and self.adults.data == 2
+        if young_couple_possible and (self.age_first.data is None or field.data is None):
             raise ValidationError(_l("Enter both ages of the couple, or neither"))
 
     def ages(self) -> tuple[int, ...]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import wraps
 
 from flask import (
@@ -12,6 +11,7 @@ from flask import (
     current_app,
     g,
     jsonify,
+    make_response,
     redirect,
     render_template,
     request,
@@ -131,7 +131,7 @@ def eligibility():
     form = EligibilityForm()
     all_communes = communes()
     form.set_communes(all_communes)
-    ceilings = ceilings_on(current_app.extensions["portal.ceilings"], dt.date.today())
+    ceilings = ceilings_on(current_app.extensions["portal.ceilings"], desk_services.now().date())
     assessment = commune = None
     if form.validate_on_submit():
         commune = next(item for item in all_communes if item.insee == form.commune.data)
@@ -143,9 +143,17 @@ def eligibility():
             disabled_member=form.disabled_member.data,
         )
         assessment = assess(household, commune.ceiling_zone, form.income.data, ceilings)
-    return render_template(
-        "information/eligibility.html", form=form, assessment=assessment, commune=commune, ceilings=ceilings
+    response = make_response(
+        render_template(
+            "information/eligibility.html",
+            form=form,
+            assessment=assessment,
+            commune=commune,
+            ceilings=ceilings,
+        )
     )
+    response.headers["Cache-Control"] = "no-store"  # a household's income, on a shared computer at a desk
+    return response
 
 
 @bp.route("/communes")

@@ -66,13 +66,25 @@ def part_url(endpoint: str) -> str | None:
     return url_for(endpoint)
 
 
-def nav_items() -> list[tuple[str, str, bool]]:
-    """The main menu: (label, URL, is current) for each part of the portal that is built."""
+def nav_items() -> list[tuple[str, str, str | None]]:
+    """The main menu: (label, URL, aria-current) for each part of the portal that is built.
+
+    aria-current is "page" on the part's own page, "true" on the other pages of its area (unless they
+    are a part of their own), and nothing elsewhere.
+    """
+    endpoints = {part.endpoint for part in PARTS}
     items = []
     for part in PARTS:
         url = part_url(part.endpoint)
-        if url:
-            items.append((part.title, url, request.blueprint == part.endpoint.split(".")[0]))
+        if not url:
+            continue
+        if request.endpoint == part.endpoint:
+            current = "page"
+        elif request.blueprint == part.endpoint.split(".")[0] and request.endpoint not in endpoints:
+            current = "true"
+        else:
+            current = None
+        items.append((part.title, url, current))
     return items
 
 

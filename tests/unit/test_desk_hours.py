@@ -62,7 +62,7 @@ def test_a_dated_closure_gives_temporarily_closed_and_the_reopening():
     )
     result = status(hours, paris(2026, 11, 30, 10, 0))
     assert result.state is State.TEMPORARILY_CLOSED
-    assert result.reopens_on == dt.date(2026, 12, 5)
+    assert result.reopens_on == dt.date(2026, 12, 7)  # the closure ends on a Friday: Monday
     assert result.next_opening == paris(2026, 12, 7, 9, 0)
 
 
@@ -100,9 +100,28 @@ def test_a_slot_on_the_night_of_the_change_keeps_its_local_hours():
     assert status(sunday, dt.datetime(2026, 3, 29, 1, 30, tzinfo=UTC)).state is State.CLOSING_SOON
 
 
-def test_a_desk_without_any_slot_never_opens():
+def test_a_desk_without_weekly_hours_is_unknown_not_closed():
     result = status(Hours((), confirmed_on=dt.date(2026, 10, 1)), paris(2026, 11, 30, 10, 0))
-    assert result.state is State.CLOSED and result.next_opening is None
+    assert result.state is State.UNKNOWN and result.next_opening is None
+
+
+def test_periods_that_touch_are_one_period_for_closing_soon():
+    hours = Hours(
+        (Slot(0, dt.time(9), dt.time(12)), Slot(0, dt.time(12), dt.time(17))),
+        confirmed_on=dt.date(2026, 10, 1),
+    )
+    result = status(hours, paris(2026, 11, 30, 11, 45))
+    assert result.state is State.OPEN and result.closes_at == paris(2026, 11, 30, 17, 0)
+
+
+def test_reopening_after_back_to_back_closures_is_the_real_next_opening():
+    closures = (
+        DateRange(dt.date(2026, 12, 1), dt.date(2026, 12, 4)),
+        DateRange(dt.date(2026, 12, 5), dt.date(2026, 12, 13)),
+    )
+    result = status(Hours(HOURS.slots, closures, dt.date(2026, 10, 1)), paris(2026, 12, 2, 10, 0))
+    assert result.state is State.TEMPORARILY_CLOSED
+    assert result.reopens_on == dt.date(2026, 12, 14)
 
 
 def test_a_naive_moment_is_refused():

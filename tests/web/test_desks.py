@@ -171,7 +171,7 @@ def test_desk_page_describes_the_office_for_machines(client):
 def test_temporarily_closed_desk_says_when_it_reopens(client):
     page = parse(client.get(desk_url(client, "Association d'accompagnement")))
     status = text_of(page.find(".//p[@class='desk-status']"))
-    assert "Fermé temporairement" in status and "5 décembre" in status
+    assert "Fermé temporairement" in status and "7 décembre" in status
 
 
 def test_desk_with_old_hours_says_they_are_not_confirmed(client):

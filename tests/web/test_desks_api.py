@@ -76,7 +76,7 @@ def test_status_fields_say_when_a_desk_reopens(client):
         "state": "temporarily_closed",
         "closes_at": None,
         "next_opening": "2026-12-07T09:30:00+01:00",
-        "reopens_on": "2026-12-05",
+        "reopens_on": "2026-12-07",
     }
 
 

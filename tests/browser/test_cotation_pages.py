@@ -1,0 +1,37 @@
+"""The score pages in Chromium: the grid and the simulator, in French and Arabic, phone and desktop, axe."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import axe_violations
+
+
+def check(page, watch, viewport):
+    assert axe_violations(page) == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {viewport['width']}px"
+    watch.assert_clean()
+
+
+@pytest.mark.parametrize("path", ["cotation", "cotation/grille"])
+@pytest.mark.parametrize("locale", ["fr", "ar", "ru"])
+def test_score_pages_have_no_accessibility_violation(live_server, page, watch, viewport, locale, path):
+    assert page.goto(f"{live_server}/{locale}/{path}").status == 200
+    check(page, watch, viewport)
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_applicant_simulates_a_score(live_server, page, watch, viewport, locale):
+    page.goto(f"{live_server}/{locale}/cotation/simulateur")
+    check(page, watch, viewport)
+    page.fill("#filed_on", "12")
+    page.check("#dalo")
+    page.check("#group_hebergement-3")  # hosted by a relative or a third party
+    page.locator("main form button[type=submit]").click()
+    result = page.locator("#result")
+    result.wait_for()
+    assert "77" in result.locator("h2").inner_text() or "٧٧" in result.locator("h2").inner_text()
+    assert page.locator(".score-lines li").count() == 3
+    assert page.locator("#dalo").is_checked(), "the answers stay in the form"
+    check(page, watch, viewport)

@@ -1,0 +1,81 @@
+"""Grid files: the demo grids load; a bad grid is refused naming the file, the criterion and the field."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import yaml
+
+from portal.content import ContentError
+from portal.cotation.grids import grid_in_force, read_grid_file, read_grids
+from tests.conftest import CONTENT_DIR
+
+SOURCE = yaml.safe_load((CONTENT_DIR / "cotation" / "general.yaml").read_text(encoding="utf-8"))
+
+
+def test_the_demo_territory_has_a_general_and_a_mutation_grid():
+    grids = read_grids(CONTENT_DIR)
+    assert {item.grid.kind for item in grids} == {"general", "mutation"}
+    general = grid_in_force(grids, "general", dt.date(2026, 6, 1))
+    assert general.grid.code == "general" and general.status == "active"
+    assert grid_in_force(grids, "general", dt.date(2025, 6, 1)) is None, "not in force before its date"
+    codes = [criterion.code for criterion in general.grid.criteria]
+    assert {"anciennete", "delai_anormal", "dalo", "pdalhpd", "expulsion", "taux_effort", "refus"} <= set(
+        codes
+    )
+
+
+def criterion(data, code):
+    return next(item for item in data["criteria"] if item["code"] == code)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda data: criterion(data, "dalo").update(kind="boolean"),
+            "criterion `dalo`: `kind` must be one of",
+        ),
+        (
+            lambda data: criterion(data, "dalo").update(points="fifty"),
+            "criterion `dalo`: `points` must be a whole",
+        ),
+        (lambda data: criterion(data, "dalo").update(points=-5), "criterion `dalo`: negative `points`"),
+        (lambda data: criterion(data, "dalo").pop("label"), "criterion `dalo`: `label` needs a French text"),
+        (
+            lambda data: criterion(data, "heberge_tiers").update(group="ailleurs"),
+            "criterion `heberge_tiers`: `group` 'ailleurs' is not declared",
+        ),
+        (
+            lambda data: criterion(data, "taux_effort").update(bands=[{"min": 40, "max": 30, "points": 5}]),
+            "criterion `taux_effort`: bands\\[0\\]: `max` must be a number above `min`",
+        ),
+        (
+            lambda data: criterion(data, "taux_effort").update(
+                bands=[{"min": 30, "max": 50, "points": 5}, {"min": 40, "points": 10}]
+            ),
+            "overlap",
+        ),
+        (lambda data: criterion(data, "anciennete").update(cap=0), "criterion `anciennete`: `cap`"),
+        (
+            lambda data: criterion(data, "dalo").update(verification="maybe"),
+            "criterion `dalo`: `verification`",
+        ),
+        (
+            lambda data: data["criteria"].append(dict(criterion(data, "dalo"))),
+            "criterion `dalo` appears twice",
+        ),
+        (lambda data: criterion(data, "emploi").update(fact="filed_on"), "reads fact `filed_on` as flag"),
+        (lambda data: data.update(effective_from="soon"), "`effective_from` must be a date"),
+        (lambda data: data.update(kind="special"), "`kind` must be one of general, mutation"),
+    ],
+)
+def test_a_bad_grid_is_refused_naming_the_field(tmp_path, change, message):
+    data = yaml.safe_load(yaml.safe_dump(SOURCE))
+    change(data)
+    path = tmp_path / "general.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ContentError, match=message) as error:
+        read_grid_file(path)
+    assert str(path) in str(error.value)
