@@ -22,7 +22,6 @@ class LocaleInfo:
     code: str
     direction: str
     autonym: str
-    english_name: str
 
     @property
     def rtl(self) -> bool:
@@ -36,7 +35,6 @@ def locale_info(code: str) -> LocaleInfo:
         code=code,
         direction="rtl" if babel_locale.text_direction == "rtl" else "ltr",
         autonym=autonym[:1].upper() + autonym[1:],
-        english_name=babel_locale.get_display_name("en") or code,
     )
 
 
@@ -62,7 +60,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["format_date_long"] = lambda value: format_date(value, "long")
     app.url_value_preprocessor(_pull_lang_code)
     app.url_defaults(_add_lang_code)
-    app.before_request(_set_localeinfo)
     app.context_processor(_template_globals)
 
 
@@ -104,10 +101,6 @@ def _pull_lang_code(_endpoint: str | None, values: dict | None) -> None:
 def _add_lang_code(endpoint: str, values: dict) -> None:
     if "lang_code" not in values and current_app.url_map.is_endpoint_expecting(endpoint, "lang_code"):
         values["lang_code"] = selected_locale()
-
-
-def _set_localeinfo() -> None:
-    g.localeinfo = current_localeinfo()
 
 
 def language_links() -> list[tuple[LocaleInfo, str]]:

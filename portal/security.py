@@ -6,7 +6,7 @@ import secrets
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, current_app, g
+from flask import Flask, Response, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -102,7 +102,3 @@ def init_rate_limits(app: Flask) -> None:
             app.view_functions[endpoint] = limiter.exempt(view)
         elif limit := getattr(view, "rate_limit", None):
             app.view_functions[endpoint] = limiter.limit(limit)(view)
-
-
-def current_limiter() -> Limiter:
-    return current_app.extensions["portal.limiter"]

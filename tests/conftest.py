@@ -156,6 +156,7 @@ class CheckedClient(FlaskClient):
                 rtl_locales={code for code, info in locales.items() if info.rtl},
                 error_prefixes=prefixes,
                 link_hosts=app.extensions["portal.territory"].link_hosts,
+                host=response.request.host.split(":")[0],
             )
         return response
 

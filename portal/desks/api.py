@@ -180,6 +180,13 @@ def record(result: DeskResult) -> dict:
     }
 
 
+def spreadsheet_safe(value):
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with an apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _error(error: BadParameter):
     response = jsonify(error=str(error), parameter=error.parameter)
     response.status_code = 400
@@ -219,8 +226,9 @@ def desks_csv():
         row["hours"] = "; ".join(f"{span['day']} {span['opens']}-{span['closes']}" for span in row["hours"])
         row["next_opening"] = row["status"]["next_opening"] or ""
         row["status"] = row["status"]["state"]
-        writer.writerow(row)
-    response = Response(output.getvalue(), mimetype="text/csv")
+        writer.writerow({key: spreadsheet_safe(value) for key, value in row.items()})
+    # A BOM so that spreadsheet programs read the accents right.
+    response = Response("\ufeff" + output.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = 'attachment; filename="guichets.csv"'
     return _cors(response)
 

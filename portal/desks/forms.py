@@ -42,5 +42,5 @@ class DeskSearchForm(PortalForm):
         except (TypeError, ValueError):
             return None
         if -90 <= lat <= 90 and -180 <= lon <= 180:
-            return lat, lon
+            return round(lat, 3), round(lon, 3)
         return None

@@ -91,10 +91,6 @@ class DeskResult:
     distance_km: float | None
     status: Status
 
-    @property
-    def is_open(self) -> bool:
-        return self.status.state in (State.OPEN, State.CLOSING_SOON)
-
 
 def desk_hours(desk: Desk) -> Hours:
     return Hours(

@@ -1,4 +1,4 @@
-"""Desk locator pages, the desk page, and the open data API of the desks."""
+"""Desk locator pages and the desk page (the open data API is in api.py)."""
 
 from __future__ import annotations
 
@@ -24,13 +24,11 @@ from portal.text import slugify
 bp = Blueprint("desks", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
 
 
-def reference_point(
-    form: DeskSearchForm, all_communes
-) -> tuple[tuple[float, float] | None, str | None, list]:
+def reference_point(form: DeskSearchForm, all_communes) -> tuple[tuple[float, float] | None, str | None]:
     """Where distances are measured from: the person's position, or the communes the query names."""
     point = form.point()
     if point:
-        return point, _("your position"), []
+        return point, _("your position")
     if form.q.data and form.q.data.strip():
         found = services.find_communes(all_communes, form.q.data)
         if not found:
@@ -42,11 +40,11 @@ def reference_point(
                     query=form.q.data.strip(),
                 ),
             ]
-            return None, None, []
+            return None, None
         lat = sum(commune.latitude for commune in found) / len(found)
         lon = sum(commune.longitude for commune in found) / len(found)
-        return (lat, lon), ", ".join(commune.name for commune in found), found
-    return None, None, []
+        return (lat, lon), ", ".join(commune.name for commune in found)
+    return None, None
 
 
 @bp.route("/guichets")
@@ -60,7 +58,7 @@ def search():
     if (form.lat.data or form.lon.data) and form.point() is None:
         form.q.errors = [*form.q.errors, _("Your position could not be read: search by commune or postcode.")]
     all_communes = communes()
-    point, origin, matched = reference_point(form, all_communes)
+    point, origin = reference_point(form, all_communes)
     filters = Filters(
         min_level=int(form.level.data) if form.level.data in ("1", "2", "3") else None,
         open_now=bool(form.open_now.data),
@@ -83,7 +81,6 @@ def search():
         results=results,
         suggestions=suggestions,
         origin=origin,
-        matched=matched,
         moment=moment,
         filters=filters,
         tiles_url=settings.map_tiles_url,

@@ -14,9 +14,10 @@ from pathlib import Path
 import yaml
 
 from portal.content import ContentError
+from portal.territory.services import CEILING_ZONES
 
 PRODUCTS = ("PLAI", "PLUS", "PLS")  # from very low incomes to the highest ceilings
-ZONES = ("paris", "idf", "other")
+ZONES = CEILING_ZONES
 MAX_CATEGORY = 6
 
 

@@ -69,21 +69,24 @@ def part_url(endpoint: str) -> str | None:
 def nav_items() -> list[tuple[str, str, str | None]]:
     """The main menu: (label, URL, aria-current) for each part of the portal that is built.
 
-    aria-current is "page" on the part's own page, "true" on the other pages of its area (unless they
-    are a part of their own), and nothing elsewhere.
+    aria-current is "page" on the part's own page; on the other pages of an area, "true" on the area's
+    first part (the eligibility checker is a part of its own inside the information area).
     """
     endpoints = {part.endpoint for part in PARTS}
+    areas_seen: set[str] = set()
     items = []
     for part in PARTS:
         url = part_url(part.endpoint)
         if not url:
             continue
+        area = part.endpoint.split(".")[0]
         if request.endpoint == part.endpoint:
             current = "page"
-        elif request.blueprint == part.endpoint.split(".")[0] and request.endpoint not in endpoints:
+        elif request.blueprint == area and request.endpoint not in endpoints and area not in areas_seen:
             current = "true"
         else:
             current = None
+        areas_seen.add(area)
         items.append((part.title, url, current))
     return items
 

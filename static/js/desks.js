@@ -13,8 +13,9 @@
     status.textContent = button.getAttribute("data-searching") || "";
     navigator.geolocation.getCurrentPosition(
       function (position) {
-        form.querySelector("#lat").value = position.coords.latitude.toFixed(5);
-        form.querySelector("#lon").value = position.coords.longitude.toFixed(5);
+        // About 100 m: enough to sort desks, not enough to pinpoint a home in logs or history.
+        form.querySelector("#lat").value = position.coords.latitude.toFixed(3);
+        form.querySelector("#lon").value = position.coords.longitude.toFixed(3);
         form.querySelector("#q").value = "";
         form.submit();
       },

@@ -221,3 +221,17 @@ def test_with_a_tile_server_the_map_stands_beside_the_list(tmp_path, engines):
     scripts = [script.get("src") for script in page.findall(".//script")]
     assert "/static/vendor/leaflet/leaflet.js" in scripts
     assert "img-src 'self' data: https://tiles.example.org;" in response.headers["Content-Security-Policy"]
+
+
+def test_a_bad_level_is_ignored_not_a_server_error(client):
+    assert client.get("/fr/guichets?level=x").status_code == 200
+
+
+def test_near_me_position_is_rounded_to_about_a_hundred_metres(app):
+    from werkzeug.datastructures import MultiDict
+
+    from portal.desks.forms import DeskSearchForm
+
+    with app.test_request_context("/fr/guichets"):
+        form = DeskSearchForm(MultiDict({"lat": "48.041567", "lon": "0.212549"}))
+        assert form.point() == (48.042, 0.213)

@@ -108,7 +108,7 @@ def test_bad_parameters_get_a_400_naming_them(client, query, parameter):
 def test_csv_export_has_one_line_per_desk(client):
     response = client.get("/api/v1/desks.csv?level=3")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert len(rows) == 2
     assert {row["level"] for row in rows} == {"3"}
     maison = next(row for row in rows if row["name"].startswith("Maison"))
@@ -134,3 +134,16 @@ def test_openapi_document_describes_the_api(client):
         "lang",
         "limit",
     }
+
+
+def test_csv_cells_cannot_become_spreadsheet_formulas():
+    from portal.desks.api import spreadsheet_safe
+
+    assert spreadsheet_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert spreadsheet_safe("@SUM") == "'@SUM"
+    assert spreadsheet_safe("Mairie") == "Mairie"
+    assert spreadsheet_safe(-1.5) == -1.5
+
+
+def test_csv_starts_with_a_byte_order_mark_for_spreadsheets(client):
+    assert client.get("/api/v1/desks.csv").get_data(as_text=True).startswith("\ufeffid,name,")

@@ -171,3 +171,25 @@ def test_database_outage_gives_503_and_the_app_recovers(tmp_path, postgresql_url
         if app is not None:
             app.extensions["portal.db"].engine.dispose()
         proxy.close()
+
+
+def test_a_database_bug_is_a_500_not_an_outage(failing_app):
+    from sqlalchemy import text
+
+    from portal import db
+
+    @failing_app.route("/<locale:lang_code>/test-bad-query")
+    def _bad_query():
+        db.session().execute(text("SELECT * FROM no_such_table"))
+        return "never"
+
+    failing_app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = failing_app.test_client().get("/fr/test-bad-query")
+    assert response.status_code == 500
+
+
+def test_api_errors_answer_in_json(client):
+    response = client.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response.get_json() == {"error": "not found", "status": 404}
+    assert response.headers["Access-Control-Allow-Origin"] == "*"

@@ -139,3 +139,40 @@ def test_health_check_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok"}
+
+
+@pytest.mark.parametrize("query", ["lang_code=en", "slug=x", "_anchor=top", "_external=1", "q=a%26b"])
+def test_query_strings_never_break_the_language_links(client, query):
+    response = client.get(f"/fr/plan-du-site?{query}")
+    assert response.status_code == 200
+    links = {
+        a.get("hreflang"): a.get("href")
+        for a in parse(response).findall(".//nav[@class='language-switcher']//a")
+    }
+    assert links["en"] == f"/en/plan-du-site?{query}"
+
+
+def test_the_menu_marks_the_current_page_once(client):
+    page = parse(client.get("/fr/eligibilite"))
+    marked = {
+        a.get("href"): a.get("aria-current")
+        for a in page.findall(".//nav[@class='site-nav']//a[@aria-current]")
+    }
+    assert marked == {"/fr/eligibilite": "page"}
+    page = parse(client.get("/fr/informations/cotation"))
+    marked = {
+        a.get("href"): a.get("aria-current")
+        for a in page.findall(".//nav[@class='site-nav']//a[@aria-current]")
+    }
+    assert marked == {"/fr/informations": "true"}
+
+
+def test_only_trusted_hosts_are_answered_when_they_are_set(tmp_path, engines):
+    from tests.conftest import build_app
+
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, trusted_hosts=("logement.example.org",))
+    client = app.test_client()
+    assert client.get("/fr/", base_url="https://logement.example.org").status_code == 200
+    assert client.get("/fr/", base_url="https://evil.example.com").status_code == 400
+    connection.close()
