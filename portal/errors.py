@@ -6,7 +6,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from portal import db
 
@@ -64,8 +64,8 @@ def render_error(code: int):
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        if error.code is None or error.code < 400:
-            return error
+        if error.code is None or error.code < 400 or isinstance(error, SecurityError):
+            return error  # an untrusted Host header: no page of ours, built with that host, is sent back
         if request.path.startswith("/api/"):
             response = error.get_response()
             response.set_data(jsonify(error=error.name.lower(), status=error.code).get_data())
