@@ -64,8 +64,11 @@ def render_error(code: int):
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
-        if error.code is None or error.code < 400 or isinstance(error, SecurityError):
-            return error  # an untrusted Host header: no page of ours, built with that host, is sent back
+        if error.code is None or error.code < 400:
+            return error
+        if isinstance(error, SecurityError):
+            # An untrusted Host header: no page of ours, with links built on that host, is sent back.
+            return "Bad request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
         if request.path.startswith("/api/"):
             response = error.get_response()
             response.set_data(jsonify(error=error.name.lower(), status=error.code).get_data())
