@@ -3,13 +3,14 @@
 from portal.backoffice.models import Organisation
 from portal.db import Base
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
-from portal.information.models import Page, PageVersion, SearchEntry, Section
+from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
 from portal.territory.models import Commune
 
 __all__ = [
     "Base",
     "Closure",
     "Commune",
+    "ContentRevision",
     "Desk",
     "DeskNotice",
     "OpeningSlot",

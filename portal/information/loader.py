@@ -28,7 +28,7 @@ from portal.information.models import (
     Section,
     utcnow,
 )
-from portal.information.services import forget_published
+from portal.information.services import bump_revision
 
 EASY_SUFFIX = ".facile"
 FILE_AUTHOR = "content/"  # versions loaded from files; back-office versions carry a person's name
@@ -185,6 +185,7 @@ def load_pages(
     # French standard texts first: translations point to them.
     for item in sorted(files, key=lambda item: item.locale != SOURCE_LOCALE or item.variant != STANDARD):
         _load_version(session, pages[item.slug], item, report)
+    bump_revision(session)  # sections and order may have changed even when no text did
     return report
 
 
@@ -302,7 +303,7 @@ def publish_version(
     )
     session.add(version)
     session.flush()
-    forget_published(session)
+    bump_revision(session)
     return version
 
 

@@ -84,3 +84,13 @@ class SearchEntry(Base):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)  # plain text shown in snippets
     folded: Mapped[str] = mapped_column(Text)  # title and text, lower-case, without accents
+
+
+class ContentRevision(Base):
+    """One row whose number grows at every change of the published content (pages, sections, order):
+    each worker compares it with the number of the copy it keeps."""
+
+    __tablename__ = "content_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, default=0)

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 import nh3
 from markupsafe import Markup, escape
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from portal.content import fill_tokens
@@ -21,6 +21,7 @@ from portal.information.models import (
     PUBLISHED,
     SOURCE_LOCALE,
     STANDARD,
+    ContentRevision,
     Page,
     PageVersion,
     SearchEntry,
@@ -74,16 +75,20 @@ def published_stamp(session: Session) -> tuple:
     kept = _stamps.get(key)
     if kept is not None and now - kept[0] < STAMP_SECONDS:
         return kept[1]
-    sections_count = select(func.count(Section.slug)).scalar_subquery()
-    stamp = tuple(
-        session.execute(
-            select(
-                func.count(PageVersion.id), func.max(PageVersion.id), func.sum(PageVersion.id), sections_count
-            ).where(PageVersion.status == PUBLISHED)
-        ).one()
-    )
+    stamp = (session.scalar(select(ContentRevision.number).where(ContentRevision.id == 1)) or 0,)
     _stamps[key] = (now, stamp)
     return stamp
+
+
+def bump_revision(session: Session) -> None:
+    """Tell every worker that the published content changed (part of the caller's transaction)."""
+    revision = session.get(ContentRevision, 1)
+    if revision is None:
+        session.add(ContentRevision(id=1, number=1))
+    else:
+        revision.number += 1
+    session.flush()
+    forget_published(session)
 
 
 def forget_published(session: Session | None = None) -> None:
