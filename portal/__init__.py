@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from portal import db, errors, i18n, openapi, security
     from portal.cotation import views as cotation_views
+    from portal.demands import views as demands_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
     from portal.information import views as information_views
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     information_views.init_app(app)
     desks_views.init_app(app)
     cotation_views.init_app(app)
+    demands_views.init_app(app)
     desks_api.init_app(app)
     openapi.init_app(app)
     errors.init_app(app)

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import time
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
+from sqlalchemy import func, select
 
 from portal import create_app, db, migrations
 from portal.content import ContentError, territory_tokens
+from portal.demands.demo import DEMO_DAY
+from portal.demands.demo import generate as generate_demands
+from portal.demands.imports import ImportRefused, import_demands
+from portal.demands.models import Demand
+from portal.demands.scoring import recompute
 from portal.desks.loader import load_desks
 from portal.information.loader import load_pages, stamp_translation
 from portal.information.services import reindex
@@ -32,6 +40,16 @@ def init_command(demo: bool) -> None:
     load_desks_file()
     load_content()
     if demo:
+        with db.database().sessions() as session:
+            has_demands = session.scalar(select(func.count()).select_from(Demand))
+        if not has_demands:
+            add_demo_demands(2000)
+            recompute(
+                db.database().sessions,
+                current_app.extensions["portal.grids"],
+                dt.date.today(),
+                current_territory().abnormal_delay_months,
+            )
         click.echo("Demonstration data: the territory is marked as such on every page.")
 
 
@@ -141,3 +159,89 @@ def load_desks_file() -> None:
     except ContentError as exc:
         raise click.ClickException(f"desks not loaded, nothing changed:\n{exc}") from exc
     click.echo(f"Desks: {report.summary()}.")
+
+
+@main.group("demo")
+def demo_group() -> None:
+    """Demonstration data."""
+
+
+@demo_group.command("demands")
+@click.option("--count", default=2000, show_default=True, help="How many demands to add.")
+@click.option(
+    "--seed", default=72, show_default=True, help="The random seed (the same seed gives the same data)."
+)
+@with_appcontext
+def demo_demands(count: int, seed: int) -> None:
+    """Add demonstration demands and allocations; print three numbers that can be looked up."""
+    add_demo_demands(count, seed)
+
+
+def add_demo_demands(count: int, seed: int = 72) -> None:
+    territory = current_territory()
+    communes = [commune.insee for commune in territory.communes]
+    with db.database().sessions.begin() as session:
+        samples = generate_demands(
+            session,
+            current_app.extensions["portal.grids"],
+            communes,
+            count,
+            DEMO_DAY,
+            territory.abnormal_delay_months,
+            seed,
+        )
+    click.echo(f"{count} demonstration demands added. Demands to look up (number, date of birth):")
+    for number, birth_date in samples:
+        click.echo(f"  {number}  {birth_date.strftime('%d/%m/%Y')}")
+
+
+@main.group("cotation")
+def cotation_group() -> None:
+    """The score of the demands."""
+
+
+@cotation_group.command("recompute")
+@click.option("--batch", default=1000, show_default=True, help="Demands per transaction.")
+@with_appcontext
+def cotation_recompute(batch: int) -> None:
+    """Rescore every active demand with the grid in force today (safe to run again)."""
+    started = time.perf_counter()
+    scored, changed = recompute(
+        db.database().sessions,
+        current_app.extensions["portal.grids"],
+        dt.date.today(),
+        current_territory().abnormal_delay_months,
+        batch,
+    )
+    click.echo(
+        f"{scored} active demands scored, {changed} changed, in {time.perf_counter() - started:.1f} s."
+    )
+
+
+@main.group("demands")
+def demands_group() -> None:
+    """Demand records."""
+
+
+@demands_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def demands_import(file: Path) -> None:
+    """Replace the demands with those of FILE (CSV, see portal/demands/imports.py); any bad row: nothing."""
+    territory = current_territory()
+    try:
+        with db.database().sessions.begin() as session:
+            report = import_demands(
+                session,
+                file,
+                current_app.extensions["portal.grids"],
+                dt.date.today(),
+                territory.abnormal_delay_months,
+            )
+    except ImportRefused as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    rate = report.demands / report.seconds if report.seconds else 0
+    click.echo(
+        f"{report.demands} demands and {report.allocations} allocations imported and scored "
+        f"in {report.seconds:.1f} s ({rate:,.0f} rows a second)."
+    )

@@ -2,6 +2,7 @@
 
 from portal.backoffice.models import Organisation
 from portal.db import Base
+from portal.demands.models import Demand, DemandEvent
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
 from portal.territory.models import Commune
@@ -11,6 +12,8 @@ __all__ = [
     "Closure",
     "Commune",
     "ContentRevision",
+    "Demand",
+    "DemandEvent",
     "Desk",
     "DeskNotice",
     "OpeningSlot",

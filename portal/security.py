@@ -78,11 +78,14 @@ def init_app(app: Flask) -> None:
         return response
 
 
-def rate_limit(limit: str) -> Callable:
-    """Mark a view with its own limit (e.g. "10 per minute"); applied by init_rate_limits."""
+def rate_limit(
+    limit: str, key: Callable[[], str] | None = None, methods: list[str] | None = None
+) -> Callable:
+    """Mark a view with a limit of its own (e.g. "10 per minute"), counted per client address unless
+    `key` says what to count by, for the given methods only; applied by init_rate_limits. Stackable."""
 
     def mark(view: Callable) -> Callable:
-        view.rate_limit = limit
+        view.rate_limits = [*getattr(view, "rate_limits", []), (limit, key, methods)]
         return view
 
     return mark
@@ -100,5 +103,7 @@ def init_rate_limits(app: Flask) -> None:
     for endpoint, view in list(app.view_functions.items()):
         if getattr(view, "rate_limit_exempt", False):
             app.view_functions[endpoint] = limiter.exempt(view)
-        elif limit := getattr(view, "rate_limit", None):
-            app.view_functions[endpoint] = limiter.limit(limit)(view)
+        else:
+            for limit, key, methods in getattr(view, "rate_limits", []):
+                view = limiter.limit(limit, key_func=key, methods=methods)(view)
+            app.view_functions[endpoint] = view

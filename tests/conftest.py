@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import uuid
 from pathlib import Path
@@ -17,7 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from portal import create_app, migrations
 from portal.config import load_settings
 from portal.content import territory_tokens
+from portal.cotation.grids import read_grids
 from portal.db import make_engine
+from portal.demands.demo import DEMO_DAY
+from portal.demands.demo import generate as generate_demands
 from portal.desks.loader import load_desks
 from portal.information.loader import load_pages
 from portal.information.services import forget_published, reindex
@@ -41,8 +45,11 @@ def make_settings(tmp_path: Path, **overrides):
     return load_settings(environ={}, **values)
 
 
+DEMO_LOOKUPS: list[tuple[str, dt.date]] = []  # (number, birth date) of demo demands that can be looked up
+
+
 def prepare_schema(engine: Engine) -> None:
-    """Apply the migrations and load the demo content (communes, pages, search index), committed."""
+    """Apply the migrations and load the demo content (communes, pages, search index, 300 demands)."""
     migrations.upgrade(engine)
     territory = read_territory(CONTENT_DIR)
     locales = load_settings(environ={}, env="testing", secret_key="x", database_url="sqlite://").locales
@@ -51,6 +58,15 @@ def prepare_schema(engine: Engine) -> None:
         load_desks(session, CONTENT_DIR / "desks.yaml")
         load_pages(session, CONTENT_DIR / "pages", locales, set(territory.link_hosts))
         reindex(session, locales, territory_tokens(territory))
+        samples = generate_demands(
+            session,
+            read_grids(CONTENT_DIR),
+            [item.insee for item in territory.communes],
+            300,
+            DEMO_DAY,
+            territory.abnormal_delay_months,
+        )
+    DEMO_LOOKUPS[:] = samples
 
 
 @pytest.fixture(scope="session")

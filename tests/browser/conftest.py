@@ -62,6 +62,9 @@ def serving(folder, **overrides):
     app = create_app(
         make_settings(folder, database_url=url, ratelimit_default="10000 per minute", **settings)
     )
+    app.extensions[
+        "portal.limiter"
+    ].enabled = False  # one browser makes every request; web tests cover limits
     server.app = app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

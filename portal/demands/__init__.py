@@ -1,0 +1,1 @@
+"""Demands: pseudonymised demand records, the secure look-up, the position among similar demands."""

@@ -1,0 +1,297 @@
+"""Importing demands from a CSV file: every row is checked before anything is written.
+
+The file is a complete snapshot of the territory's demands (for instance an export of the national
+system): a good file replaces the stored demands and events in one transaction; a file with any bad row
+is refused whole, with the row, the column and the reason of each problem, and nothing changes.
+
+Columns (UTF-8, comma-separated, a header line; empty cells mean no / zero / unknown):
+  number            the unique number, 18 characters (072 MM YY NNNNNN + desk code), spaces allowed
+  lookup_hash       Argon2id hash of "NUMBER|YYYY-MM-DD" (number without spaces, birth date): the birth date
+                    itself never reaches the portal
+  filed_on          first filing date, YYYY-MM-DD
+  renewed_on        last renewal date, YYYY-MM-DD (empty if never renewed)
+  status            active, allocated or struck_off
+  mutation          1 when the household is already a social tenant (transfer demand), else 0
+  dwelling_type     T1 to T5
+  first_commune     INSEE code of the first-choice commune (defines the segment of the position)
+  other_communes    other wished communes, INSEE codes separated by spaces
+  household_size    number of people
+  allocated_on      for an allocated demand: the date of the allocation
+  checked           the facts below that have been checked, separated by spaces
+  and one column per fact the grids read: dalo, pdalhpd, violence, disability, eviction, homeless,
+  temporary_housing, hosted, overcrowding, job_distance, urban_renewal, under_occupation (0 or 1),
+  housing_cost_ratio (a percentage), refusals (a whole number).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from portal.cotation.engine import Facts, score, with_derived_facts
+from portal.cotation.grids import GridFile, grid_in_force
+from portal.demands.models import DWELLING_TYPES, STATUSES, Demand, DemandEvent
+from portal.demands.services import NUMBER, normalize_number
+from portal.territory.models import Commune
+
+FLAG_FACTS = (
+    "dalo",
+    "pdalhpd",
+    "violence",
+    "disability",
+    "eviction",
+    "homeless",
+    "temporary_housing",
+    "hosted",
+    "overcrowding",
+    "job_distance",
+    "urban_renewal",
+    "under_occupation",
+)
+REQUIRED = ("number", "lookup_hash", "filed_on", "status", "dwelling_type", "first_commune", "household_size")
+COLUMNS = (
+    *REQUIRED,
+    "renewed_on",
+    "mutation",
+    "other_communes",
+    "allocated_on",
+    "checked",
+    *FLAG_FACTS,
+    "housing_cost_ratio",
+    "refusals",
+)
+ARGON2 = re.compile(r"^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
+MAX_REPORTED = 200
+BATCH = 5000
+
+
+class ImportRefused(ValueError):
+    """The file has bad rows; `problems` lists (row, column, reason), the first ones."""
+
+    def __init__(self, problems: list[tuple[int, str, str]], total: int):
+        self.problems, self.total = problems, total
+        lines = [f"row {row}, column {column}: {reason}" for row, column, reason in problems]
+        more = f"\n… and {total - len(problems)} more" if total > len(problems) else ""
+        super().__init__(f"{total} problems, nothing imported:\n" + "\n".join(lines) + more)
+
+
+@dataclass
+class ImportReport:
+    demands: int = 0
+    allocations: int = 0
+    seconds: float = 0.0
+    problems: list = field(default_factory=list)
+
+
+def _date(value: str) -> dt.date:
+    return dt.date.fromisoformat(value)
+
+
+def _flag(value: str) -> bool:
+    if value in ("", "0"):
+        return False
+    if value == "1":
+        return True
+    raise ValueError("must be 0 or 1")
+
+
+class _Row:
+    """One checked row: its values, or its problems."""
+
+    __slots__ = ("problems", "values")
+
+    def __init__(self, raw: dict, communes: set[str], today: dt.date):
+        self.problems: list[tuple[str, str]] = []
+        self.values: dict = {}
+        for column in REQUIRED:
+            if not (raw.get(column) or "").strip():
+                self.problems.append((column, "is empty"))
+        if self.problems:
+            return
+        number = normalize_number(raw["number"])
+        self._check("number", NUMBER.match(number), "must have 18 characters: 13 digits, then the desk code")
+        self._check("lookup_hash", ARGON2.match(raw["lookup_hash"]), "must be an Argon2id hash")
+        filed_on = self._parse("filed_on", raw["filed_on"], _date, "must be a date like 2025-03-14")
+        renewed_on = (
+            self._parse("renewed_on", raw["renewed_on"], _date, "must be a date")
+            if raw.get("renewed_on")
+            else None
+        )
+        allocated_on = (
+            self._parse("allocated_on", raw["allocated_on"], _date, "must be a date")
+            if raw.get("allocated_on")
+            else None
+        )
+        if filed_on and filed_on > today:
+            self.problems.append(("filed_on", "is in the future"))
+        if filed_on and renewed_on and renewed_on < filed_on:
+            self.problems.append(("renewed_on", "is before filed_on"))
+        status = raw["status"].strip()
+        self._check("status", status in STATUSES, f"must be one of {', '.join(STATUSES)}")
+        if status == "allocated" and not allocated_on:
+            self.problems.append(("allocated_on", "is needed for an allocated demand"))
+        dwelling = raw["dwelling_type"].strip().upper()
+        self._check("dwelling_type", dwelling in DWELLING_TYPES, "must be T1, T2, T3, T4 or T5")
+        first = raw["first_commune"].strip()
+        self._check("first_commune", first in communes, "is not a commune of the territory")
+        others = (raw.get("other_communes") or "").split()
+        self._check("other_communes", all(code in communes for code in others), "names a commune outside")
+        size = self._parse("household_size", raw["household_size"], int, "must be a whole number")
+        if size is not None and not 1 <= size <= 20:
+            self.problems.append(("household_size", "must be between 1 and 20"))
+        facts: dict = {}
+        for name in FLAG_FACTS:
+            if raw.get(name):
+                value = self._parse(name, raw[name], _flag, "must be 0 or 1")
+                if value:
+                    facts[name] = True
+        if raw.get("housing_cost_ratio"):
+            ratio = self._parse("housing_cost_ratio", raw["housing_cost_ratio"], float, "must be a number")
+            if ratio is not None:
+                facts["housing_cost_ratio"] = ratio
+        if raw.get("refusals"):
+            refusals = self._parse("refusals", raw["refusals"], int, "must be a whole number")
+            if refusals is not None:
+                facts["refusals"] = refusals
+        checked = (raw.get("checked") or "").split()
+        self._check("checked", all(name in FLAG_FACTS for name in checked), "names an unknown fact")
+        mutation = self._parse("mutation", raw.get("mutation") or "", _flag, "must be 0 or 1")
+        if not self.problems:
+            self.values = {
+                "number": number,
+                "lookup_hash": raw["lookup_hash"],
+                "filed_on": filed_on,
+                "renewed_on": renewed_on,
+                "expires_on": (renewed_on or filed_on) + dt.timedelta(days=365),
+                "status": status,
+                "mutation": bool(mutation),
+                "dwelling_type": dwelling,
+                "first_commune_insee": first,
+                "other_communes": " ".join(others),
+                "household_size": size,
+                "facts": facts,
+                "checked": checked,
+                "allocated_on": allocated_on,
+            }
+
+    def _check(self, column: str, ok, reason: str) -> None:
+        if not ok:
+            self.problems.append((column, reason))
+
+    def _parse(self, column: str, value: str, parse, reason: str):
+        try:
+            return parse(value.strip())
+        except ValueError:
+            self.problems.append((column, reason))
+            return None
+
+
+def _rows(path: Path) -> Iterator[tuple[int, dict]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in REQUIRED if column not in (reader.fieldnames or ())]
+        if missing:
+            raise ImportRefused(
+                [(1, column, "column missing from the header") for column in missing], len(missing)
+            )
+        unknown = [column for column in reader.fieldnames if column not in COLUMNS]
+        if unknown:
+            raise ImportRefused([(1, column, "unknown column") for column in unknown], len(unknown))
+        yield from enumerate(reader, start=2)
+
+
+def check_file(path: Path, communes: set[str], today: dt.date) -> int:
+    """First pass: read every row, keep nothing but the problems; returns the number of rows."""
+    problems, total, count, numbers = [], 0, 0, set()
+    for index, raw in _rows(path):
+        count += 1
+        row = _Row(raw, communes, today)
+        number = row.values.get("number")
+        if number:
+            if number in numbers:
+                row.problems.append(("number", "appears twice in the file"))
+            numbers.add(number)
+        for column, reason in row.problems:
+            total += 1
+            if len(problems) < MAX_REPORTED:
+                problems.append((index, column, reason))
+    if total:
+        raise ImportRefused(problems, total)
+    return count
+
+
+def import_demands(
+    session: Session, path: Path, grids: list[GridFile], today: dt.date, abnormal_delay_months: int
+) -> ImportReport:
+    """Check the whole file, then replace the demands with it, scored, in the caller's transaction."""
+    started = time.perf_counter()
+    communes = set(session.scalars(select(Commune.insee)))
+    check_file(path, communes, today)
+    session.execute(delete(DemandEvent))
+    session.execute(delete(Demand))
+    kinds = {kind: grid_in_force(grids, kind, today) for kind in ("general", "mutation")}
+    report, batch = ImportReport(), []
+    for _, raw in _rows(path):
+        values = _Row(raw, communes, today).values
+        allocated_on = values.pop("allocated_on")
+        grid_file = kinds["mutation" if values["mutation"] else "general"]
+        if grid_file is not None:
+            facts = Facts({**values["facts"], "filed_on": values["filed_on"]}, frozenset(values["checked"]))
+            result = score(with_derived_facts(facts, today, abnormal_delay_months), grid_file.grid, today)
+            values.update(
+                score_total=result.total,
+                grid_code=result.grid_code,
+                grid_version=result.grid_version,
+                scored_on=today,
+                score_lines=[
+                    {
+                        "code": line.code,
+                        "points": line.points,
+                        "counted": line.counted,
+                        "quantity": line.quantity,
+                        "checked": line.checked,
+                    }
+                    for line in result.lines
+                ],
+            )
+        batch.append((values, allocated_on))
+        report.allocations += allocated_on is not None
+        if len(batch) >= BATCH:
+            _flush(session, batch)
+            report.demands += len(batch)
+            batch = []
+    _flush(session, batch)
+    report.demands += len(batch)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _flush(session: Session, batch: list[tuple[dict, dt.date | None]]) -> None:
+    """Insert a batch of demands, then their events (the database gives the ids, in order)."""
+    if not batch:
+        return
+    ids = session.scalars(
+        insert(Demand).returning(Demand.id, sort_by_parameter_order=True), [values for values, _ in batch]
+    ).all()
+    events = []
+    for demand_id, (values, allocated_on) in zip(ids, batch, strict=True):
+        events.append({"demand_id": demand_id, "kind": "filed", "occurred_on": values["filed_on"]})
+        if allocated_on:
+            events.append(
+                {
+                    "demand_id": demand_id,
+                    "kind": "allocation",
+                    "occurred_on": allocated_on,
+                    "dwelling_type": values["dwelling_type"],
+                    "commune_insee": values["first_commune_insee"],
+                }
+            )
+    session.execute(insert(DemandEvent), events)

@@ -1,0 +1,66 @@
+"""Pseudonymised demand records (DESIGN.md D3, D4): no name, no address, no birth date."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+
+STATUSES = ("active", "allocated", "struck_off")
+DWELLING_TYPES = ("T1", "T2", "T3", "T4", "T5")
+EVENT_KINDS = ("filed", "renewed", "decision", "offer", "refusal", "allocation", "struck_off")
+
+
+class Demand(Base):
+    """A demand as the score and the figures need it; `number` is the unique number (NUR)."""
+
+    __tablename__ = "demand"
+    __table_args__ = (
+        Index(
+            "ix_demand_segment", "status", "mutation", "dwelling_type", "first_commune_insee", "score_total"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(18), unique=True)
+    lookup_hash: Mapped[str] = mapped_column(String(200))  # Argon2 of "number|birth date": never the date
+    filed_on: Mapped[dt.date] = mapped_column(Date)
+    renewed_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    expires_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    mutation: Mapped[bool] = mapped_column(Boolean, default=False)  # already a social tenant
+    dwelling_type: Mapped[str] = mapped_column(String(3))
+    first_commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee"))
+    other_communes: Mapped[str] = mapped_column(String(200), default="")
+    household_size: Mapped[int] = mapped_column(Integer)
+    facts: Mapped[dict] = mapped_column(JSON, default=dict)  # what the grid reads; dates as ISO text
+    checked: Mapped[list] = mapped_column(JSON, default=list)  # declared facts that were checked
+    score_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    score_lines: Mapped[list] = mapped_column(JSON, default=list)
+    grid_code: Mapped[str] = mapped_column(String(40), default="")
+    grid_version: Mapped[int] = mapped_column(Integer, default=0)
+    scored_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+
+    events: Mapped[list[DemandEvent]] = relationship(
+        back_populates="demand", cascade="all, delete-orphan", order_by="DemandEvent.occurred_on"
+    )
+
+
+class DemandEvent(Base):
+    """Something that happened to a demand: filed, renewed, committee decision, offer, refusal…"""
+
+    __tablename__ = "demand_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(12), index=True)
+    occurred_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    rank: Mapped[int | None] = mapped_column(Integer, nullable=True)  # committee decision: rank 1, 2, 3
+    reasons: Mapped[str] = mapped_column(Text, default="")
+    dwelling_type: Mapped[str] = mapped_column(String(3), default="")  # for allocations: what was allocated
+    commune_insee: Mapped[str] = mapped_column(String(5), default="")
+
+    demand: Mapped[Demand] = relationship(back_populates="events")

@@ -1,0 +1,133 @@
+"""Look-up of a demand, its position among similar demands and the observed waiting time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from portal.demands.models import Demand, DemandEvent
+
+HASHER = PasswordHasher()  # the library's defaults: about 50 ms and 64 MiB a hash
+# Compared against when the number is unknown, so that "unknown number" and "wrong date" take as long.
+_DUMMY_HASH = HASHER.hash("000000000000000000|1900-01-01")
+NUMBER = re.compile(r"^\d{13}[0-9A-Z]{5}$")
+MIN_ALLOCATIONS = 10  # below this, the segment's waiting time falls back to the territory's
+HISTOGRAM_STEP = 10
+
+
+def normalize_number(text: str) -> str:
+    """The unique number as stored: spaces and dashes removed, letters upper-case."""
+    return re.sub(r"[\s\-.]", "", text or "").upper()
+
+
+def lookup_secret(number: str, birth_date: dt.date) -> str:
+    return f"{normalize_number(number)}|{birth_date.isoformat()}"
+
+
+def find_demand(session: Session, number: str, birth_date: dt.date) -> Demand | None:
+    """The demand when the number and the birth date match; None otherwise, after the same work."""
+    number = normalize_number(number)
+    demand = session.scalar(select(Demand).where(Demand.number == number)) if NUMBER.match(number) else None
+    try:
+        HASHER.verify(demand.lookup_hash if demand else _DUMMY_HASH, lookup_secret(number, birth_date))
+    except (VerificationError, InvalidHashError):
+        return None
+    return demand
+
+
+def _segment(demand: Demand):
+    """Active demands for a similar dwelling: same kind, same dwelling type, same first-choice commune."""
+    return and_(
+        Demand.status == "active",
+        Demand.mutation == demand.mutation,
+        Demand.dwelling_type == demand.dwelling_type,
+        Demand.first_commune_insee == demand.first_commune_insee,
+    )
+
+
+@dataclass(frozen=True)
+class Position:
+    ahead: int  # demands ranked before this one
+    total: int  # demands of the segment, this one included
+    histogram: tuple[tuple[int, int], ...]  # (lowest score of the bucket, demands), by score
+    bucket: int  # the bucket of this demand
+
+    @property
+    def percentile(self) -> int:
+        """Share of the segment ranked at or after this demand, in percent."""
+        return round(100 * (self.total - self.ahead) / self.total) if self.total else 100
+
+
+def queue_position(session: Session, demand: Demand) -> Position:
+    """Rank by score (highest first), then filing date (oldest first): how many are ahead, of how many."""
+    score, filed, ident = demand.score_total or 0, demand.filed_on, demand.id
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Demand)
+        .where(
+            _segment(demand),
+            or_(
+                Demand.score_total > score,
+                and_(Demand.score_total == score, Demand.filed_on < filed),
+                and_(Demand.score_total == score, Demand.filed_on == filed, Demand.id < ident),
+            ),
+        )
+    )
+    bucket = func.floor(Demand.score_total / HISTOGRAM_STEP) * HISTOGRAM_STEP
+    rows = session.execute(
+        select(bucket.label("bucket"), func.count())
+        .where(_segment(demand))
+        .group_by("bucket")
+        .order_by("bucket")
+    ).all()
+    histogram = tuple((int(low or 0), count) for low, count in rows)
+    total = sum(count for _, count in histogram)
+    return Position(ahead or 0, total, histogram, (score // HISTOGRAM_STEP) * HISTOGRAM_STEP)
+
+
+@dataclass(frozen=True)
+class Wait:
+    median_months: float | None
+    allocations: int
+    territory: bool  # True when the segment had too few allocations and the territory's figure is shown
+
+
+def _waits(session: Session, since: dt.date, demand: Demand | None) -> list[int]:
+    allocated = aliased(Demand)
+    query = (
+        select(DemandEvent.occurred_on, allocated.filed_on)
+        .join(allocated, allocated.id == DemandEvent.demand_id)
+        .where(
+            DemandEvent.kind == "allocation",
+            DemandEvent.occurred_on >= since,
+            allocated.mutation == (demand.mutation if demand else allocated.mutation),
+        )
+    )
+    if demand is not None:
+        query = query.where(
+            DemandEvent.dwelling_type == demand.dwelling_type,
+            DemandEvent.commune_insee == demand.first_commune_insee,
+        )
+    return [(occurred - filed).days for occurred, filed in session.execute(query)]
+
+
+def waiting_time(session: Session, demand: Demand, today: dt.date) -> Wait:
+    """Median wait of the allocations of the last 12 months for this segment, else for the territory."""
+    since = today - dt.timedelta(days=365)
+    waits, territory = _waits(session, since, demand), False
+    if len(waits) < MIN_ALLOCATIONS:
+        waits, territory = _waits(session, since, None), True
+    median = round(statistics.median(waits) / 30.44, 1) if waits else None
+    return Wait(median, len(waits), territory)
+
+
+def latest_decision(demand: Demand) -> DemandEvent | None:
+    decisions = [event for event in demand.events if event.kind == "decision"]
+    return decisions[-1] if decisions else None

@@ -1,0 +1,144 @@
+"""The secure look-up (/ma-demande) and the applicant's situation page; a 15-minute session."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+
+from portal import db
+from portal.cotation.engine import months_before
+from portal.cotation.grids import GridText
+from portal.demands import services
+from portal.demands.forms import LookupForm
+from portal.demands.models import Demand
+from portal.security import rate_limit
+from portal.territory.services import commune as find_commune
+from portal.territory.services import current_territory
+
+bp = Blueprint("demands", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
+SESSION_SECONDS = 15 * 60
+
+
+def _number_key() -> str:
+    """Rate-limit key: the number tried, whoever tries it (guessing birth dates for one number)."""
+    return "demand:" + services.normalize_number(request.form.get("number", ""))[:18]
+
+
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/ma-demande", methods=["GET", "POST"])
+@rate_limit("5 per minute;30 per hour", methods=["POST"])
+@rate_limit("10 per hour", key=_number_key, methods=["POST"])
+def lookup():
+    form = LookupForm()
+    if form.validate_on_submit():
+        demand = services.find_demand(db.session(), form.number.data, form.date())
+        if demand is not None:
+            session.clear()  # a fresh session for this demand only
+            session["demand_id"] = demand.id
+            session["demand_until"] = time.time() + SESSION_SECONDS
+            return redirect(url_for("demands.situation"))
+        # The same words for an unknown number and a wrong date: nobody learns which numbers exist.
+        form.number.errors = [
+            *form.number.errors,
+            _("No demand matches this number and this date of birth. Check both, or ask a desk."),
+        ]
+    return no_store(make_response(render_template("demands/lookup.html", form=form)))
+
+
+def current_demand() -> Demand | None:
+    until = session.get("demand_until", 0)
+    if "demand_id" not in session or until < time.time():
+        return None
+    return db.session().get(Demand, session["demand_id"])
+
+
+@bp.route("/ma-demande/situation")
+def situation():
+    demand = current_demand()
+    if demand is None:
+        ended = "demand_id" in session
+        session.clear()
+        if ended:
+            flash(_("Your session has ended after 15 minutes: look your demand up again."))
+        return redirect(url_for("demands.lookup"))
+    today = dt.date.today()
+    territory = current_territory()
+    grids = {item.grid.code: item for item in current_app.extensions["portal.grids"]}
+    grid_file = grids.get(demand.grid_code)
+    dalo_from = add_months(demand.filed_on, territory.abnormal_delay_months)
+    response = make_response(
+        render_template(
+            "demands/situation.html",
+            demand=demand,
+            grid_file=grid_file,
+            position=services.queue_position(db.session(), demand),
+            wait=services.waiting_time(db.session(), demand, today),
+            today=today,
+            renewal_soon=demand.status == "active" and demand.expires_on - today <= dt.timedelta(days=31),
+            dalo_from=dalo_from,
+            decision=services.latest_decision(demand),
+            pick=GridText.pick,
+            priorities=[line for line in demand.score_lines if line["code"] in PRIORITY_CODES],
+        )
+    )
+    return no_store(response)
+
+
+PRIORITY_CODES = (
+    "dalo",
+    "pdalhpd",
+    "violences",
+    "handicap",
+    "expulsion",
+    "sans_logement",
+    "hebergement_temporaire",
+    "renouvellement_urbain",
+)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    return months_before(day, -months)
+
+
+@bp.route("/ma-demande/deconnexion", methods=["POST"])
+def log_out():
+    session.clear()
+    flash(_("You have left your demand. Nothing stays open on this device."))
+    return redirect(url_for("demands.lookup"))
+
+
+def histogram_rows(position: services.Position) -> list[list[str]]:
+    return [[f"{low} – {low + services.HISTOGRAM_STEP - 1}", str(count)] for low, count in position.histogram]
+
+
+def criterion_label(code: str, grid_file, locale: str) -> str:
+    return GridText.pick(grid_file.text.labels[code], locale)[0] if grid_file else code
+
+
+def commune_name(insee: str) -> str:
+    found = find_commune(insee)
+    return found.name if found else insee
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(histogram_rows=histogram_rows, commune_name=commune_name)
+    app.jinja_env.filters["criterion_label"] = criterion_label

@@ -1,0 +1,54 @@
+"""CSV files of demands for the import tests and the benchmark, made from a seed."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from pathlib import Path
+
+from argon2 import PasswordHasher
+
+from portal.demands.imports import COLUMNS, FLAG_FACTS
+from portal.demands.services import lookup_secret
+
+CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+COMMUNES = ("72181", "72003", "72095", "72008", "72213")
+
+
+def demand_rows(count: int, seed: int = 7, hash_every: int = 1000):
+    """Rows of valid demands; one Argon2 hash is made and reused, to keep big files quick to write."""
+    rng = random.Random(seed)
+    shared_hash = CHEAP.hash(lookup_secret("0720325000001G0101", dt.date(1980, 1, 1)))
+    for index in range(count):
+        filed_on = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2000))
+        allocated = rng.random() < 0.1
+        row = {
+            "number": f"072{filed_on.month:02d}{filed_on.year % 100:02d}{index + 1:06d}G0101",
+            "lookup_hash": shared_hash,
+            "filed_on": filed_on.isoformat(),
+            "renewed_on": "",
+            "status": "allocated" if allocated else "active",
+            "mutation": "1" if rng.random() < 0.2 else "0",
+            "dwelling_type": rng.choice(("T1", "T2", "T3", "T4", "T5")),
+            "first_commune": rng.choice(COMMUNES),
+            "other_communes": "",
+            "household_size": str(rng.randint(1, 6)),
+            "allocated_on": (filed_on + dt.timedelta(days=rng.randint(30, 900))).isoformat()
+            if allocated
+            else "",
+            "checked": "",
+            "housing_cost_ratio": f"{rng.uniform(10, 60):.1f}",
+            "refusals": str(rng.choice((0, 0, 1))),
+        }
+        for flag in FLAG_FACTS:
+            row[flag] = "1" if rng.random() < 0.05 else "0"
+        yield row
+
+
+def write_csv(path: Path, rows) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

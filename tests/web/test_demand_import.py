@@ -1,0 +1,90 @@
+"""Importing demands on both backends: a good file replaces them, scored; one bad row changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.cotation.grids import read_grids
+from portal.demands.imports import ImportRefused, import_demands
+from portal.demands.models import Demand, DemandEvent
+from tests.conftest import CONTENT_DIR
+from tests.demand_files import demand_rows, write_csv
+
+GRIDS = read_grids(CONTENT_DIR)
+TODAY = dt.date(2026, 11, 28)
+
+
+def count(db, model) -> int:
+    return db.scalar(select(func.count()).select_from(model))
+
+
+def test_a_good_file_replaces_the_demands_scored(db, tmp_path):
+    path = write_csv(tmp_path / "demands.csv", demand_rows(250))
+    report = import_demands(db, path, GRIDS, TODAY, 24)
+    assert report.demands == 250 == count(db, Demand)
+    allocated = db.scalar(select(func.count()).select_from(Demand).where(Demand.status == "allocated"))
+    assert report.allocations == allocated
+    assert count(db, DemandEvent) == 250 + allocated
+    demand = db.scalar(select(Demand).where(Demand.status == "active").limit(1))
+    assert demand.score_total is not None and demand.grid_version == 1
+    assert demand.expires_on == demand.filed_on + dt.timedelta(days=365)
+
+
+def bad(rows, row_index, **changes):
+    rows = list(rows)
+    rows[row_index] = {**rows[row_index], **changes}
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "reason"),
+    [
+        ({"number": "123"}, "number", "18 characters"),
+        ({"lookup_hash": "1985-07-14"}, "lookup_hash", "Argon2id"),
+        ({"filed_on": "14/03/2025"}, "filed_on", "date"),
+        ({"filed_on": "2030-01-01"}, "filed_on", "future"),
+        ({"status": "waiting"}, "status", "must be one of"),
+        ({"status": "allocated", "allocated_on": ""}, "allocated_on", "needed"),
+        ({"dwelling_type": "T9"}, "dwelling_type", "T1"),
+        ({"first_commune": "75056"}, "first_commune", "not a commune"),
+        ({"household_size": "deux"}, "household_size", "whole number"),
+        ({"dalo": "oui"}, "dalo", "0 or 1"),
+        ({"housing_cost_ratio": "beaucoup"}, "housing_cost_ratio", "number"),
+        ({"checked": "dalo astrology"}, "checked", "unknown fact"),
+        ({"household_size": ""}, "household_size", "empty"),
+    ],
+)
+def test_a_bad_row_is_reported_with_row_column_and_reason_and_nothing_changes(
+    db, tmp_path, changes, column, reason
+):
+    before = (count(db, Demand), count(db, DemandEvent))
+    path = write_csv(tmp_path / "demands.csv", bad(demand_rows(50), 30, **changes))
+    with pytest.raises(ImportRefused) as error:
+        import_demands(db, path, GRIDS, TODAY, 24)
+    assert error.value.problems[0][:2] == (32, column)  # row 32: the header is row 1
+    assert reason in error.value.problems[0][2]
+    assert (count(db, Demand), count(db, DemandEvent)) == before
+
+
+def test_a_number_twice_and_a_missing_column_are_refused(db, tmp_path):
+    rows = list(demand_rows(10))
+    rows[5]["number"] = rows[2]["number"]
+    with pytest.raises(ImportRefused, match="appears twice"):
+        import_demands(db, write_csv(tmp_path / "twice.csv", rows), GRIDS, TODAY, 24)
+    header_only = tmp_path / "short.csv"
+    header_only.write_text("number,filed_on\n", encoding="utf-8")
+    with pytest.raises(ImportRefused, match="column missing"):
+        import_demands(db, header_only, GRIDS, TODAY, 24)
+
+
+def test_the_report_lists_every_bad_row(db, tmp_path):
+    rows = list(demand_rows(20))
+    for index in (3, 7, 11):
+        rows[index]["dwelling_type"] = "studio"
+    with pytest.raises(ImportRefused) as error:
+        import_demands(db, write_csv(tmp_path / "three.csv", rows), GRIDS, TODAY, 24)
+    assert [problem[0] for problem in error.value.problems] == [5, 9, 13]
+    assert error.value.total == 3
