@@ -231,17 +231,19 @@ def demands_import(file: Path) -> None:
     territory = current_territory()
     try:
         with db.database().sessions.begin() as session:
-            report = import_demands(
-                session,
-                file,
-                current_app.extensions["portal.grids"],
-                dt.date.today(),
-                territory.abnormal_delay_months,
-            )
+            report = import_demands(session, file, dt.date.today())
     except ImportRefused as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     rate = report.demands / report.seconds if report.seconds else 0
     click.echo(
-        f"{report.demands} demands and {report.allocations} allocations imported and scored "
-        f"in {report.seconds:.1f} s ({rate:,.0f} rows a second)."
+        f"{report.demands} demands and {report.allocations} allocations imported "
+        f"in {report.seconds:.1f} s ({rate:,.0f} rows a second). Scoring them:"
     )
+    started = time.perf_counter()
+    scored, _ = recompute(
+        db.database().sessions,
+        current_app.extensions["portal.grids"],
+        dt.date.today(),
+        territory.abnormal_delay_months,
+    )
+    click.echo(f"{scored} active demands scored in {time.perf_counter() - started:.1f} s.")

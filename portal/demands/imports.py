@@ -33,11 +33,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from portal.cotation.engine import Facts, score, with_derived_facts
-from portal.cotation.grids import GridFile, grid_in_force
 from portal.demands.models import DWELLING_TYPES, STATUSES, Demand, DemandEvent
 from portal.demands.services import NUMBER, normalize_number
 from portal.territory.models import Commune
@@ -70,6 +68,13 @@ COLUMNS = (
 )
 ARGON2 = re.compile(r"^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
 MAX_REPORTED = 200
+# The import gives the ids itself; on PostgreSQL the sequences then move past them.
+SEQUENCE_RESETS = (
+    "SELECT setval(pg_get_serial_sequence('demand', 'id'), "
+    "COALESCE((SELECT max(id) FROM demand), 0) + 1, false)",
+    "SELECT setval(pg_get_serial_sequence('demand_event', 'id'), "
+    "COALESCE((SELECT max(id) FROM demand_event), 0) + 1, false)",
+)
 BATCH = 5000
 
 
@@ -208,82 +213,61 @@ def _rows(path: Path) -> Iterator[tuple[int, dict]]:
         yield from enumerate(reader, start=2)
 
 
-def check_file(path: Path, communes: set[str], today: dt.date) -> int:
-    """First pass: read every row, keep nothing but the problems; returns the number of rows."""
-    problems, total, count, numbers = [], 0, 0, set()
-    for index, raw in _rows(path):
-        count += 1
-        row = _Row(raw, communes, today)
-        number = row.values.get("number")
-        if number:
-            if number in numbers:
-                row.problems.append(("number", "appears twice in the file"))
-            numbers.add(number)
-        for column, reason in row.problems:
-            total += 1
-            if len(problems) < MAX_REPORTED:
-                problems.append((index, column, reason))
-    if total:
-        raise ImportRefused(problems, total)
-    return count
-
-
-def import_demands(
-    session: Session, path: Path, grids: list[GridFile], today: dt.date, abnormal_delay_months: int
-) -> ImportReport:
-    """Check the whole file, then replace the demands with it, scored, in the caller's transaction."""
-    started = time.perf_counter()
-    communes = set(session.scalars(select(Commune.insee)))
-    check_file(path, communes, today)
-    session.execute(delete(DemandEvent))
-    session.execute(delete(Demand))
-    kinds = {kind: grid_in_force(grids, kind, today) for kind in ("general", "mutation")}
-    report, batch = ImportReport(), []
-    for _, raw in _rows(path):
-        values = _Row(raw, communes, today).values
-        allocated_on = values.pop("allocated_on")
-        grid_file = kinds["mutation" if values["mutation"] else "general"]
-        if grid_file is not None:
-            facts = Facts({**values["facts"], "filed_on": values["filed_on"]}, frozenset(values["checked"]))
-            result = score(with_derived_facts(facts, today, abnormal_delay_months), grid_file.grid, today)
-            values.update(
-                score_total=result.total,
-                grid_code=result.grid_code,
-                grid_version=result.grid_version,
-                scored_on=today,
-                score_lines=[
-                    {
-                        "code": line.code,
-                        "points": line.points,
-                        "counted": line.counted,
-                        "quantity": line.quantity,
-                        "checked": line.checked,
-                    }
-                    for line in result.lines
-                ],
-            )
-        batch.append((values, allocated_on))
-        report.allocations += allocated_on is not None
-        if len(batch) >= BATCH:
-            _flush(session, batch)
-            report.demands += len(batch)
-            batch = []
-    _flush(session, batch)
-    report.demands += len(batch)
-    report.seconds = time.perf_counter() - started
+def import_demands(session: Session, path: Path, today: dt.date) -> ImportReport:
+    """See _import: the work runs in a savepoint, rolled back whole when the file is refused."""
+    savepoint = session.begin_nested()
+    try:
+        report = _import(session, path, today)
+    except BaseException:
+        savepoint.rollback()
+        raise
+    savepoint.commit()
     return report
 
 
-def _flush(session: Session, batch: list[tuple[dict, dt.date | None]]) -> None:
-    """Insert a batch of demands, then their events (the database gives the ids, in order)."""
-    if not batch:
-        return
-    ids = session.scalars(
-        insert(Demand).returning(Demand.id, sort_by_parameter_order=True), [values for values, _ in batch]
-    ).all()
-    events = []
-    for demand_id, (values, allocated_on) in zip(ids, batch, strict=True):
-        events.append({"demand_id": demand_id, "kind": "filed", "occurred_on": values["filed_on"]})
+def _import(session: Session, path: Path, today: dt.date) -> ImportReport:
+    """Replace the demands with the file's, in one streamed pass (scores follow: see recompute).
+
+    Every row is checked; rows are written while the file reads well, and at the first bad row writing
+    stops and checking goes on to the end, to report every problem. Any problem raises ImportRefused:
+    the savepoint is rolled back and the database is as it was.
+    """
+    started = time.perf_counter()
+    communes = set(session.scalars(select(Commune.insee)))
+    session.execute(delete(DemandEvent))
+    session.execute(delete(Demand))
+    report, problems, total, numbers = ImportReport(), [], 0, set()
+    demands: list[dict] = []
+    events: list[dict] = []
+    for index, raw in _rows(path):
+        row = _Row(raw, communes, today)
+        number = row.values.get("number")
+        if number is not None:
+            if number in numbers:
+                row.problems.append(("number", "appears twice in the file"))
+            numbers.add(number)
+        if row.problems:
+            total += len(row.problems)
+            problems.extend((index, column, reason) for column, reason in row.problems)
+            del problems[MAX_REPORTED:]
+            demands, events = [], []  # nothing more is written; the rest is only checked
+            continue
+        if total:
+            continue
+        values = row.values
+        allocated_on = values.pop("allocated_on")
+        # The table was emptied: the file gives the ids, 1, 2, 3… (the sequence is moved on afterwards).
+        values["id"] = demand_id = len(numbers)
+        demands.append(values)
+        events.append(
+            {
+                "demand_id": demand_id,
+                "kind": "filed",
+                "occurred_on": values["filed_on"],
+                "dwelling_type": "",
+                "commune_insee": "",
+            }
+        )
         if allocated_on:
             events.append(
                 {
@@ -294,4 +278,26 @@ def _flush(session: Session, batch: list[tuple[dict, dt.date | None]]) -> None:
                     "commune_insee": values["first_commune_insee"],
                 }
             )
-    session.execute(insert(DemandEvent), events)
+            report.allocations += 1
+        if len(demands) >= BATCH:
+            _flush(session, demands, events)
+            report.demands += len(demands)
+            demands, events = [], []
+    if total:
+        raise ImportRefused(problems, total)
+    _flush(session, demands, events)
+    report.demands += len(demands)
+    if session.get_bind().dialect.name == "postgresql":
+        for statement in SEQUENCE_RESETS:
+            session.execute(text(statement))
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _flush(session: Session, demands: list[dict], events: list[dict]) -> None:
+    """Insert with the tables themselves (Core): the ORM's bookkeeping is not needed for new rows."""
+    connection = session.connection()
+    if demands:
+        connection.execute(Demand.__table__.insert(), demands)
+    if events:
+        connection.execute(DemandEvent.__table__.insert(), events)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from portal.cotation.grids import read_grids
 from portal.demands.imports import ImportRefused, import_demands
 from portal.demands.models import Demand, DemandEvent
+from portal.demands.scoring import recompute_batch
 from tests.conftest import CONTENT_DIR
 from tests.demand_files import demand_rows, write_csv
 
@@ -21,15 +22,20 @@ def count(db, model) -> int:
     return db.scalar(select(func.count()).select_from(model))
 
 
-def test_a_good_file_replaces_the_demands_scored(db, tmp_path):
+def test_a_good_file_replaces_the_demands_and_a_recompute_scores_them(db, tmp_path):
     path = write_csv(tmp_path / "demands.csv", demand_rows(250))
-    report = import_demands(db, path, GRIDS, TODAY, 24)
+    report = import_demands(db, path, TODAY)
     assert report.demands == 250 == count(db, Demand)
     allocated = db.scalar(select(func.count()).select_from(Demand).where(Demand.status == "allocated"))
     assert report.allocations == allocated
     assert count(db, DemandEvent) == 250 + allocated
+    read, changed, _ = recompute_batch(db.connection(), GRIDS, TODAY, 24, batch=1000)
+    assert read == changed == 250 - allocated
+    again = recompute_batch(db.connection(), GRIDS, TODAY, 24, batch=1000)
+    assert again[1] == 0, "recomputing again changes nothing"
     demand = db.scalar(select(Demand).where(Demand.status == "active").limit(1))
-    assert demand.score_total is not None and demand.grid_version == 1
+    db.refresh(demand)
+    assert demand.score_total is not None and demand.grid_version == 1 and demand.scored_on == TODAY
     assert demand.expires_on == demand.filed_on + dt.timedelta(days=365)
 
 
@@ -63,7 +69,7 @@ def test_a_bad_row_is_reported_with_row_column_and_reason_and_nothing_changes(
     before = (count(db, Demand), count(db, DemandEvent))
     path = write_csv(tmp_path / "demands.csv", bad(demand_rows(50), 30, **changes))
     with pytest.raises(ImportRefused) as error:
-        import_demands(db, path, GRIDS, TODAY, 24)
+        import_demands(db, path, TODAY)
     assert error.value.problems[0][:2] == (32, column)  # row 32: the header is row 1
     assert reason in error.value.problems[0][2]
     assert (count(db, Demand), count(db, DemandEvent)) == before
@@ -73,11 +79,11 @@ def test_a_number_twice_and_a_missing_column_are_refused(db, tmp_path):
     rows = list(demand_rows(10))
     rows[5]["number"] = rows[2]["number"]
     with pytest.raises(ImportRefused, match="appears twice"):
-        import_demands(db, write_csv(tmp_path / "twice.csv", rows), GRIDS, TODAY, 24)
+        import_demands(db, write_csv(tmp_path / "twice.csv", rows), TODAY)
     header_only = tmp_path / "short.csv"
     header_only.write_text("number,filed_on\n", encoding="utf-8")
     with pytest.raises(ImportRefused, match="column missing"):
-        import_demands(db, header_only, GRIDS, TODAY, 24)
+        import_demands(db, header_only, TODAY)
 
 
 def test_the_report_lists_every_bad_row(db, tmp_path):
@@ -85,6 +91,28 @@ def test_the_report_lists_every_bad_row(db, tmp_path):
     for index in (3, 7, 11):
         rows[index]["dwelling_type"] = "studio"
     with pytest.raises(ImportRefused) as error:
-        import_demands(db, write_csv(tmp_path / "three.csv", rows), GRIDS, TODAY, 24)
+        import_demands(db, write_csv(tmp_path / "three.csv", rows), TODAY)
     assert [problem[0] for problem in error.value.problems] == [5, 9, 13]
     assert error.value.total == 3
+
+
+def test_the_import_command_imports_then_scores(tmp_path):
+    from click.testing import CliRunner
+
+    from portal import cli
+
+    environ = {"PORTAL_INSTANCE_DIR": str(tmp_path), "PORTAL_ENV": "testing", "PORTAL_SECRET_KEY": "k" * 40}
+    runner = CliRunner()
+    assert runner.invoke(cli.main, ["db", "upgrade"], env=environ).exit_code == 0
+    assert runner.invoke(cli.main, ["territory", "load"], env=environ).exit_code == 0
+    good = runner.invoke(
+        cli.main, ["demands", "import", str(write_csv(tmp_path / "d.csv", demand_rows(40)))], env=environ
+    )
+    assert good.exit_code == 0, good.output
+    assert "40 demands" in good.output and "active demands scored" in good.output
+    rows = list(demand_rows(40))
+    rows[10]["status"] = "lost"
+    refused = runner.invoke(
+        cli.main, ["demands", "import", str(write_csv(tmp_path / "e.csv", rows))], env=environ
+    )
+    assert refused.exit_code == 1 and "row 12, column status" in refused.output
