@@ -40,7 +40,9 @@ PORTAL = str(Path(sys.executable).with_name("portal"))
 def child(args: list[str], environ: dict) -> tuple[float, float, str]:
     """Run a portal command; (seconds, peak memory of the child in MB, its output)."""
     started = time.perf_counter()
-    result = subprocess.run([PORTAL, *args], env=environ, capture_output=True, text=True, check=True)
+    result = subprocess.run([PORTAL, *args], env=environ, capture_output=True, text=True, check=False)
+    if result.returncode:
+        raise RuntimeError(f"portal {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
     seconds = time.perf_counter() - started
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return seconds, peak_mb, result.stdout.strip()

@@ -24,7 +24,8 @@ def demand_rows(count: int, seed: int = 7, hash_every: int = 1000):
         filed_on = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2000))
         allocated = rng.random() < 0.1
         row = {
-            "number": f"072{filed_on.month:02d}{filed_on.year % 100:02d}{index + 1:06d}G0101",
+            # Six digits of sequence per desk code: beyond 999,999 rows the desk code changes.
+            "number": f"072{filed_on:%m%y}{index % 999_999 + 1:06d}G{index // 999_999:04d}",
             "lookup_hash": shared_hash,
             "filed_on": filed_on.isoformat(),
             "renewed_on": "",

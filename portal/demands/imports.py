@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -185,6 +186,13 @@ class _Row:
                 "facts": facts,
                 "checked": checked,
                 "allocated_on": allocated_on,
+                # Not scored yet (the recompute that follows does it); written out for COPY, which
+                # knows nothing of the models' defaults.
+                "score_total": None,
+                "score_lines": [],
+                "grid_code": "",
+                "grid_version": 0,
+                "scored_on": None,
             }
 
     def _check(self, column: str, ok, reason: str) -> None:
@@ -266,6 +274,8 @@ def _import(session: Session, path: Path, today: dt.date) -> ImportReport:
                 "occurred_on": values["filed_on"],
                 "dwelling_type": "",
                 "commune_insee": "",
+                "rank": None,
+                "reasons": "",
             }
         )
         if allocated_on:
@@ -276,6 +286,8 @@ def _import(session: Session, path: Path, today: dt.date) -> ImportReport:
                     "occurred_on": allocated_on,
                     "dwelling_type": values["dwelling_type"],
                     "commune_insee": values["first_commune_insee"],
+                    "rank": None,
+                    "reasons": "",
                 }
             )
             report.allocations += 1
@@ -295,9 +307,29 @@ def _import(session: Session, path: Path, today: dt.date) -> ImportReport:
 
 
 def _flush(session: Session, demands: list[dict], events: list[dict]) -> None:
-    """Insert with the tables themselves (Core): the ORM's bookkeeping is not needed for new rows."""
+    """Insert a batch: COPY on PostgreSQL, table inserts elsewhere (no ORM bookkeeping for new rows)."""
     connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        _copy(connection, Demand.__table__, demands)
+        _copy(connection, DemandEvent.__table__, events)
+        return
     if demands:
         connection.execute(Demand.__table__.insert(), demands)
     if events:
         connection.execute(DemandEvent.__table__.insert(), events)
+
+
+def _copy(connection, table, rows: list[dict]) -> None:
+    """PostgreSQL's COPY, through psycopg: several times faster than INSERT for large files."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    cursor = connection.connection.driver_connection.cursor()
+    with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                [
+                    json.dumps(value) if isinstance(value, dict | list) else value
+                    for value in (row[column] for column in columns)
+                ]
+            )
