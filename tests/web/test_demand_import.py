@@ -116,3 +116,11 @@ def test_the_import_command_imports_then_scores(tmp_path):
         cli.main, ["demands", "import", str(write_csv(tmp_path / "e.csv", rows))], env=environ
     )
     assert refused.exit_code == 1 and "row 12, column status" in refused.output
+
+
+def test_demands_added_after_an_import_get_fresh_ids(db, tmp_path):
+    from portal.demands.demo import generate
+
+    import_demands(db, write_csv(tmp_path / "demands.csv", demand_rows(30)), TODAY)
+    generate(db, GRIDS, ["72181"], 2, TODAY, 24, seed=3)  # through the ORM: ids from the sequence
+    assert count(db, Demand) == 32
