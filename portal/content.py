@@ -20,6 +20,14 @@ class ContentError(ValueError):
     """A content file is malformed; the message names the file and what is wrong."""
 
 
+def read_yaml(path: Path):
+    """A YAML file's data; ContentError naming the file when it cannot be read or parsed."""
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ContentError(f"{path}: cannot be read ({exc})") from exc
+
+
 def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
     """Separate the YAML front matter (between two `---` lines) from the Markdown body."""
     if not text.startswith("---\n"):

@@ -99,3 +99,13 @@ def check_page(
             problems.append(f"<{element.tag}> has an inline style (the CSP forbids it)")
     if problems:
         raise PageProblem("; ".join(problems))
+
+
+def parse(response):
+    """The HTML of a test-client response as an element tree (html5lib, no namespaces)."""
+    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
+
+
+def text_of(element) -> str:
+    """The text of an element, white space folded as a reader sees it."""
+    return " ".join("".join(element.itertext()).split())

@@ -8,9 +8,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from pathlib import Path
 
-import yaml
-
-from portal.content import ContentError
+from portal.content import ContentError, read_yaml
 from portal.cotation.engine import KINDS, VERIFICATIONS, Band, Criterion, Grid
 
 GRID_KINDS = ("general", "mutation")
@@ -121,10 +119,7 @@ def _criterion(raw, where: str, groups: set[str]) -> Criterion:
 
 def read_grid_file(path: Path) -> GridFile:
     """One grid file, checked."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path}: cannot be read ({exc})") from exc
+    raw = read_yaml(path)
     where = str(path)
     if not isinstance(raw, dict):
         raise ContentError(f"{where}: must be a mapping")

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.backoffice.models import ORGANISATION_KINDS, Organisation
-from portal.content import ContentError
+from portal.content import ContentError, read_yaml
 from portal.desks.models import ACCESS_MODES, LEVELS, Closure, Desk, DeskNotice, OpeningSlot
 from portal.territory.models import Commune
 
@@ -124,10 +123,7 @@ def _periods(
 def read_desks_file(path: Path, communes: dict[str, Commune]) -> tuple[list[dict], list[dict]]:
     """The file's organisations and desks as checked plain data; ContentError lists every problem."""
     checker = _Checker(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path}: cannot be read ({exc})") from exc
+    raw = read_yaml(path)
     if not isinstance(raw, dict):
         raise ContentError(f"{path}: must be a mapping with `organisations` and `desks`")
     organisations = []

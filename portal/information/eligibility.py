@@ -11,9 +11,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import yaml
-
-from portal.content import ContentError
+from portal.content import ContentError, read_yaml
 from portal.territory.services import CEILING_ZONES
 
 PRODUCTS = ("PLAI", "PLUS", "PLS")  # from very low incomes to the highest ceilings
@@ -159,10 +157,7 @@ def _scaled(table: ZoneTable, factor: Decimal) -> ZoneTable:
 
 def read_ceilings_file(path: Path) -> Ceilings:
     """One year's file, checked; ContentError names the file and the field."""
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path}: cannot be read ({exc})") from exc
+    raw = read_yaml(path)
     where = str(path)
     if not isinstance(raw, dict):
         raise ContentError(f"{where}: must be a mapping")

@@ -12,11 +12,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.content import ContentError, content_hash, markdown_problems, split_front_matter
+from portal.content import ContentError, content_hash, markdown_problems, read_yaml, split_front_matter
 from portal.information.models import (
     ARCHIVED,
     EASY,
@@ -88,10 +87,7 @@ class LoadReport:
 
 def read_sections(pages_dir: Path) -> list[dict]:
     path = pages_dir / "sections.yaml"
-    try:
-        sections = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ContentError(f"{path}: cannot be read ({exc})") from exc
+    sections = read_yaml(path)
     if not isinstance(sections, list) or not all(
         isinstance(item, dict)
         and item.get("slug")

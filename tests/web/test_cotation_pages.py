@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-import html5lib
 import pytest
 
-
-def parse(response):
-    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+from tests.pagecheck import parse, text_of
 
 
 def test_grid_page_lists_every_criterion_of_both_grids(client):

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import html5lib
 import pytest
 from sqlalchemy import select
 
 from portal.demands import services, views
 from portal.demands.models import Demand
 from tests.conftest import DEMO_LOOKUPS
-
-
-def parse(response):
-    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+from tests.pagecheck import parse, text_of
 
 
 def token(client, url="/fr/ma-demande") -> str:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import html5lib
 import pytest
 
 from portal.desks import services
 from portal.desks.hours import PARIS
+from tests.pagecheck import parse, text_of
 
 MONDAY_10 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=PARIS)
 
@@ -17,14 +17,6 @@ MONDAY_10 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=PARIS)
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
     monkeypatch.setattr(services, "now", lambda: MONDAY_10)
-
-
-def parse(response):
-    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
 
 
 def results(client, query: str, locale: str = "fr"):

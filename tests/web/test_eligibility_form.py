@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import html5lib
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-
-def parse(response):
-    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+from tests.pagecheck import parse, text_of
 
 
 @pytest.fixture

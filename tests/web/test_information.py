@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import html5lib
 import pytest
 from sqlalchemy import select
 
 from portal.information.loader import publish_version
 from portal.information.models import Page, PageVersion
 from tests.content_set import EASY_SLUGS, PAGE_SLUGS
-
-
-def parse(response):
-    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
-
-
-def text_of(element) -> str:
-    return " ".join("".join(element.itertext()).split())
+from tests.pagecheck import parse, text_of
 
 
 def test_index_lists_every_page_by_section(client):

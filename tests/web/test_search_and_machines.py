@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-import html5lib
 import pytest
 
 from portal.information import services
-
-
-def parse(response):
-    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
+from tests.pagecheck import parse
 
 
 @pytest.mark.parametrize(

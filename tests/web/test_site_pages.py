@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import html5lib
 import pytest
+
+from tests.pagecheck import parse
 
 LOCALES = ("fr", "en", "ar", "es", "pt", "tr", "ro", "uk", "ru")
 SITE_PAGES = ("mentions-legales", "donnees-personnelles", "accessibilite")
-
-
-def parse(response):
-    return html5lib.parse(response.get_data(as_text=True), namespaceHTMLElements=False)
 
 
 @pytest.mark.parametrize(
