@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, text
 
 from portal.cotation.engine import Facts, Score, score, with_derived_facts
 from portal.cotation.grids import GridFile, grid_in_force
@@ -141,5 +141,9 @@ def recompute(
                 session.connection(), grids, today, abnormal_delay_months, last_id, batch
             )
         if not read:
+            if changed:
+                with sessions.begin() as session:
+                    if session.get_bind().dialect.name == "postgresql":
+                        session.execute(text("ANALYZE demand"))  # scores moved: fresh statistics
             return scored, changed
         scored, changed = scored + read, changed + updated
