@@ -107,6 +107,7 @@ def test_missing_translation_shows_the_french_marked_as_french(db_app, db):
     db.flush()
     page = parse(db_app.test_client().get("/ro/informations/mutations"))
     assert page.find(".//main/div[@lang='fr']") is not None
+    assert page.find(".//main/h1").get("lang") == "fr", "the French title is marked as French"
     assert page.find(".//main//div[@role='note']") is not None
 
 
