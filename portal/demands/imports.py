@@ -302,9 +302,6 @@ def _import(session: Session, path: Path, today: dt.date) -> ImportReport:
     if session.get_bind().dialect.name == "postgresql":
         for statement in SEQUENCE_RESETS:
             session.execute(text(statement))
-        # Fresh statistics, or the planner keeps the empty table's plans for the position queries.
-        session.execute(text("ANALYZE demand"))
-        session.execute(text("ANALYZE demand_event"))
     report.seconds = time.perf_counter() - started
     return report
 

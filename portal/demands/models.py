@@ -18,9 +18,17 @@ class Demand(Base):
     """A demand as the score and the figures need it; `number` is the unique number (NUR)."""
 
     __tablename__ = "demand"
+    # The position reads only this index: segment, then score, filing date and id (the order of the queue).
     __table_args__ = (
         Index(
-            "ix_demand_segment", "status", "mutation", "dwelling_type", "first_commune_insee", "score_total"
+            "ix_demand_queue",
+            "status",
+            "mutation",
+            "dwelling_type",
+            "first_commune_insee",
+            "score_total",
+            "filed_on",
+            "id",
         ),
     )
 

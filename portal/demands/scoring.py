@@ -142,8 +142,16 @@ def recompute(
             )
         if not read:
             if changed:
-                with sessions.begin() as session:
-                    if session.get_bind().dialect.name == "postgresql":
-                        session.execute(text("ANALYZE demand"))  # scores moved: fresh statistics
+                tidy(sessions.kw["bind"])
             return scored, changed
         scored, changed = scored + read, changed + updated
+
+
+def tidy(engine) -> None:
+    """After bulk writes on PostgreSQL: VACUUM ANALYZE, so that the position's index-only scans and
+    the planner's estimates are right at once rather than when autovacuum comes by."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for table in ("demand", "demand_event"):
+            connection.execute(text(f"VACUUM ANALYZE {table}"))
