@@ -32,18 +32,10 @@ PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-# When Chromium drops a request for a static file (a page left before its logo arrived), the test
-# server thread leaves the file to the garbage collector; that is the server's business, not the page's.
-STATIC_FILE_LEFT_OPEN = (
-    r"ignore:Exception ignored in. <_io.FileIO name='.*/static/.*:pytest.PytestUnraisableExceptionWarning"
-)
-
-
 def pytest_collection_modifyitems(items):
     for item in items:
         if "/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            item.add_marker(pytest.mark.filterwarnings(STATIC_FILE_LEFT_OPEN))
 
 
 @contextmanager

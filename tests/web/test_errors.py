@@ -161,7 +161,8 @@ def test_database_outage_gives_503_and_the_app_recovers(tmp_path, postgresql_url
         proxy.cut()
         response = client.get("/fr/")
         assert response.status_code == 503
-        assert response.headers["Retry-After"] == "60"
+        # 60 from the error page, or the rate limiter's own count of the seconds left in its window.
+        assert 0 < int(response.headers["Retry-After"]) <= 60
         assert h1(response) == "Service temporairement indisponible"
         assert client.get("/healthz").status_code == 503
         proxy.restore()
