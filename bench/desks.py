@@ -20,11 +20,11 @@ from pathlib import Path
 from _common import init_database, temporary_postgres_database
 from sqlalchemy import insert, select
 
-from portal import create_app, db
+from portal import clock, create_app, db
 from portal.backoffice.models import Organisation
+from portal.clock import PARIS
 from portal.config import load_settings
 from portal.desks import services
-from portal.desks.hours import PARIS
 from portal.desks.models import Desk, OpeningSlot
 from portal.desks.services import Filters
 from portal.territory.models import Commune
@@ -120,7 +120,7 @@ def measure(url: str, folder: Path, count: int, runs: int) -> dict:
     app.extensions["portal.limiter"].enabled = False  # the benchmark is one client asking many times
     with app.app_context(), db.database().sessions.begin() as session:
         slot_count = fill(session, count)
-    services.now = lambda: MOMENT
+    clock.now = lambda: MOMENT
     rng = random.Random(7)
     points = [(rng.gauss(lat, 0.05), rng.gauss(lon, 0.05)) for lat, lon in rng.choices(CITIES, k=runs)]
     filters = Filters(min_level=2, open_now=True)

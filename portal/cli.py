@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-from portal import create_app, db, migrations
+from portal import clock, create_app, db, migrations
 from portal.content import ContentError, territory_tokens
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
@@ -47,7 +46,7 @@ def init_command(demo: bool) -> None:
             recompute(
                 db.database().sessions,
                 current_app.extensions["portal.grids"],
-                dt.date.today(),
+                clock.today(),
                 current_territory().abnormal_delay_months,
             )
         click.echo("Demonstration data: the territory is marked as such on every page.")
@@ -209,7 +208,7 @@ def cotation_recompute(batch: int) -> None:
     scored, changed = recompute(
         db.database().sessions,
         current_app.extensions["portal.grids"],
-        dt.date.today(),
+        clock.today(),
         current_territory().abnormal_delay_months,
         batch,
     )
@@ -231,7 +230,7 @@ def demands_import(file: Path) -> None:
     territory = current_territory()
     try:
         with db.database().sessions.begin() as session:
-            report = import_demands(session, file, dt.date.today())
+            report = import_demands(session, file, clock.today())
     except ImportRefused as exc:
         raise click.ClickException(f"{file}: {exc}") from exc
     rate = report.demands / report.seconds if report.seconds else 0
@@ -243,7 +242,7 @@ def demands_import(file: Path) -> None:
     scored, _ = recompute(
         db.database().sessions,
         current_app.extensions["portal.grids"],
-        dt.date.today(),
+        clock.today(),
         territory.abnormal_delay_months,
     )
     click.echo(f"{scored} active demands scored in {time.perf_counter() - started:.1f} s.")

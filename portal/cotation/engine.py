@@ -48,9 +48,6 @@ class Grid:
     effective_from: dt.date
     criteria: tuple[Criterion, ...]
 
-    def facts_needed(self) -> list[str]:
-        return list(dict.fromkeys(criterion.fact for criterion in self.criteria))
-
 
 @dataclass(frozen=True)
 class Facts:

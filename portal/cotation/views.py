@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, Flask, abort, current_app, render_template, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
+from portal import clock
 from portal.cotation.engine import Criterion, Facts, Line, months_before, score, with_derived_facts
 from portal.cotation.forms import NO_GROUP_CHOICE, simulator_form
 from portal.cotation.grids import GridFile, GridText, grid_in_force, read_grids
@@ -17,13 +16,9 @@ from portal.territory.services import current_territory
 bp = Blueprint("cotation", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
 
 
-def today() -> dt.date:
-    return dt.date.today()
-
-
 def grids_in_force() -> list[GridFile]:
     grids = current_app.extensions["portal.grids"]
-    return [found for kind in ("general", "mutation") if (found := grid_in_force(grids, kind, today()))]
+    return [found for kind in ("general", "mutation") if (found := grid_in_force(grids, kind, clock.today()))]
 
 
 def rule(criterion: Criterion) -> str:
@@ -104,7 +99,7 @@ def simulator():
     form = simulator_form(grid_file, str(get_locale()))()
     result = None
     if form.validate_on_submit():
-        on = today()
+        on = clock.today()
         values: dict = {}
         for field in form:
             if field.name.startswith("group_"):

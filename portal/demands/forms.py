@@ -8,6 +8,7 @@ import re
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired, ValidationError
 
+from portal import clock
 from portal.demands.services import NUMBER, normalize_number
 from portal.ui.forms import PortalForm, StringField
 
@@ -42,4 +43,4 @@ class LookupForm(PortalForm):
             day = dt.date(int(match[3]), int(match[2]), int(match[1]))
         except ValueError:
             return None
-        return day if dt.date(1900, 1, 1) <= day <= dt.date.today() else None
+        return day if dt.date(1900, 1, 1) <= day <= clock.today() else None

@@ -31,7 +31,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, select, text
@@ -94,7 +94,6 @@ class ImportReport:
     demands: int = 0
     allocations: int = 0
     seconds: float = 0.0
-    problems: list = field(default_factory=list)
 
 
 def _date(value: str) -> dt.date:

@@ -19,7 +19,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 
-from portal import db
+from portal import clock, db
 from portal.cotation.engine import months_before
 from portal.cotation.grids import GridText
 from portal.demands import services
@@ -79,7 +79,7 @@ def situation():
         if ended:
             flash(_("Your session has ended after 15 minutes: look your demand up again."))
         return redirect(url_for("demands.lookup"))
-    today = dt.date.today()
+    today = clock.today()
     territory = current_territory()
     grids = {item.grid.code: item for item in current_app.extensions["portal.grids"]}
     grid_file = grids.get(demand.grid_code)

@@ -10,7 +10,7 @@ import io
 
 from flask import Blueprint, Flask, Response, jsonify, request, url_for
 
-from portal import db
+from portal import clock, db
 from portal.desks import services
 from portal.desks.loader import WEEKDAYS
 from portal.desks.services import DeskResult, Filters
@@ -116,7 +116,7 @@ def parse_query() -> dict:
 def find(query: dict) -> list[DeskResult]:
     results = services.search_desks(
         db.session(),
-        moment=services.now(),
+        moment=clock.now(),
         filters=query["filters"],
         point=query["point"],
         limit=None if (query["commune"] or query["postcode"]) else query["limit"],

@@ -10,11 +10,11 @@ from collections.abc import Container, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
-PARIS = ZoneInfo("Europe/Paris")
+from portal.clock import PARIS
+
 CLOSING_SOON = dt.timedelta(minutes=30)
 UNCONFIRMED_AFTER = dt.timedelta(days=365)  # hours not confirmed for 12 months are not trusted
 LOOK_AHEAD_DAYS = 62

@@ -10,17 +10,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from portal.desks.hours import PARIS, DateRange, Hours, Slot, State, Status, status
+from portal.desks.hours import DateRange, Hours, Slot, State, Status, status
 from portal.desks.models import Closure, Desk, OpeningSlot
 from portal.territory.models import Commune
 from portal.text import folded
 
 EARTH_RADIUS_KM = 6371.0088
-
-
-def now() -> dt.datetime:
-    """The current moment in Paris; tests replace it to freeze the clock."""
-    return dt.datetime.now(PARIS)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -10,10 +10,10 @@ from flask_babel import format_date, format_decimal, format_time
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from portal import db
+from portal import clock, db
+from portal.clock import PARIS
 from portal.desks import services
 from portal.desks.forms import DeskSearchForm
-from portal.desks.hours import PARIS
 from portal.desks.loader import WEEKDAYS
 from portal.desks.services import Filters
 from portal.i18n import locale_info
@@ -66,7 +66,7 @@ def search():
         step_free=bool(form.step_free.data),
         language=form.language.data or None,
     )
-    moment = services.now()
+    moment = clock.now()
     results = (
         [] if form.errors else services.search_desks(session, moment=moment, filters=filters, point=point)
     )
@@ -95,7 +95,7 @@ def desk_page(desk_id: int, slug: str):
         abort(404)
     if slug != slugify(found.name):
         return redirect(url_for("desks.desk_page", desk_id=desk_id, slug=slugify(found.name)), 301)
-    moment = services.now()
+    moment = clock.now()
     return render_template(
         "desks/desk.html",
         desk=found,

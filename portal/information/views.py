@@ -21,7 +21,7 @@ from flask import (
 from flask_babel import format_currency, format_number, get_locale
 from flask_babel import gettext as _
 
-from portal import db
+from portal import clock, db
 from portal.content import fill_tokens, territory_tokens
 from portal.desks import services as desk_services
 from portal.information import services
@@ -131,7 +131,7 @@ def eligibility():
     form = EligibilityForm()
     all_communes = communes()
     form.set_communes(all_communes)
-    ceilings = ceilings_on(current_app.extensions["portal.ceilings"], desk_services.now().date())
+    ceilings = ceilings_on(current_app.extensions["portal.ceilings"], clock.today())
     assessment = commune = None
     if form.validate_on_submit():
         commune = next(item for item in all_communes if item.insee == form.commune.data)
@@ -168,7 +168,7 @@ def commune(insee: str, slug: str):
         abort(404)
     if slug != found.slug:
         return redirect(url_for("information.commune", insee=insee, slug=found.slug), 301)
-    moment = desk_services.now()
+    moment = clock.now()
     desks = desk_services.desks_in_commune(db.session(), found.insee, moment)
     return render_template("information/commune.html", commune=found, desks=desks, moment=moment)
 

@@ -7,8 +7,8 @@ import json
 
 import pytest
 
-from portal.desks import services
-from portal.desks.hours import PARIS
+from portal import clock
+from portal.clock import PARIS
 from tests.pagecheck import parse, text_of
 
 MONDAY_10 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=PARIS)
@@ -16,7 +16,7 @@ MONDAY_10 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=PARIS)
 
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
-    monkeypatch.setattr(services, "now", lambda: MONDAY_10)
+    monkeypatch.setattr(clock, "now", lambda: MONDAY_10)
 
 
 def results(client, query: str, locale: str = "fr"):

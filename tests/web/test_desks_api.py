@@ -8,8 +8,8 @@ import io
 
 import pytest
 
-from portal.desks import services
-from portal.desks.hours import PARIS
+from portal import clock
+from portal.clock import PARIS
 from portal.openapi import DOCUMENT
 
 MONDAY_10 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=PARIS)
@@ -17,7 +17,7 @@ MONDAY_10 = dt.datetime(2026, 11, 30, 10, 0, tzinfo=PARIS)
 
 @pytest.fixture(autouse=True)
 def frozen_clock(monkeypatch):
-    monkeypatch.setattr(services, "now", lambda: MONDAY_10)
+    monkeypatch.setattr(clock, "now", lambda: MONDAY_10)
 
 
 def desks(client, query: str = "") -> list[dict]:
