@@ -47,3 +47,17 @@ def init_database(database_url: str, instance_dir: Path) -> None:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+
+
+def bench_settings(database_url: str, instance_dir: Path):
+    """Settings for an app measured in-process: no rate limit in the way of one client asking often."""
+    from portal.config import load_settings
+
+    return load_settings(
+        environ={},
+        env="testing",
+        instance_dir=instance_dir,
+        secret_key="bench",
+        database_url=database_url,
+        ratelimit_default="1000000 per minute",
+    )

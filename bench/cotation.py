@@ -23,13 +23,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import init_database, temporary_postgres_database
+from _common import bench_settings, init_database, temporary_postgres_database
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' CSV writer
 
 from portal import create_app, db
-from portal.config import load_settings
 from portal.demands.models import Demand
 from portal.demands.services import HASHER, queue_position
 from tests.demand_files import demand_rows, write_csv
@@ -61,9 +60,7 @@ def measure(url: str, folder: Path, csv_path: Path, count: int) -> dict:
     _, peak_mb, output = child(["demands", "import", str(csv_path)], environ)
     import_seconds = float(re.search(r"imported in ([\d.]+) s", output).group(1))
     recompute_seconds = float(re.search(r"scored in ([\d.]+) s", output).group(1))
-    settings = load_settings(
-        environ={}, env="testing", instance_dir=folder, secret_key="bench", database_url=url
-    )
+    settings = bench_settings(url, folder)
     app = create_app(settings)
     timings = []
     with app.app_context():

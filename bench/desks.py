@@ -17,13 +17,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import init_database, temporary_postgres_database
+from _common import bench_settings, init_database, temporary_postgres_database
 from sqlalchemy import insert, select
 
 from portal import clock, create_app, db
 from portal.backoffice.models import Organisation
 from portal.clock import PARIS
-from portal.config import load_settings
 from portal.desks import services
 from portal.desks.models import Desk, OpeningSlot
 from portal.desks.services import Filters
@@ -108,14 +107,7 @@ def percentile(values: list[float], share: float) -> float:
 
 def measure(url: str, folder: Path, count: int, runs: int) -> dict:
     init_database(url, folder)
-    settings = load_settings(
-        environ={},
-        env="testing",
-        instance_dir=folder,
-        secret_key="bench",
-        database_url=url,
-        ratelimit_default="1000000 per minute",
-    )
+    settings = bench_settings(url, folder)
     app = create_app(settings)
     app.extensions["portal.limiter"].enabled = False  # the benchmark is one client asking many times
     with app.app_context(), db.database().sessions.begin() as session:

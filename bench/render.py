@@ -14,10 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from _common import init_database, temporary_postgres_database
+from _common import bench_settings, init_database, temporary_postgres_database
 
 from portal import create_app
-from portal.config import load_settings
 
 PAGES = {
     "information page": "/fr/informations/qui-peut-demander",
@@ -32,14 +31,7 @@ PAGES = {
 
 
 def measure(url: str, folder: Path, requests: int) -> dict[str, dict[str, float]]:
-    settings = load_settings(
-        environ={},
-        env="testing",
-        instance_dir=folder,
-        secret_key="bench",
-        database_url=url,
-        ratelimit_default="1000000 per minute",
-    )
+    settings = bench_settings(url, folder)
     init_database(url, folder)
     app = create_app(settings)
     client = app.test_client()
@@ -78,7 +70,7 @@ def main() -> None:
                 f"{backend:10} {page:12} p50 {figures['p50_ms']:6.2f} ms  p95 {figures['p95_ms']:6.2f} ms  "
                 f"{figures['per_s']:7.1f} req/s (one process, test client)"
             )
-    print(json.dumps({"benchmark": "pages", "requests": args.requests, "results": results}))
+    print(json.dumps({"benchmark": "render", "requests": args.requests, "results": results}))
 
 
 if __name__ == "__main__":

@@ -109,3 +109,8 @@ def parse(response):
 def text_of(element) -> str:
     """The text of an element, white space folded as a reader sees it."""
     return " ".join("".join(element.itertext()).split())
+
+
+def csrf_token(client, url: str, **kwargs) -> str:
+    """The CSRF token of the form on a page, as a browser would send it back."""
+    return parse(client.get(url, **kwargs)).find(".//input[@name='csrf_token']").get("value")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.pagecheck import parse, text_of
+from tests.pagecheck import csrf_token, parse, text_of
 
 
 def test_grid_page_lists_every_criterion_of_both_grids(client):
@@ -28,9 +28,8 @@ def simulate(app):
     client = app.test_client()
 
     def send(query: str = "", **fields):
-        page = parse(client.get(f"/fr/cotation/simulateur{query}"))
-        token = page.find(".//input[@name='csrf_token']").get("value")
-        return client.post(f"/fr/cotation/simulateur{query}", data={"csrf_token": token, **fields})
+        url = f"/fr/cotation/simulateur{query}"
+        return client.post(url, data={"csrf_token": csrf_token(client, url), **fields})
 
     return send
 

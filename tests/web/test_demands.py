@@ -8,11 +8,11 @@ from sqlalchemy import select
 from portal.demands import services, views
 from portal.demands.models import Demand
 from tests.conftest import DEMO_LOOKUPS
-from tests.pagecheck import parse, text_of
+from tests.pagecheck import csrf_token, parse, text_of
 
 
 def token(client, url="/fr/ma-demande") -> str:
-    return parse(client.get(url)).find(".//input[@name='csrf_token']").get("value")
+    return csrf_token(client, url)
 
 
 def look_up(client, number: str, birth: str):

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.pagecheck import parse, text_of
+from tests.pagecheck import csrf_token, parse, text_of
 
 
 @pytest.fixture
 def post(app):
     client = app.test_client()
-    token = parse(client.get("/fr/eligibilite")).find(".//input[@name='csrf_token']").get("value")
+    token = csrf_token(client, "/fr/eligibilite")
 
     def send(locale="fr", **fields):
         data = {"csrf_token": token, "commune": "72181", "adults": "1", "dependants": "0", "income": "20000"}
