@@ -200,7 +200,7 @@ def cotation_group() -> None:
 
 
 @cotation_group.command("recompute")
-@click.option("--batch", default=1000, show_default=True, help="Demands per transaction.")
+@click.option("--batch", default=20000, show_default=True, help="Demands per transaction.")
 @with_appcontext
 def cotation_recompute(batch: int) -> None:
     """Rescore every active demand with the grid in force today (safe to run again)."""

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 
-from sqlalchemy import bindparam, select, text
+from sqlalchemy import JSON, Engine, Text, bindparam, cast, select, text
 
 from portal.cotation.engine import Facts, Score, score, with_derived_facts
 from portal.cotation.grids import GridFile, grid_in_force
@@ -65,19 +68,95 @@ def score_columns(result: Score) -> dict:
     }
 
 
-def _update_statement():
+def _update_statement(dialect: str):
+    """Writes one score; the lines come as JSON text already (encoded where they were computed)."""
     table = Demand.__table__
+    lines = bindparam("score_lines", type_=Text)
     return (
         table.update()
         .where(table.c.id == bindparam("demand_id"))
         .values(
             score_total=bindparam("score_total"),
-            score_lines=bindparam("score_lines"),
+            # PostgreSQL wants json, not text; SQLite stores JSON as text (and CAST AS JSON would not).
+            score_lines=cast(lines, JSON) if dialect == "postgresql" else lines,
             grid_code=bindparam("grid_code"),
             grid_version=bindparam("grid_version"),
             scored_on=bindparam("scored_on"),
         )
     )
+
+
+def _read_batch(connection, after_id: int, batch: int) -> list[tuple]:
+    """The `batch` demands whose id follows `after_id`, with what scoring them needs, as plain tuples;
+    facts as JSON text, decoded by whoever scores them."""
+    table = Demand.__table__
+    return [
+        tuple(row)
+        for row in connection.execute(
+            select(
+                table.c.id,
+                table.c.status,
+                table.c.mutation,
+                table.c.filed_on,
+                cast(table.c.facts, Text),
+                cast(table.c.checked, Text),
+                table.c.score_total,
+                table.c.grid_code,
+                table.c.grid_version,
+                table.c.scored_on,
+            )
+            # By primary key only: a condition on status would lead the planner to the queue index
+            # (status first) and a sort of every active demand for each batch.
+            .where(table.c.id > after_id)
+            .order_by(table.c.id)
+            .limit(batch)
+        )
+    ]
+
+
+def _score_rows(
+    rows: list[tuple], kinds: dict, today: dt.date, abnormal_delay_months: int
+) -> tuple[int, list[dict]]:
+    """(active demands scored, the updates of those whose score changed). Pure: no database."""
+    updates = []
+    active = 0
+    for (
+        demand_id,
+        status,
+        mutation,
+        filed_on,
+        facts,
+        checked,
+        total,
+        grid_code,
+        grid_version,
+        scored_on,
+    ) in rows:
+        grid_file = kinds["mutation" if mutation else "general"]
+        if status != "active" or grid_file is None:
+            continue
+        active += 1
+        stored_facts = _facts(
+            filed_on, json.loads(facts) if facts else {}, json.loads(checked) if checked else []
+        )
+        columns = score_columns(
+            score(with_derived_facts(stored_facts, today, abnormal_delay_months), grid_file.grid, today)
+        )
+        # Same grid version, same day and same facts give the same lines: the total is enough to compare
+        # (facts only change by an import, which clears the score).
+        if (columns["score_total"], columns["grid_code"], columns["grid_version"], columns["scored_on"]) != (
+            total,
+            grid_code,
+            grid_version,
+            scored_on,
+        ):
+            columns["score_lines"] = json.dumps(columns["score_lines"], separators=(",", ":"))
+            updates.append({"demand_id": demand_id, **columns})
+    return active, updates
+
+
+def _kinds(grids: list[GridFile], today: dt.date) -> dict:
+    return {kind: grid_in_force(grids, kind, today) for kind in ("general", "mutation")}
 
 
 def recompute_batch(
@@ -86,72 +165,68 @@ def recompute_batch(
     today: dt.date,
     abnormal_delay_months: int,
     after_id: int = 0,
-    batch: int = 5000,
-) -> tuple[int, int, int]:
-    """Rescore up to `batch` active demands whose id follows `after_id`: (read, changed, last id read).
-
-    Reads and writes the columns themselves (not ORM objects): this runs over every demand of the territory.
-    """
-    table = Demand.__table__
-    kinds = {kind: grid_in_force(grids, kind, today) for kind in ("general", "mutation")}
-    rows = connection.execute(
-        select(
-            table.c.id,
-            table.c.mutation,
-            table.c.filed_on,
-            table.c.facts,
-            table.c.checked,
-            table.c.score_total,
-            table.c.score_lines,
-            table.c.grid_version,
-            table.c.scored_on,
-        )
-        .where(table.c.status == "active", table.c.id > after_id)
-        .order_by(table.c.id)
-        .limit(batch)
-    ).all()
-    updates = []
-    for row in rows:
-        grid_file = kinds["mutation" if row.mutation else "general"]
-        if grid_file is None:
-            continue
-        facts = with_derived_facts(_facts(row.filed_on, row.facts, row.checked), today, abnormal_delay_months)
-        columns = score_columns(score(facts, grid_file.grid, today))
-        stored = (row.score_total, row.score_lines, row.grid_version, row.scored_on)
-        if (
-            columns["score_total"],
-            columns["score_lines"],
-            columns["grid_version"],
-            columns["scored_on"],
-        ) != stored:
-            updates.append({"demand_id": row.id, **columns})
+    batch: int = 20000,
+) -> tuple[int, int, int, int]:
+    """Rescore the active demands among the `batch` demands whose id follows `after_id`, on one
+    connection and in this process: (demands read, active ones scored, changed, last id read)."""
+    rows = _read_batch(connection, after_id, batch)
+    active, updates = _score_rows(rows, _kinds(grids, today), today, abnormal_delay_months)
     if updates:
-        connection.execute(_update_statement(), updates)
-    return len(rows), len(updates), rows[-1].id if rows else after_id
+        connection.execute(_update_statement(connection.dialect.name), updates)
+    return len(rows), active, len(updates), rows[-1][0] if rows else after_id
 
 
 def recompute(
-    sessions, grids: list[GridFile], today: dt.date, abnormal_delay_months: int, batch: int = 5000
+    sessions, grids: list[GridFile], today: dt.date, abnormal_delay_months: int, batch: int = 20000
 ) -> tuple[int, int]:
-    """Rescore every active demand, one transaction per batch; returns (scored, changed). Idempotent."""
-    scored = changed = last_id = 0
-    while True:
-        with sessions.begin() as session:
-            read, updated, last_id = recompute_batch(
-                session.connection(), grids, today, abnormal_delay_months, last_id, batch
+    """Rescore every active demand, one transaction per batch; returns (scored, changed). Idempotent.
+
+    Reads and writes the columns themselves (not ORM objects): this runs over every demand of the
+    territory. The database work stays in this process; a second process scores one batch while
+    this one writes the previous batch and reads the next, so the two cores work at once.
+    """
+    kinds = _kinds(grids, today)
+    scored = changed = 0
+
+    def read(after_id: int) -> list[tuple]:
+        with sessions() as session:
+            return _read_batch(session.connection(), after_id, batch)
+
+    def write(updates: list[dict]) -> None:
+        if updates:
+            with sessions.begin() as session:
+                connection = session.connection()
+                connection.execute(_update_statement(connection.dialect.name), updates)
+
+    rows = read(0)
+    if len(rows) < batch:  # one batch: not worth a second process
+        active, updates = _score_rows(rows, kinds, today, abnormal_delay_months)
+        write(updates)
+        scored, changed = active, len(updates)
+        rows = []
+    # spawn, not fork: the child starts clean, without copies of this process's database connections.
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending = pool.submit(_score_rows, rows, kinds, today, abnormal_delay_months) if rows else None
+        while pending is not None:
+            following = read(rows[-1][0])
+            active, updates = pending.result()
+            pending = (
+                pool.submit(_score_rows, following, kinds, today, abnormal_delay_months)
+                if following
+                else None
             )
-        if not read:
-            if changed:
-                tidy(sessions.kw["bind"])
-            return scored, changed
-        scored, changed = scored + read, changed + updated
+            write(updates)
+            scored, changed, rows = scored + active, changed + len(updates), following
+    if changed:
+        tidy(sessions.kw["bind"])
+    return scored, changed
 
 
 def tidy(engine) -> None:
     """After bulk writes on PostgreSQL: VACUUM ANALYZE, so that the position's index-only scans and
     the planner's estimates are right at once rather than when autovacuum comes by."""
-    if engine.dialect.name != "postgresql":
-        return
+    if engine.dialect.name != "postgresql" or not isinstance(engine, Engine):
+        return  # a connection: inside someone's transaction, where VACUUM cannot run
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in ("demand", "demand_event"):
             connection.execute(text(f"VACUUM ANALYZE {table}"))

@@ -6,11 +6,12 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import sessionmaker
 
 from portal.cotation.grids import read_grids
 from portal.demands.imports import ImportRefused, import_demands
 from portal.demands.models import Demand, DemandEvent
-from portal.demands.scoring import recompute_batch
+from portal.demands.scoring import recompute, recompute_batch
 from tests.conftest import CONTENT_DIR
 from tests.demand_files import demand_rows, write_csv
 
@@ -29,10 +30,10 @@ def test_a_good_file_replaces_the_demands_and_a_recompute_scores_them(db, tmp_pa
     allocated = db.scalar(select(func.count()).select_from(Demand).where(Demand.status == "allocated"))
     assert report.allocations == allocated
     assert count(db, DemandEvent) == 250 + allocated
-    read, changed, _ = recompute_batch(db.connection(), GRIDS, TODAY, 24, batch=1000)
-    assert read == changed == 250 - allocated
+    read, active, changed, _ = recompute_batch(db.connection(), GRIDS, TODAY, 24, batch=1000)
+    assert read == 250 and active == changed == 250 - allocated
     again = recompute_batch(db.connection(), GRIDS, TODAY, 24, batch=1000)
-    assert again[1] == 0, "recomputing again changes nothing"
+    assert again[2] == 0, "recomputing again changes nothing"
     demand = db.scalar(select(Demand).where(Demand.status == "active").limit(1))
     db.refresh(demand)
     assert demand.score_total is not None and demand.grid_version == 1 and demand.scored_on == TODAY
@@ -124,3 +125,30 @@ def test_demands_added_after_an_import_get_fresh_ids(db, tmp_path):
     import_demands(db, write_csv(tmp_path / "demands.csv", demand_rows(30)), TODAY)
     generate(db, GRIDS, ["72181"], 2, TODAY, 24, seed=3)  # through the ORM: ids from the sequence
     assert count(db, Demand) == 32
+
+
+def test_the_full_recompute_scores_in_batches_with_a_second_process_and_is_idempotent(db, tmp_path):
+    """Several batches: the scoring runs in a second process; the result is the one-connection result."""
+    import_demands(db, write_csv(tmp_path / "demands.csv", demand_rows(250)), TODAY)
+    sessions = sessionmaker(bind=db.connection(), join_transaction_mode="create_savepoint")
+    active = db.scalar(select(func.count()).select_from(Demand).where(Demand.status == "active"))
+    assert recompute(sessions, GRIDS, TODAY, 24, batch=40) == (active, active)
+    assert recompute(sessions, GRIDS, TODAY, 24, batch=40) == (active, 0), "a second run changes nothing"
+    db.expire_all()
+    stored = {
+        number: (total, lines)
+        for number, total, lines in db.execute(
+            select(Demand.number, Demand.score_total, Demand.score_lines).where(Demand.status == "active")
+        )
+    }
+    assert None not in {total for total, _ in stored.values()}
+    # Scores computed one demand at a time, in this process, agree with the batches' stored ones.
+    db.execute(Demand.__table__.update().values(score_total=None, score_lines=[]))
+    recompute_batch(db.connection(), GRIDS, TODAY, 24, batch=1000)
+    db.expire_all()
+    for demand in db.scalars(select(Demand).where(Demand.status == "active")):
+        assert (demand.score_total, demand.score_lines) == stored[demand.number]
+        assert sum(line["points"] for line in demand.score_lines if line["counted"]) == demand.score_total
+    assert recompute(sessions, GRIDS, TODAY + dt.timedelta(days=40), 24, batch=40)[1] > 0, (
+        "a month later, seniority moves the scores"
+    )
