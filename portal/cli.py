@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 
 from portal import clock, create_app, db, migrations
 from portal.content import ContentError, territory_tokens
+from portal.cotation.grids import GridFile
+from portal.cotation.services import load_grids, stored_grids
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
 from portal.demands.imports import ImportRefused, import_demands
@@ -38,6 +40,7 @@ def init_command(demo: bool) -> None:
     load_territory()
     load_desks_file()
     load_content()
+    load_grid_files()
     if demo:
         with db.database().sessions() as session:
             has_demands = session.scalar(select(func.count()).select_from(Demand))
@@ -45,7 +48,7 @@ def init_command(demo: bool) -> None:
             add_demo_demands(2000)
             recompute(
                 db.database().sessions,
-                current_app.extensions["portal.grids"],
+                grids(),
                 clock.today(),
                 current_territory().abnormal_delay_months,
             )
@@ -182,7 +185,7 @@ def add_demo_demands(count: int, seed: int = 72) -> None:
     with db.database().sessions.begin() as session:
         samples = generate_demands(
             session,
-            current_app.extensions["portal.grids"],
+            grids(),
             communes,
             count,
             DEMO_DAY,
@@ -199,6 +202,31 @@ def cotation_group() -> None:
     """The score of the demands."""
 
 
+@cotation_group.command("load")
+@with_appcontext
+def cotation_load() -> None:
+    """Store the grids of content/cotation/ (new versions added, texts and status updated)."""
+    load_grid_files()
+
+
+def load_grid_files() -> None:
+    """Load the grids in one transaction: a bad file is reported and nothing changes."""
+    try:
+        with db.database().sessions.begin() as session:
+            report = load_grids(session, current_app.config["PORTAL_SETTINGS"].content_dir)
+    except ContentError as exc:
+        raise click.ClickException(f"grids not loaded, nothing changed:\n{exc}") from exc
+    click.echo(
+        f"Grids: {len(report.added)} added, {len(report.updated)} updated, {len(report.unchanged)} unchanged."
+    )
+
+
+def grids() -> list[GridFile]:
+    """Every stored grid version (read in a session of its own, closed at once)."""
+    with db.database().sessions() as session:
+        return stored_grids(session)
+
+
 @cotation_group.command("recompute")
 @click.option("--batch", default=20000, show_default=True, help="Demands per transaction.")
 @with_appcontext
@@ -207,7 +235,7 @@ def cotation_recompute(batch: int) -> None:
     started = time.perf_counter()
     scored, changed = recompute(
         db.database().sessions,
-        current_app.extensions["portal.grids"],
+        grids(),
         clock.today(),
         current_territory().abnormal_delay_months,
         batch,
@@ -241,7 +269,7 @@ def demands_import(file: Path) -> None:
     started = time.perf_counter()
     scored, _ = recompute(
         db.database().sessions,
-        current_app.extensions["portal.grids"],
+        grids(),
         clock.today(),
         territory.abnormal_delay_months,
     )

@@ -1,6 +1,7 @@
 """Every area's models, imported in one place so the metadata (and Alembic) sees all tables."""
 
 from portal.backoffice.models import Organisation
+from portal.cotation.models import CriterionRecord, GridRecord
 from portal.db import Base
 from portal.demands.models import Demand, DemandEvent
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
@@ -12,10 +13,12 @@ __all__ = [
     "Closure",
     "Commune",
     "ContentRevision",
+    "CriterionRecord",
     "Demand",
     "DemandEvent",
     "Desk",
     "DeskNotice",
+    "GridRecord",
     "OpeningSlot",
     "Organisation",
     "Page",

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from portal import create_app, migrations
 from portal.config import load_settings
 from portal.content import territory_tokens
-from portal.cotation.grids import read_grids
+from portal.cotation.services import forget_grids, load_grids, stored_grids
 from portal.db import make_engine
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
@@ -49,7 +49,7 @@ DEMO_LOOKUPS: list[tuple[str, dt.date]] = []  # (number, birth date) of demo dem
 
 
 def prepare_schema(engine: Engine) -> None:
-    """Apply the migrations and load the demo content (communes, pages, search index, 300 demands)."""
+    """Apply the migrations and load the demo content (communes, pages, search index, grids, 300 demands)."""
     migrations.upgrade(engine)
     territory = read_territory(CONTENT_DIR)
     locales = load_settings(environ={}, env="testing", secret_key="x", database_url="sqlite://").locales
@@ -58,9 +58,10 @@ def prepare_schema(engine: Engine) -> None:
         load_desks(session, CONTENT_DIR / "desks.yaml")
         load_pages(session, CONTENT_DIR / "pages", locales, set(territory.link_hosts))
         reindex(session, locales, territory_tokens(territory))
+        load_grids(session, CONTENT_DIR)
         samples = generate_demands(
             session,
-            read_grids(CONTENT_DIR),
+            stored_grids(session),
             [item.insee for item in territory.communes],
             300,
             DEMO_DAY,
@@ -138,8 +139,10 @@ def backend(request) -> str:
 def _fresh_content_copies():
     """Each test starts and ends without kept copies of published content (a rollback is not a publish)."""
     forget_published()
+    forget_grids()
     yield
     forget_published()
+    forget_grids()
 
 
 @pytest.fixture

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request
+from flask import Blueprint, Flask, abort, render_template, request
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
-from portal import clock
+from portal import clock, db
+from portal.cotation import services
 from portal.cotation.engine import Criterion, Facts, Line, months_before, score, with_derived_facts
 from portal.cotation.forms import NO_GROUP_CHOICE, simulator_form
-from portal.cotation.grids import GridFile, GridText, grid_in_force, read_grids
+from portal.cotation.grids import GridFile, GridText
 from portal.i18n import ngettext_signed
 from portal.territory.services import current_territory
 
@@ -17,8 +18,7 @@ bp = Blueprint("cotation", __name__, url_prefix="/<locale:lang_code>", template_
 
 
 def grids_in_force() -> list[GridFile]:
-    grids = current_app.extensions["portal.grids"]
-    return [found for kind in ("general", "mutation") if (found := grid_in_force(grids, kind, clock.today()))]
+    return services.grids_in_force(db.session(), clock.today())
 
 
 def rule(criterion: Criterion) -> str:
@@ -126,6 +126,5 @@ def simulator():
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["portal.grids"] = read_grids(app.config["PORTAL_SETTINGS"].content_dir)
     app.register_blueprint(bp)
     app.jinja_env.globals["grid_text_pick"] = GridText.pick

@@ -8,7 +8,6 @@ import time
 from flask import (
     Blueprint,
     Flask,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -22,6 +21,7 @@ from flask_babel import gettext as _
 from portal import clock, db
 from portal.cotation.engine import months_before
 from portal.cotation.grids import GridText
+from portal.cotation.services import grid_version
 from portal.demands import services
 from portal.demands.forms import LookupForm
 from portal.demands.models import Demand
@@ -81,8 +81,7 @@ def situation():
         return redirect(url_for("demands.lookup"))
     today = clock.today()
     territory = current_territory()
-    grids = {item.grid.code: item for item in current_app.extensions["portal.grids"]}
-    grid_file = grids.get(demand.grid_code)
+    grid_file = grid_version(db.session(), demand.grid_code, demand.grid_version)
     dalo_from = add_months(demand.filed_on, territory.abnormal_delay_months)
     response = make_response(
         render_template(
