@@ -12,11 +12,11 @@ from sqlalchemy import func, select
 
 from portal import clock, create_app, db, migrations
 from portal.content import ContentError, territory_tokens
-from portal.cotation.grids import GridFile
+from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import load_grids, stored_grids
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
-from portal.demands.imports import ImportRefused, import_demands
+from portal.demands.imports import ImportRefused, import_demands, import_events
 from portal.demands.models import Demand
 from portal.demands.scoring import recompute
 from portal.desks.loader import load_desks
@@ -267,10 +267,27 @@ def demands_import(file: Path) -> None:
         f"in {report.seconds:.1f} s ({rate:,.0f} rows a second). Scoring them:"
     )
     started = time.perf_counter()
+    stored = grids()
+    if not grid_in_force(stored, "general", clock.today()):
+        click.echo("Warning: no grid in force (run `portal cotation load`): the demands are not scored.")
     scored, _ = recompute(
         db.database().sessions,
-        grids(),
+        stored,
         clock.today(),
         territory.abnormal_delay_months,
     )
     click.echo(f"{scored} active demands scored in {time.perf_counter() - started:.1f} s.")
+
+
+@demands_group.command("import-events")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def demands_import_events(file: Path) -> None:
+    """Replace the demands' history (decisions, offers, refusals…) with FILE's; any bad row: nothing."""
+    try:
+        with db.database().sessions.begin() as session:
+            report = import_events(session, file, clock.today())
+    except ImportRefused as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.by_kind.items()))
+    click.echo(f"{report.events} events imported ({kinds or 'none'}) in {report.seconds:.1f} s.")

@@ -53,3 +53,48 @@ def write_csv(path: Path, rows) -> Path:
         writer.writeheader()
         writer.writerows(rows)
     return path
+
+
+def event_rows(demands: list[dict], seed: int = 8):
+    """A history for the given demand rows: renewals, committee decisions, offers and refusals."""
+    from portal.demands.services import normalize_number
+
+    rng = random.Random(seed)
+    for demand in demands:
+        filed_on = dt.date.fromisoformat(demand["filed_on"])
+        number = normalize_number(demand["number"])
+        if rng.random() < 0.5:
+            yield {"number": number, "kind": "renewed", "occurred_on": filed_on + dt.timedelta(days=360)}
+        if rng.random() < 0.3:
+            day = filed_on + dt.timedelta(days=rng.randint(30, 300))
+            yield {
+                "number": number,
+                "kind": "offer",
+                "occurred_on": day,
+                "dwelling_type": demand["dwelling_type"],
+                "commune": demand["first_commune"],
+            }
+            yield {
+                "number": number,
+                "kind": "decision",
+                "occurred_on": day + dt.timedelta(days=10),
+                "rank": rng.choice((1, 2, 3)),
+                "reasons": "Candidat classé après un ménage prioritaire.",
+            }
+            if rng.random() < 0.5:
+                yield {
+                    "number": number,
+                    "kind": "refusal",
+                    "occurred_on": day + dt.timedelta(days=20),
+                    "reasons": "Logement trop éloigné du travail.",
+                }
+
+
+def write_events_csv(path: Path, rows) -> Path:
+    from portal.demands.imports import EVENT_COLUMNS
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=EVENT_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path

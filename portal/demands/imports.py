@@ -20,7 +20,18 @@ Columns (UTF-8, comma-separated, a header line; empty cells mean no / zero / unk
   checked           the facts below that have been checked, separated by spaces
   and one column per fact the grids read: dalo, pdalhpd, violence, disability, eviction, homeless,
   temporary_housing, hosted, overcrowding, job_distance, urban_renewal, under_occupation (0 or 1),
-  housing_cost_ratio (a percentage), refusals (a whole number).
+  housing_cost_ratio (a percentage), refusals (a whole number: the refusals the grid counts).
+
+The events file (`portal demands import-events FILE`) brings the rest of each demand's history and
+replaces the stored events of its kinds; it names demands already imported. Columns:
+  number            the demand's unique number
+  kind              renewed, decision (allocation committee), offer, refusal or struck_off
+  occurred_on       YYYY-MM-DD, not before the demand's filing nor after today
+  rank              for a decision: the rank given by the committee (1 = allocated, 2, 3… = next in line)
+  reasons           the committee's reasons, a refusal's or a striking-off's (plain text, 1,000 characters)
+  dwelling_type     for an offer: T1 to T5
+  commune           for an offer: INSEE code of the dwelling's commune
+Filing and allocation are not in this file: they come from the demands file (filed_on, allocated_on).
 """
 
 from __future__ import annotations
@@ -31,7 +42,7 @@ import json
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import delete, select, text
@@ -206,15 +217,15 @@ class _Row:
             return None
 
 
-def _rows(path: Path) -> Iterator[tuple[int, dict]]:
+def _rows(path: Path, required=REQUIRED, columns=COLUMNS) -> Iterator[tuple[int, dict]]:
     with path.open(newline="", encoding="utf-8-sig") as handle:
         reader = csv.DictReader(handle)
-        missing = [column for column in REQUIRED if column not in (reader.fieldnames or ())]
+        missing = [column for column in required if column not in (reader.fieldnames or ())]
         if missing:
             raise ImportRefused(
                 [(1, column, "column missing from the header") for column in missing], len(missing)
             )
-        unknown = [column for column in reader.fieldnames if column not in COLUMNS]
+        unknown = [column for column in reader.fieldnames if column not in columns]
         if unknown:
             raise ImportRefused([(1, column, "unknown column") for column in unknown], len(unknown))
         yield from enumerate(reader, start=2)
@@ -222,9 +233,13 @@ def _rows(path: Path) -> Iterator[tuple[int, dict]]:
 
 def import_demands(session: Session, path: Path, today: dt.date) -> ImportReport:
     """See _import: the work runs in a savepoint, rolled back whole when the file is refused."""
+    return _in_savepoint(session, _import, path, today)
+
+
+def _in_savepoint(session: Session, work, path: Path, today: dt.date):
     savepoint = session.begin_nested()
     try:
-        report = _import(session, path, today)
+        report = work(session, path, today)
     except BaseException:
         savepoint.rollback()
         raise
@@ -332,3 +347,133 @@ def _copy(connection, table, rows: list[dict]) -> None:
                     for value in (row[column] for column in columns)
                 ]
             )
+
+
+# The events file: what happened to the demands after they were filed. Filing and allocation come from the
+# demands file (`filed_on`, `allocated_on`); this file brings the rest of the history.
+EVENT_KINDS = ("renewed", "decision", "offer", "refusal", "struck_off")
+EVENT_REQUIRED = ("number", "kind", "occurred_on")
+EVENT_COLUMNS = (*EVENT_REQUIRED, "rank", "reasons", "dwelling_type", "commune")
+MAX_REASONS = 1000
+
+
+@dataclass
+class EventsReport:
+    events: int = 0
+    by_kind: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def import_events(session: Session, path: Path, today: dt.date) -> EventsReport:
+    """Replace the history of the stored demands with the events file's (see `_import_events`)."""
+    return _in_savepoint(session, _import_events, path, today)
+
+
+def _event_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list[tuple[str, str]]]:
+    """(values, problems) of one row, before the demand it names is looked up."""
+    problems: list[tuple[str, str]] = []
+    for column in EVENT_REQUIRED:
+        if not (raw.get(column) or "").strip():
+            problems.append((column, "is empty"))
+    if problems:
+        return {}, problems
+    number = normalize_number(raw["number"])
+    if not NUMBER.match(number):
+        problems.append(("number", "must have 18 characters: 13 digits, then the desk code"))
+    kind = raw["kind"].strip()
+    if kind in ("filed", "allocation"):
+        problems.append(("kind", "comes from the demands file (filed_on, allocated_on)"))
+    elif kind not in EVENT_KINDS:
+        problems.append(("kind", f"must be one of {', '.join(EVENT_KINDS)}"))
+    occurred_on = None
+    try:
+        occurred_on = _date(raw["occurred_on"].strip())
+    except ValueError:
+        problems.append(("occurred_on", "must be a date like 2025-03-14"))
+    if occurred_on and occurred_on > today:
+        problems.append(("occurred_on", "is in the future"))
+    rank = None
+    if (raw.get("rank") or "").strip():
+        try:
+            rank = int(raw["rank"])
+        except ValueError:
+            problems.append(("rank", "must be a whole number"))
+        else:
+            if kind != "decision":
+                problems.append(("rank", "is only for a committee decision"))
+            elif not 1 <= rank <= 99:
+                problems.append(("rank", "must be between 1 and 99"))
+    reasons = (raw.get("reasons") or "").strip()
+    if len(reasons) > MAX_REASONS:
+        problems.append(("reasons", f"is longer than {MAX_REASONS} characters"))
+    dwelling = (raw.get("dwelling_type") or "").strip().upper()
+    if dwelling and dwelling not in DWELLING_TYPES:
+        problems.append(("dwelling_type", "must be T1, T2, T3, T4 or T5"))
+    commune = (raw.get("commune") or "").strip()
+    if commune and commune not in communes:
+        problems.append(("commune", "is not a commune of the territory"))
+    values = {
+        "number": number,
+        "kind": kind,
+        "occurred_on": occurred_on,
+        "rank": rank,
+        "reasons": reasons,
+        "dwelling_type": dwelling,
+        "commune_insee": commune,
+    }
+    return values, problems
+
+
+def _import_events(session: Session, path: Path, today: dt.date) -> EventsReport:
+    """Replace every stored event of the file's kinds with the file's, in one streamed pass.
+
+    Rows are checked in batches: alone first, then against the demand they name (it must be stored, and
+    the event cannot precede its filing). At the first bad row writing stops and checking goes on, to
+    report every problem; any problem raises ImportRefused and the savepoint is rolled back.
+    """
+    started = time.perf_counter()
+    communes = set(session.scalars(select(Commune.insee)))
+    session.execute(delete(DemandEvent).where(DemandEvent.kind.in_(EVENT_KINDS)))
+    report, problems, total = EventsReport(), [], 0
+    chunk: list[tuple[int, dict, list]] = []
+
+    def settle(chunk) -> None:
+        nonlocal total
+        numbers = {values["number"] for _, values, _ in chunk if values}
+        demands = {
+            number: (demand_id, filed_on)
+            for number, demand_id, filed_on in session.execute(
+                select(Demand.number, Demand.id, Demand.filed_on).where(Demand.number.in_(numbers))
+            )
+        }
+        rows = []
+        for index, values, row_problems in chunk:
+            if values and not row_problems:
+                found = demands.get(values["number"])
+                if found is None:
+                    row_problems.append(("number", "is not a stored demand (import the demands first)"))
+                elif values["occurred_on"] < found[1]:
+                    row_problems.append(("occurred_on", "is before the demand was filed"))
+                else:
+                    rows.append({"demand_id": found[0], **{k: v for k, v in values.items() if k != "number"}})
+            if row_problems:
+                total += len(row_problems)
+                problems.extend((index, column, reason) for column, reason in row_problems)
+                del problems[MAX_REPORTED:]
+        if not total and rows:
+            session.connection().execute(DemandEvent.__table__.insert(), rows)
+            report.events += len(rows)
+            for row in rows:
+                report.by_kind[row["kind"]] = report.by_kind.get(row["kind"], 0) + 1
+
+    for index, raw in _rows(path, EVENT_REQUIRED, EVENT_COLUMNS):
+        values, row_problems = _event_row(raw, communes, today)
+        chunk.append((index, values, row_problems))
+        if len(chunk) >= BATCH:
+            settle(chunk)
+            chunk = []
+    settle(chunk)
+    if total:
+        raise ImportRefused(problems, total)
+    report.seconds = time.perf_counter() - started
+    return report

@@ -106,11 +106,17 @@ def test_the_import_command_imports_then_scores(tmp_path):
     runner = CliRunner()
     assert runner.invoke(cli.main, ["db", "upgrade"], env=environ).exit_code == 0
     assert runner.invoke(cli.main, ["territory", "load"], env=environ).exit_code == 0
+    unscored = runner.invoke(
+        cli.main, ["demands", "import", str(write_csv(tmp_path / "d.csv", demand_rows(40)))], env=environ
+    )
+    assert "no grid in force" in unscored.output, "without grids, the command says so"
+    assert runner.invoke(cli.main, ["cotation", "load"], env=environ).exit_code == 0
     good = runner.invoke(
         cli.main, ["demands", "import", str(write_csv(tmp_path / "d.csv", demand_rows(40)))], env=environ
     )
     assert good.exit_code == 0, good.output
-    assert "40 demands" in good.output and "active demands scored" in good.output
+    active = sum(1 for row in demand_rows(40) if row["status"] == "active")
+    assert "40 demands" in good.output and f"{active} active demands scored" in good.output
     rows = list(demand_rows(40))
     rows[10]["status"] = "lost"
     refused = runner.invoke(
