@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal import db, errors, i18n, openapi, security
     from portal.cotation import views as cotation_views
     from portal.demands import views as demands_views
+    from portal.guides import views as guides_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
     from portal.information import views as information_views
@@ -41,6 +42,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     desks_views.init_app(app)
     cotation_views.init_app(app)
     demands_views.init_app(app)
+    guides_views.init_app(app)
     desks_api.init_app(app)
     openapi.init_app(app)
     errors.init_app(app)
@@ -52,6 +54,10 @@ def init_logging(app: Flask, settings: Settings) -> None:
     """Plain logs on stderr; request logs carry no personal data (no query strings, no bodies)."""
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app.logger.setLevel(settings.log_level)
+    # WeasyPrint (and fontTools under it) report each step at INFO: dozens of lines per guide.
+    quiet = max(logging.WARNING, logging.getLevelName(settings.log_level))
+    for noisy in ("weasyprint.progress", "fontTools"):
+        logging.getLogger(noisy).setLevel(quiet)
     if settings.env == "production":
         for missing, consequence in (
             (not settings.redis_url, "PORTAL_REDIS_URL is empty: each worker counts rate limits on its own"),

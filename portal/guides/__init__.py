@@ -1,0 +1,1 @@
+"""Print-ready PDF guides made with WeasyPrint from the published content (DESIGN.md D5)."""
