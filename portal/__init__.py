@@ -23,9 +23,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal import db, errors, i18n, openapi, security
     from portal.cotation import views as cotation_views
     from portal.demands import views as demands_views
-    from portal.guides import views as guides_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
+    from portal.guides import views as guides_views
     from portal.information import views as information_views
     from portal.site import views as site_views
     from portal.territory import services as territory

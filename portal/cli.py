@@ -20,6 +20,9 @@ from portal.demands.imports import ImportRefused, import_demands, import_events
 from portal.demands.models import Demand
 from portal.demands.scoring import recompute
 from portal.desks.loader import load_desks
+from portal.desks.models import Desk
+from portal.guides.documents import cached_pdf
+from portal.guides.views import desk_document, guide_document
 from portal.information.loader import load_pages, stamp_translation
 from portal.information.services import reindex
 from portal.territory.services import current_territory, sync_communes
@@ -291,3 +294,63 @@ def demands_import_events(file: Path) -> None:
         raise click.ClickException(f"{file}: {exc}") from exc
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.by_kind.items()))
     click.echo(f"{report.events} events imported ({kinds or 'none'}) in {report.seconds:.1f} s.")
+
+
+@main.group("guides")
+def guides_group() -> None:
+    """PDF guides."""
+
+
+@guides_group.command("build")
+@click.option(
+    "--all", "build_all", is_flag=True, help="Every guide, sheet and commune edition in every locale."
+)
+@click.option("--locale", "locales", multiple=True, help="Only these locales (repeat the option).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also copy the PDFs into this folder (for a print shop).",
+)
+@with_appcontext
+def guides_build(build_all: bool, locales: tuple[str, ...], out: Path | None) -> None:
+    """Pre-render guides into the cache (instance/cache/guides): the applicant's guide in each locale, the
+    easy-to-read guide, the grid sheet; with --all also every commune edition and every desk sheet."""
+    settings = current_app.config["PORTAL_SETTINGS"]
+    chosen = [code for code in settings.locales if not locales or code in locales]
+    unknown = set(locales) - set(settings.locales)
+    if unknown:
+        raise click.BadParameter(
+            f"not a locale of the portal: {', '.join(sorted(unknown))}", param_hint="--locale"
+        )
+    jobs: list[tuple] = [("guide", code, None) for code in chosen]
+    if "fr" in chosen:
+        jobs.append(("easy", "fr", None))
+    jobs += [("grid", code, None) for code in chosen]
+    if build_all:
+        with db.database().sessions() as session:
+            desk_ids = list(session.scalars(select(Desk.id).order_by(Desk.id)))
+        jobs += [("commune", code, item.insee) for item in current_territory().communes for code in chosen]
+        jobs += [("desk", code, desk_id) for desk_id in desk_ids for code in chosen]
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+    built = reused = size = 0
+    started = time.perf_counter()
+    with click.progressbar(jobs, label="Guides", show_pos=True, item_show_func=_job_label) as bar:
+        for kind, code, target in bar:
+            with current_app.test_request_context(base_url=settings.public_url):
+                if kind == "desk":
+                    document = desk_document(db.session().get(Desk, target), code)
+                else:
+                    document = guide_document(kind, code, target)
+                pdf, _, _, from_cache = cached_pdf(document)
+            built, reused, size = built + (not from_cache), reused + from_cache, size + len(pdf)
+            if out is not None:
+                (out / document.filename).write_bytes(pdf)
+    click.echo(
+        f"{len(jobs)} documents ({built} rendered, {reused} already in the cache, {size / 1e6:.1f} MB) "
+        f"in {time.perf_counter() - started:.1f} s" + (f"; copies in {out}." if out else ".")
+    )
+
+
+def _job_label(job) -> str:
+    return "" if job is None else "-".join(str(part) for part in job if part is not None)

@@ -33,6 +33,7 @@ class Settings:
     trusted_hosts: tuple[str, ...] = ()  # host names the portal answers to; empty: any (development)
     map_tiles_url: str = ""  # e.g. https://tiles.example.org/{z}/{x}/{y}.png; empty: no map, the list alone
     map_attribution: str = ""
+    public_url: str = "http://127.0.0.1:5000"  # the portal's address, for QR codes of guides built offline
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""
@@ -124,10 +125,13 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         ),
         "map_tiles_url": get("PORTAL_MAP_TILES_URL", ""),
         "map_attribution": get("PORTAL_MAP_ATTRIBUTION", ""),
+        "public_url": get("PORTAL_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
     values.update(overrides)
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("PORTAL_REDIS_URL must be a redis:// or rediss:// URL")
+    if not values["public_url"].startswith(("https://", "http://")):
+        raise ConfigError("PORTAL_PUBLIC_URL must be an http:// or https:// URL")
     tiles = values["map_tiles_url"]
     # A tile server on this machine (development, tests) may use plain http.
     secure = tiles.startswith(("https://", "http://127.0.0.1:", "http://localhost:"))

@@ -16,6 +16,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from portal import clock, db
@@ -25,6 +26,7 @@ from portal.cotation.services import grid_version
 from portal.demands import services
 from portal.demands.forms import LookupForm
 from portal.demands.models import Demand
+from portal.guides.documents import Document, document_globals, pdf_response, theme_file
 from portal.security import rate_limit
 from portal.territory.services import commune as find_commune
 from portal.territory.services import current_territory
@@ -70,35 +72,53 @@ def current_demand() -> Demand | None:
     return db.session().get(Demand, session["demand_id"])
 
 
+def situation_context(demand: Demand) -> dict:
+    """What the situation page and the statement show."""
+    today = clock.today()
+    territory = current_territory()
+    grid_file = grid_version(db.session(), demand.grid_code, demand.grid_version)
+    return {
+        "demand": demand,
+        "grid_file": grid_file,
+        "position": services.queue_position(db.session(), demand),
+        "wait": services.waiting_time(db.session(), demand, today),
+        "today": today,
+        "renewal_soon": demand.status == "active" and demand.expires_on - today <= dt.timedelta(days=31),
+        "dalo_from": add_months(demand.filed_on, territory.abnormal_delay_months),
+        "decision": services.latest_decision(demand),
+        "pick": GridText.pick,
+        "priorities": [line for line in demand.score_lines if line["code"] in PRIORITY_CODES],
+    }
+
+
+def ended_session():
+    ended = "demand_id" in session
+    session.clear()
+    if ended:
+        flash(_("Your session has ended after 15 minutes: look your demand up again."))
+    return redirect(url_for("demands.lookup"))
+
+
 @bp.route("/ma-demande/situation")
 def situation():
     demand = current_demand()
     if demand is None:
-        ended = "demand_id" in session
-        session.clear()
-        if ended:
-            flash(_("Your session has ended after 15 minutes: look your demand up again."))
-        return redirect(url_for("demands.lookup"))
-    today = clock.today()
-    territory = current_territory()
-    grid_file = grid_version(db.session(), demand.grid_code, demand.grid_version)
-    dalo_from = add_months(demand.filed_on, territory.abnormal_delay_months)
-    response = make_response(
-        render_template(
-            "demands/situation.html",
-            demand=demand,
-            grid_file=grid_file,
-            position=services.queue_position(db.session(), demand),
-            wait=services.waiting_time(db.session(), demand, today),
-            today=today,
-            renewal_soon=demand.status == "active" and demand.expires_on - today <= dt.timedelta(days=31),
-            dalo_from=dalo_from,
-            decision=services.latest_decision(demand),
-            pick=GridText.pick,
-            priorities=[line for line in demand.score_lines if line["code"] in PRIORITY_CODES],
-        )
+        return ended_session()
+    return no_store(make_response(render_template("demands/situation.html", **situation_context(demand))))
+
+
+@bp.route("/ma-demande/situation.pdf")
+@rate_limit("20 per minute")
+def statement():
+    """The applicant's statement: made on demand, never stored, never cached."""
+    demand = current_demand()
+    if demand is None:
+        return ended_session()
+    locale = str(get_locale())
+    html = render_template(
+        "demands/statement.html", **situation_context(demand), **document_globals(locale, for_pdf=True)
     )
-    return no_store(response)
+    return pdf_response(Document("statement", html, theme_file(), "situation.pdf"), cached=False)
 
 
 PRIORITY_CODES = (

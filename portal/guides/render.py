@@ -8,10 +8,13 @@ theme). Anything else, on any scheme (file:, http:, https:, data:, another host)
 
 from __future__ import annotations
 
+import io
 import mimetypes
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from fontTools.ttLib import TTFont
 from weasyprint import HTML, URLFetcher
 from weasyprint.urls import URLFetcherResponse
 
@@ -42,10 +45,24 @@ class GuideFetcher(URLFetcher):
             if path.startswith("/static/"):
                 target = (self.static_dir / path.removeprefix("/static/")).resolve()
                 if target.is_relative_to(self.static_dir) and target.is_file():
+                    if target.suffix == ".woff2":
+                        body = decompressed_font(target, target.stat().st_mtime_ns)
+                        return URLFetcherResponse(url, body, {"Content-Type": "font/ttf"})
                     mimetype = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
                     return URLFetcherResponse(url, target.read_bytes(), {"Content-Type": mimetype})
         self.refused.append(url.split("?")[0][:200])
         raise RefusedURL(f"guides fetch only the portal's own files, not {url[:80]!r}")
+
+
+@lru_cache(maxsize=64)
+def decompressed_font(path: Path, mtime_ns: int) -> bytes:
+    """A vendored WOFF2 font as plain OpenType, decompressed once per process (WeasyPrint would do it
+    at every render: about half a second for the guide's fonts)."""
+    font = TTFont(io.BytesIO(path.read_bytes()))
+    font.flavor = None
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def render_pdf(html: str, static_dir: Path, generated: dict[str, tuple[bytes, str]] | None = None) -> bytes:
