@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 GUIDES = ("guide", "easy", "commune", "grid")  # what the desk agent page offers; desk sheets are per desk
 NEIGHBOUR_KM = 12.0  # the commune edition lists the desks of the communes within this distance
-STYLESHEETS = ("css/fonts.css", "css/guide.css")
+STYLESHEETS = ("css/fonts.css", "css/guide-fonts.css", "css/guide.css")
 
 
 @dataclass(frozen=True)
