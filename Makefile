@@ -57,10 +57,10 @@ compile: install ## Compile the catalogs (the .mo files are built, never committ
 check-strings: install ## Fail when the POT is stale or a French string is missing
 	$(BIN)/python -m portal.i18n_check
 
-chromium: ## Install Debian's Chromium for the browser tests when it is missing
-	@test -x /usr/bin/chromium || { \
+chromium: ## Install Debian's Chromium (browser tests) and poppler-utils (guides rendered to PNG) when missing
+	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; }
 
 bench: install ## Run the benchmarks in bench/ (each prints its figures, last line JSON)
 	$(BIN)/pip install --quiet -e '.[production]'
