@@ -116,7 +116,7 @@ def statement():
         return ended_session()
     locale = str(get_locale())
     html = render_template(
-        "demands/statement.html", **situation_context(demand), **document_globals(locale, for_pdf=True)
+        "demands/statement.html", **{**situation_context(demand), **document_globals(locale, for_pdf=True)}
     )
     return pdf_response(Document("statement", html, theme_file(), "situation.pdf"), cached=False)
 

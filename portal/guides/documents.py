@@ -74,7 +74,7 @@ def cached_pdf(document: Document) -> tuple[bytes, float, str, bool]:
     return pdf, clock.now().timestamp(), key, False
 
 
-def pdf_response(document: Document, cached: bool = True) -> Response:
+def pdf_response(document: Document, cached: bool = True, download: bool = False) -> Response:
     """The PDF as a response: cached documents get ETag and Last-Modified; the others are never stored."""
     if not cached:
         response = Response(
@@ -86,7 +86,8 @@ def pdf_response(document: Document, cached: bool = True) -> Response:
         return response
     pdf, modified, key, _ = cached_pdf(document)
     response = Response(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{document.filename}"'
+    disposition = "attachment" if download else "inline"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
     response.set_etag(key)
     response.headers["Last-Modified"] = format_datetime(
         dt.datetime.fromtimestamp(modified, dt.UTC), usegmt=True

@@ -89,7 +89,7 @@ def index():
         return render_template("guides/index.html", form=form), 400
     commune = form.commune.data if form.guide.data == "commune" else None
     if request.args.get("format") == "pdf":
-        return pdf_response(guide_document(form.guide.data, form.locale.data, commune))
+        return pdf_response(guide_document(form.guide.data, form.locale.data, commune), download=True)
     return guide_html(form.guide.data, form.locale.data, commune, for_pdf=False)
 
 
