@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run test lint format extract update compile check-strings chromium bench clean
+.PHONY: help install install-test run test lint format extract update compile check-strings chromium guides-png bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -61,6 +61,14 @@ chromium: ## Install Debian's Chromium (browser tests) and poppler-utils (guides
 	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; }
+
+guides-png: install compile chromium ## Render the fr and ar guides and a desk sheet to PNG pages in instance/guides-png/
+	test -f instance/portal.db || $(BIN)/portal init --demo
+	rm -rf instance/guides-png && mkdir -p instance/guides-png
+	$(BIN)/portal guides build --locale fr --locale ar --out instance/guides-png
+	$(BIN)/python -c "from portal import create_app; app = create_app(); c = app.test_client(); open('instance/guides-png/desk-sheet.pdf', 'wb').write(c.get('/fr/guichets/1/fiche.pdf').data)"
+	for pdf in instance/guides-png/*.pdf; do pdftoppm -r 60 -png "$$pdf" "$${pdf%.pdf}"; done
+	@ls instance/guides-png/*.png | wc -l | xargs echo "PNG pages in instance/guides-png/:"
 
 bench: install ## Run the benchmarks in bench/ (each prints its figures, last line JSON)
 	$(BIN)/pip install --quiet -e '.[production]'

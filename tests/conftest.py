@@ -23,6 +23,7 @@ from portal.db import make_engine
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
 from portal.desks.loader import load_desks
+from portal.guides.documents import forget_documents
 from portal.information.loader import load_pages
 from portal.information.services import forget_published, reindex
 from portal.territory.services import read_territory, sync_communes
@@ -140,9 +141,11 @@ def _fresh_content_copies():
     """Each test starts and ends without kept copies of published content (a rollback is not a publish)."""
     forget_published()
     forget_grids()
+    forget_documents()
     yield
     forget_published()
     forget_grids()
+    forget_documents()
 
 
 @pytest.fixture

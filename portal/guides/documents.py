@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
@@ -85,9 +87,39 @@ def pdf_response(document: Document, cached: bool = True, download: bool = False
         response.cache_control.private = True
         return response
     pdf, modified, key, _ = cached_pdf(document)
+    return _cached_response(pdf, modified, key, document.filename, download)
+
+
+# What a guide shows is known from a few stamps (see views.guide_stamp); for the same stamps the same
+# document comes out, so its key is remembered and a cache hit skips writing the HTML again.
+_known: OrderedDict[tuple, tuple[str, str, str]] = OrderedDict()
+KNOWN_MAX = 1024
+
+
+def remembered_response(stamp: tuple, build: Callable[[], Document], download: bool = False) -> Response:
+    """The PDF of the document `build` makes, without making it when the stamp's PDF is on disk."""
+    known = _known.get(stamp)
+    if known is not None:
+        name, key, filename = known
+        found = cache().get(name, key)
+        if found is not None:
+            return _cached_response(found[0], found[1], key, filename, download)
+    document = build()
+    pdf, modified, key, _ = cached_pdf(document)
+    _known[stamp] = (document.name, key, document.filename)
+    while len(_known) > KNOWN_MAX:
+        _known.popitem(last=False)
+    return _cached_response(pdf, modified, key, document.filename, download)
+
+
+def forget_documents() -> None:
+    _known.clear()
+
+
+def _cached_response(pdf: bytes, modified: float, key: str, filename: str, download: bool) -> Response:
     response = Response(pdf, mimetype="application/pdf")
     disposition = "attachment" if download else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{document.filename}"'
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response.set_etag(key)
     response.headers["Last-Modified"] = format_datetime(
         dt.datetime.fromtimestamp(modified, dt.UTC), usegmt=True

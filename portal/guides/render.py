@@ -65,9 +65,19 @@ def decompressed_font(path: Path, mtime_ns: int) -> bytes:
     return out.getvalue()
 
 
-def render_pdf(html: str, static_dir: Path, generated: dict[str, tuple[bytes, str]] | None = None) -> bytes:
-    """A tagged PDF (PDF/UA-1): title, language and author come from the document's <title>,
-    <html lang> and <meta name="author">; fonts are embedded as subsets."""
+OPTIONS = {"pdf_variant": "pdf/ua-1", "pdf_tags": True}
+
+
+def render(
+    html: str, static_dir: Path, generated: dict[str, tuple[bytes, str]] | None = None
+) -> tuple[bytes, int]:
+    """(PDF, number of pages). A tagged PDF (PDF/UA-1): title, language and author come from the document's
+    <title>, <html lang> and <meta name="author">; fonts are embedded as subsets."""
     fetcher = GuideFetcher(static_dir, generated)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
-    return document.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(**OPTIONS)
+    return document.write_pdf(**OPTIONS), len(document.pages)
+
+
+def render_pdf(html: str, static_dir: Path, generated: dict[str, tuple[bytes, str]] | None = None) -> bytes:
+    """The PDF alone (see `render`)."""
+    return render(html, static_dir, generated)[0]

@@ -10,16 +10,18 @@ import qrcode.image.svg
 from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
+from sqlalchemy import func, select
 
 from portal import clock, db
 from portal.cotation.services import grids_in_force
 from portal.desks import services as desk_services
+from portal.desks.models import Desk
 from portal.desks.views import language_name
 from portal.guides import services
-from portal.guides.documents import Document, document_globals, pdf_response, theme_file
+from portal.guides.documents import Document, document_globals, pdf_response, remembered_response, theme_file
 from portal.guides.forms import GuideForm
 from portal.information.eligibility import ceilings_on
-from portal.information.services import EASY, render_body
+from portal.information.services import EASY, published_stamp, render_body
 from portal.information.views import tokens, zone_label
 from portal.security import rate_limit
 from portal.territory.services import commune as find_commune
@@ -68,6 +70,7 @@ def guide_html(guide: str, locale: str, commune_insee: str | None, for_pdf: bool
             zone_name=zone_label(zone),
             grids=grids,
             desks=services.registration_desks(session, commune.insee if commune else None),
+            commune_edition=commune is not None,
             content_date=max(dates) if dates else today,
             **document_globals(locale, for_pdf),
         )
@@ -89,8 +92,23 @@ def index():
         return render_template("guides/index.html", form=form), 400
     commune = form.commune.data if form.guide.data == "commune" else None
     if request.args.get("format") == "pdf":
-        return pdf_response(guide_document(form.guide.data, form.locale.data, commune), download=True)
+        guide, locale = form.guide.data, form.locale.data
+        return remembered_response(
+            guide_stamp(guide, locale, commune),
+            lambda: guide_document(guide, locale, commune),
+            download=True,
+        )
     return guide_html(form.guide.data, form.locale.data, commune, for_pdf=False)
+
+
+def guide_stamp(guide: str, locale: str, commune_insee: str | None = None) -> tuple:
+    """Everything a guide's content depends on: the published content and grids (one revision number),
+    the day (the ceilings and the grid in force change on dates), and the desks as they were last changed."""
+    session = db.session()
+    desks = session.execute(
+        select(func.count(Desk.id), func.max(Desk.updated_on), func.max(Desk.hours_confirmed_on))
+    ).one()
+    return (guide, locale, commune_insee, published_stamp(session), clock.today(), tuple(desks))
 
 
 def guide_document(guide: str, locale: str, commune_insee: str | None = None) -> Document:
@@ -101,7 +119,8 @@ def guide_document(guide: str, locale: str, commune_insee: str | None = None) ->
 @bp.route("/cotation/grille.pdf")
 @rate_limit("30 per minute")
 def grid_sheet():
-    return pdf_response(guide_document("grid", str(get_locale())))
+    locale = str(get_locale())
+    return remembered_response(guide_stamp("grid", locale), lambda: guide_document("grid", locale))
 
 
 def qr_svg(url: str) -> bytes:

@@ -10,11 +10,18 @@ from pathlib import Path
 
 import pypdf
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from portal import cli, clock, db
+from portal.cotation.models import CriterionRecord
 from portal.desks.models import Desk
+from portal.desks.services import haversine_km
 from portal.guides import documents
 from portal.guides.render import BASE_URL, GuideFetcher, RefusedURL, render_pdf
+from portal.guides.services import NEIGHBOUR_KM, registration_desks
+from portal.information.services import bump_revision
+from portal.territory.models import Commune
 from portal.text import slugify
 from tests.conftest import DEMO_LOOKUPS
 from tests.pagecheck import csrf_token, parse, text_of
@@ -101,8 +108,6 @@ def test_the_commune_edition_lists_its_desks_and_its_neighbours(client, app):
     whole = text(reader)
     assert "Allonnes" in reader.pages[0].extract_text()
     with app.app_context():
-        from portal import db
-
         names = {desk.commune_insee: desk.name for desk in db.session().scalars(select(Desk))}
     assert names["72003"].split()[0] in whole
 
@@ -117,8 +122,6 @@ def test_the_grid_sheet_explains_every_criterion(client):
 
 def test_the_desk_sheet_is_one_page_with_a_qr_code(client, app, monkeypatch):
     with app.app_context():
-        from portal import db
-
         desk = db.session().scalars(select(Desk).order_by(Desk.id)).first()
         name = desk.name
     served = []
@@ -193,20 +196,14 @@ def test_guides_are_cached_on_disk_and_answer_conditional_requests(client, app, 
 
 
 def test_publishing_new_content_makes_a_new_guide(client, app, monkeypatch):
-    from portal import db
-    from portal.information.models import PageVersion
-    from portal.information.services import bump_revision
 
     first = client.get("/fr/cotation/grille.pdf")
     with app.app_context():
         session = db.session()
-        from portal.cotation.models import CriterionRecord
-
         criterion = session.scalars(select(CriterionRecord).where(CriterionRecord.code == "dalo")).first()
         criterion.label = {**criterion.label, "fr": "Reconnu prioritaire DALO (texte modifié)"}
         bump_revision(session)
         session.commit()
-    assert PageVersion  # the same revision number serves pages and grids
     second = client.get("/fr/cotation/grille.pdf")
     assert second.headers["ETag"] != first.headers["ETag"]
     assert "texte modifié" in text(pypdf.PdfReader(io.BytesIO(second.data)))
@@ -271,8 +268,6 @@ def test_the_preview_is_the_same_document_as_html(client):
 
 def test_desk_and_commune_pages_link_their_pdfs(client, app):
     with app.app_context():
-        from portal import db
-
         desk = db.session().scalars(select(Desk).order_by(Desk.id)).first()
     page = client.get(f"/fr/guichets/{desk.id}-{slugify(desk.name)}")
     assert page.status_code == 200
@@ -302,10 +297,6 @@ def test_the_cover_renders_as_a_printed_page(client, tmp_path):
 
 def test_the_desks_of_a_commune_edition_are_its_own_then_the_nearest(db):
     """On both backends: the commune's desks first, then its neighbours' within 12 km, never farther."""
-    from portal.desks.services import haversine_km
-    from portal.guides.services import NEIGHBOUR_KM, registration_desks
-    from portal.territory.models import Commune
-
     home = db.get(Commune, "72003")
     desks = registration_desks(db, "72003")
     assert desks and desks[0].commune_insee == "72003"
@@ -320,10 +311,6 @@ def test_the_desks_of_a_commune_edition_are_its_own_then_the_nearest(db):
 
 
 def test_the_build_command_prerenders_into_the_cache_and_copies_for_print(tmp_path):
-    from click.testing import CliRunner
-
-    from portal import cli
-
     environ = {"PORTAL_INSTANCE_DIR": str(tmp_path), "PORTAL_ENV": "testing", "PORTAL_SECRET_KEY": "k" * 40}
     runner = CliRunner()
     for command in (["db", "upgrade"], ["territory", "load"], ["content", "load"], ["cotation", "load"]):
@@ -337,3 +324,18 @@ def test_the_build_command_prerenders_into_the_cache_and_copies_for_print(tmp_pa
     assert "3 documents (0 rendered, 3 already in the cache" in again.output
     wrong = runner.invoke(cli.main, ["guides", "build", "--locale", "xx"], env=environ)
     assert wrong.exit_code == 2 and "not a locale of the portal: xx" in wrong.output
+
+
+def test_a_desk_change_makes_a_new_guide(client, app):
+    """The guide's stamp includes the desks: a desk renamed shows in the next guide at once."""
+    url = "/fr/guides?guide=guide&locale=fr&format=pdf"
+    before = client.get(url)
+    with app.app_context():
+        session = db.session()
+        desk = session.scalars(select(Desk).where(Desk.level >= 2).order_by(Desk.id)).first()
+        desk.name = "Guichet renommé pour le test"
+        desk.updated_on = clock.today()
+        session.commit()
+    after = client.get(url)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert "Guichet renommé pour le test" in text(pypdf.PdfReader(io.BytesIO(after.data)))
