@@ -47,9 +47,9 @@ def demand_rows(count: int, seed: int = 7, hash_every: int = 1000):
         yield row
 
 
-def write_csv(path: Path, rows) -> Path:
+def write_csv(path: Path, rows, columns=COLUMNS) -> Path:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+        writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
     return path
@@ -93,8 +93,4 @@ def event_rows(demands: list[dict], seed: int = 8):
 def write_events_csv(path: Path, rows) -> Path:
     from portal.demands.imports import EVENT_COLUMNS
 
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=EVENT_COLUMNS)
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    return write_csv(path, rows, EVENT_COLUMNS)

@@ -159,3 +159,12 @@ def axe_violations(page) -> list[str]:
         for violation in result["violations"]
         for node in violation["nodes"]
     ]
+
+
+def check(page, watch, viewport) -> None:
+    """What every browser test asks of a page: no axe violation, no sideways scrolling at this width,
+    nothing loaded from another host, no console error."""
+    assert axe_violations(page) == []
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {viewport['width']}px"
+    watch.assert_clean()

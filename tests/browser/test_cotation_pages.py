@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations
-
-
-def check(page, watch, viewport):
-    assert axe_violations(page) == []
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {viewport['width']}px"
-    watch.assert_clean()
+from tests.browser.conftest import check
 
 
 @pytest.mark.parametrize("path", ["cotation", "cotation/grille"])

@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import check
 from tests.conftest import DEMO_LOOKUPS
-
-
-def check(page, watch, viewport):
-    assert axe_violations(page) == []
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"the page scrolls sideways by {overflow}px at {viewport['width']}px"
-    watch.assert_clean()
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])
