@@ -21,6 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config.update(settings.flask_config())
 
     from portal import db, errors, i18n, openapi, security
+    from portal.backoffice import views as backoffice_views
     from portal.cotation import views as cotation_views
     from portal.demands import views as demands_views
     from portal.desks import api as desks_api
@@ -43,6 +44,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     cotation_views.init_app(app)
     demands_views.init_app(app)
     guides_views.init_app(app)
+    backoffice_views.init_app(app)
     desks_api.init_app(app)
     openapi.init_app(app)
     errors.init_app(app)

@@ -11,6 +11,8 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
 from portal import clock, create_app, db, migrations
+from portal.backoffice import accounts
+from portal.backoffice.models import Membership, Organisation, User
 from portal.content import ContentError, territory_tokens
 from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import load_grids, stored_grids
@@ -354,3 +356,47 @@ def guides_build(build_all: bool, locales: tuple[str, ...], out: Path | None) ->
 
 def _job_label(job) -> str:
     return "" if job is None else "-".join(str(part) for part in job if part is not None)
+
+
+@main.group("users")
+def users_group() -> None:
+    """Partner accounts."""
+
+
+@users_group.command("create-admin")
+@click.option("--email", required=True, help="The person's email address (their sign-in).")
+@click.option("--name", required=True, help="The person's name.")
+@click.option("--organisation", "organisation_slug", required=True, help="The organisation's slug.")
+@click.option(
+    "--reviewer", is_flag=True, help="Also a reviewer (publishes content and grids; EPCI organisations only)."
+)
+@click.password_option(
+    "--password", help="Asked twice when not given (never on the command line in scripts)."
+)
+@with_appcontext
+def users_create_admin(email: str, name: str, organisation_slug: str, reviewer: bool, password: str) -> None:
+    """Create the first account: an administrator of an organisation (two-step sign-in at first use)."""
+    email = email.strip().lower()
+    problems = accounts.password_problems(password, email, name)
+    if problems:
+        raise click.BadParameter(" ".join(problems), param_hint="--password")
+    with db.database().sessions.begin() as session:
+        organisation = session.scalar(select(Organisation).where(Organisation.slug == organisation_slug))
+        if organisation is None:
+            known = ", ".join(session.scalars(select(Organisation.slug).order_by(Organisation.slug)))
+            raise click.BadParameter(
+                f"no organisation {organisation_slug!r} (known: {known})", param_hint="--organisation"
+            )
+        if reviewer and organisation.kind != "epci":
+            raise click.BadParameter("reviewers belong to the EPCI", param_hint="--reviewer")
+        if accounts.find_user(session, email) is not None:
+            raise click.BadParameter(f"{email} already has an account", param_hint="--email")
+        user = User(email=email, name=name, password_hash=accounts.hash_password(password))
+        roles = ["admin", "reviewer"] if reviewer else ["admin"]
+        user.memberships = [Membership(organisation_id=organisation.id, role=role) for role in roles]
+        session.add(user)
+        session.flush()
+        accounts.audit(session, None, organisation.id, "user.created", email, after={"roles": roles})
+    click.echo(
+        f"{email}: {', '.join(roles)} of {organisation.name}. Two-step sign-in is set up at first sign-in."
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel import Locale
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, request, session, url_for
 from flask_babel import Babel, format_date, get_translations
 from werkzeug.routing import BaseConverter, BuildError
 
@@ -86,6 +86,8 @@ def selected_locale() -> str:
         first = request.path.strip("/").split("/", 1)[0]
         if first in locales():
             return first
+        if first == "partenaires":  # the partners' workspace: French unless they chose another language
+            return session.get("partner_locale") or "fr"
     return negotiated_locale()
 
 
@@ -119,6 +121,10 @@ def language_links() -> list[tuple[LocaleInfo, str]]:
                 url = url_for(endpoint, **(request.view_args or {}), lang_code=code) + query
             except BuildError:
                 url = None
+        if url is None and request.blueprint == "backoffice" and request.url_rule is not None:
+            url = (
+                request.path + f"?lang={code}"
+            )  # the workspace keeps its URLs; the choice goes in the session
         links.append((info, url or url_for("site.home", lang_code=code)))
     g.language_links = links
     return links

@@ -1,6 +1,6 @@
 """Every area's models, imported in one place so the metadata (and Alembic) sees all tables."""
 
-from portal.backoffice.models import Organisation
+from portal.backoffice.models import AuditEntry, Membership, Organisation, User
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.db import Base
 from portal.demands.models import Demand, DemandEvent
@@ -9,6 +9,7 @@ from portal.information.models import ContentRevision, Page, PageVersion, Search
 from portal.territory.models import Commune
 
 __all__ = [
+    "AuditEntry",
     "Base",
     "Closure",
     "Commune",
@@ -19,10 +20,12 @@ __all__ = [
     "Desk",
     "DeskNotice",
     "GridRecord",
+    "Membership",
     "OpeningSlot",
     "Organisation",
     "Page",
     "PageVersion",
     "SearchEntry",
     "Section",
+    "User",
 ]

@@ -1,17 +1,25 @@
-"""Partner organisations: the authority, communes, landlords, the State, Action Logement, associations."""
+"""Partner organisations, their people and roles, and the audit log of the back-office."""
 
 from __future__ import annotations
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
+from portal.information.models import utcnow
 
 ORGANISATION_KINDS = ("epci", "commune", "landlord", "state", "action_logement", "association", "other")
+# admin: manages the organisation's members; editor: drafts content and desks; reviewer (EPCI only):
+# publishes content and grids; desk_agent: prints guides and looks demands up with the applicant;
+# viewer: reads.
+ROLES = ("admin", "editor", "reviewer", "desk_agent", "viewer")
+SECOND_FACTOR_ROLES = ("admin", "reviewer")  # these roles must sign in with a TOTP code too
 
 
 class Organisation(Base):
-    """A partner of the plan; it owns desks (and, with the back-office, members and drafts)."""
+    """A partner of the plan; it owns desks, members and drafts."""
 
     __tablename__ = "organisation"
 
@@ -19,3 +27,69 @@ class Organisation(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20))
+
+
+class User(Base):
+    """A person of a partner organisation. The password is an Argon2 hash; the TOTP secret is set once
+    two-factor authentication is activated; `session_version` moves to sign the person out everywhere."""
+
+    __tablename__ = "partner_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)  # a code is accepted once
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    def roles_in(self, organisation_id: int) -> set[str]:
+        return {m.role for m in self.memberships if m.organisation_id == organisation_id}
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return any(m.role in SECOND_FACTOR_ROLES for m in self.memberships)
+
+
+class Membership(Base):
+    """One role of a person in an organisation (a person may hold several roles, in several organisations)."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "organisation_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("partner_user.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
+    )
+    role: Mapped[str] = mapped_column(String(12))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    organisation: Mapped[Organisation] = relationship()
+
+
+class AuditEntry(Base):
+    """Who changed what, when: written in the same transaction as the change itself."""
+
+    __tablename__ = "audit_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
+    )
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    before: Mapped[dict] = mapped_column(JSON, default=dict)
+    after: Mapped[dict] = mapped_column(JSON, default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,99 @@
+"""Who may open a back-office page. Every view under /partenaires/ carries exactly one rule, set by the
+decorators below (a test enumerates the routes and fails on a view without one)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import abort, g, redirect, request, session, url_for
+from sqlalchemy import select
+
+from portal import db
+from portal.backoffice.models import Organisation, User
+
+
+def signed_in_user() -> User | None:
+    """The person of this session, if the session is still valid (not signed out everywhere since)."""
+    if "partner_user" in g:
+        return g.partner_user
+    user = None
+    user_id = session.get("partner_id")
+    if user_id is not None:
+        found = db.session().get(User, user_id)
+        if found is not None and found.active and found.session_version == session.get("partner_version"):
+            user = found
+    g.partner_user = user
+    return user
+
+
+def current_user() -> User | None:
+    """The person, once fully signed in (with the second factor when their roles need it)."""
+    user = signed_in_user()
+    if user is None or (user.needs_second_factor and not session.get("partner_second_factor")):
+        return None
+    return user
+
+
+def _mark(view: Callable, rule: str) -> Callable:
+    view.permission = rule
+    return view
+
+
+def public(view: Callable) -> Callable:
+    """The sign-in pages: open to anyone."""
+    return _mark(view, "public")
+
+
+def password_step(view: Callable) -> Callable:
+    """The second-factor pages: the password is checked, the code not yet."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if signed_in_user() is None:
+            return redirect(url_for("backoffice.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return _mark(wrapper, "password checked")
+
+
+def signed_in(view: Callable) -> Callable:
+    """Any partner, fully signed in."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if current_user() is None:
+            if signed_in_user() is not None:
+                return redirect(url_for("backoffice.second_factor"))
+            return redirect(url_for("backoffice.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return _mark(wrapper, "signed in")
+
+
+def role_in_organisation(*roles: str, epci_sees_all: bool = False) -> Callable:
+    """One of these roles in the organisation named by the `slug` of the URL (403 otherwise); with
+    `epci_sees_all`, the same role in an EPCI organisation opens every organisation."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, slug: str, **kwargs):
+            user = current_user()
+            if user is None:
+                return redirect(url_for("backoffice.login", next=request.path))
+            organisation = db.session().scalar(select(Organisation).where(Organisation.slug == slug))
+            if organisation is None:
+                abort(404)
+            allowed = bool(user.roles_in(organisation.id) & set(roles))
+            if not allowed and epci_sees_all:
+                allowed = any(m.role in roles and m.organisation.kind == "epci" for m in user.memberships)
+            if not allowed:
+                abort(403)
+            g.organisation = organisation
+            return view(*args, organisation=organisation, **kwargs)
+
+        return _mark(
+            wrapper, f"role {'/'.join(roles)} in the organisation" + (" or EPCI" if epci_sees_all else "")
+        )
+
+    return decorate

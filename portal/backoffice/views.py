@@ -1,0 +1,214 @@
+"""The partners' workspace at /partenaires/: sign-in with a second factor, the dashboard, the members of an
+organisation. Every view has a permission rule (portal.backoffice.permissions)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from urllib.parse import urlsplit
+
+import qrcode
+import qrcode.image.svg
+from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal import clock, db
+from portal.backoffice import accounts
+from portal.backoffice.forms import CodeForm, LoginForm
+from portal.backoffice.models import ROLES, Membership, User
+from portal.backoffice.permissions import (
+    current_user,
+    password_step,
+    public,
+    role_in_organisation,
+    signed_in,
+    signed_in_user,
+)
+from portal.i18n import locales
+from portal.security import rate_limit
+
+bp = Blueprint("backoffice", __name__, url_prefix="/partenaires", template_folder="templates")
+
+
+@bp.before_request
+def switch_language():
+    """`?lang=xx` on any back-office page: the workspace's language for this session (French by default)."""
+    code = request.args.get("lang")
+    if code is not None:
+        if code in locales():
+            session["partner_locale"] = code
+        return redirect(request.path)
+    return None
+
+
+def role_label(role: str) -> str:
+    return {
+        "admin": _("Administrator"),
+        "editor": _("Editor"),
+        "reviewer": _("Reviewer"),
+        "desk_agent": _("Desk agent"),
+        "viewer": _("Viewer"),
+    }[role]
+
+
+def safe_next(target: str | None) -> str:
+    """Only a path of the workspace itself (never another host) after signing in."""
+    if target and target.startswith("/partenaires/") and not urlsplit(target).netloc and "//" not in target:
+        return target
+    return url_for("backoffice.dashboard")
+
+
+def _begin_session(user: User) -> None:
+    """A new session at sign-in: whatever the old one held (and its CSRF token) is dropped."""
+    locale = session.get("partner_locale")
+    session.clear()
+    session["partner_id"] = user.id
+    session["partner_version"] = user.session_version
+    session["partner_second_factor"] = False
+    if locale:
+        session["partner_locale"] = locale
+    session.permanent = False
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@rate_limit("10 per minute", methods=["POST"])
+@public
+def login():
+    form = LoginForm()
+    failed = False
+    if form.validate_on_submit():
+        dbs = db.session()
+        user = accounts.authenticate(dbs, form.email.data, form.password.data, clock.now())
+        dbs.commit()  # failures and locks are kept
+        if user is not None:
+            _begin_session(user)
+            if not user.needs_second_factor:
+                return _complete(user)
+            session["partner_next"] = safe_next(request.args.get("next"))
+            return redirect(url_for("backoffice.second_factor"))
+        failed = True
+    status = 401 if failed else (400 if form.errors else 200)
+    return render_template("backoffice/login.html", form=form, failed=failed), status
+
+
+def _complete(user: User):
+    session["partner_second_factor"] = True
+    dbs = db.session()
+    user.last_login_at = clock.now().astimezone(dt.UTC)
+    accounts.audit(dbs, user, None, "account.signed_in", user.email)
+    dbs.commit()
+    target = session.pop("partner_next", None) or safe_next(request.args.get("next"))
+    return redirect(target)
+
+
+@bp.route("/connexion/code", methods=["GET", "POST"])
+@rate_limit("10 per minute", methods=["POST"])
+@password_step
+def second_factor():
+    user = signed_in_user()
+    if not user.needs_second_factor or session.get("partner_second_factor"):
+        return redirect(url_for("backoffice.dashboard"))
+    setting_up = not user.totp_secret
+    if setting_up and "partner_pending_secret" not in session:
+        session["partner_pending_secret"] = accounts.new_totp_secret()
+    secret = session.get("partner_pending_secret") if setting_up else user.totp_secret
+    form = CodeForm()
+    wrong = False
+    if form.validate_on_submit():
+        dbs = db.session()
+        if accounts.check_totp(user, secret, form.code.data, clock.now()):
+            if setting_up:
+                user.totp_secret = secret
+                session.pop("partner_pending_secret", None)
+                accounts.audit(dbs, user, None, "account.second_factor_enabled", user.email)
+            return _complete(user)
+        user.failed_logins += 1
+        if user.failed_logins >= accounts.MAX_FAILURES:
+            # Too many wrong codes: the account locks as after wrong passwords, and the session ends.
+            accounts.lock(dbs, user, clock.now())
+            dbs.commit()
+            session.clear()
+            flash(
+                _(
+                    "Too many wrong codes: the account is locked for %(minutes)s minutes.",
+                    minutes=accounts.LOCK_MINUTES,
+                )
+            )
+            return redirect(url_for("backoffice.login"))
+        dbs.commit()
+        wrong = True
+    grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) if setting_up else ""
+    status = 401 if wrong else (400 if form.errors else 200)
+    return render_template(
+        "backoffice/second_factor.html", form=form, setting_up=setting_up, secret=grouped, wrong=wrong
+    ), status
+
+
+@bp.route("/connexion/code/qr.svg")
+@password_step
+def second_factor_qr():
+    """The QR code of the pending secret, for the authenticator app (made here, never stored)."""
+    user = signed_in_user()
+    secret = session.get("partner_pending_secret")
+    if user.totp_secret or not secret:
+        return Response(status=404)
+    image = qrcode.make(
+        accounts.totp_uri(user, secret), image_factory=qrcode.image.svg.SvgPathImage, border=2
+    )
+    out = io.BytesIO()
+    image.save(out)
+    response = Response(out.getvalue(), mimetype="image/svg+xml")
+    response.cache_control.no_store = True
+    return response
+
+
+@bp.route("/deconnexion", methods=["POST"])
+@password_step
+def log_out():
+    session.clear()
+    flash(_("You are signed out."))
+    return redirect(url_for("backoffice.login"))
+
+
+@bp.route("/deconnexion-partout", methods=["POST"])
+@signed_in
+def log_out_everywhere():
+    user = current_user()
+    dbs = db.session()
+    user.session_version += 1
+    accounts.audit(dbs, user, None, "account.signed_out_everywhere", user.email)
+    dbs.commit()
+    session.clear()
+    flash(_("You are signed out on every device."))
+    return redirect(url_for("backoffice.login"))
+
+
+@bp.route("/")
+@signed_in
+def dashboard():
+    user = current_user()
+    by_organisation: dict = {}
+    for membership in sorted(user.memberships, key=lambda m: (m.organisation.name, ROLES.index(m.role))):
+        by_organisation.setdefault(membership.organisation, []).append(membership.role)
+    return render_template("backoffice/dashboard.html", user=user, by_organisation=by_organisation)
+
+
+@bp.route("/organisations/<slug>/membres")
+@role_in_organisation("admin", epci_sees_all=True)
+def members(organisation):
+    rows = db.session().execute(
+        select(User, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organisation_id == organisation.id)
+        .order_by(User.name, User.email)
+    )
+    people: dict = {}
+    for user, role in rows:
+        people.setdefault(user, []).append(role)
+    return render_template("backoffice/members.html", organisation=organisation, people=people)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.jinja_env.filters["role_label_filter"] = role_label

@@ -1,0 +1,78 @@
+"""The partners' sign-in in Chromium, in French and Arabic: wrong password, an editor's dashboard, an
+admin's two-step sign-in set up with the QR code's key; axe on every page."""
+
+from __future__ import annotations
+
+import pyotp
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from portal.db import make_engine
+from tests.browser.conftest import check, serving
+from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+
+
+@pytest.fixture(scope="module")
+def partner_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("partners")
+    with serving(folder) as base:
+        engine = make_engine(f"sqlite:///{folder / 'portal.db'}")
+        with sessionmaker(engine).begin() as session:
+            town = create_organisation(session, "ville-test")
+            for locale in ("fr", "ar"):
+                for size in ("phone", "desktop"):
+                    create_partner(session, f"editeur-{locale}-{size}@ville.fr", {town: ["editor"]})
+                    create_partner(session, f"admin-{locale}-{size}@ville.fr", {town: ["admin"]})
+        engine.dispose()
+        yield base
+
+
+def sign_in(page, base: str, email: str, password: str = PARTNER_PASSWORD) -> None:
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+
+
+def size_of(viewport) -> str:
+    return "phone" if viewport["width"] < 600 else "desktop"
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_an_editor_signs_in_after_a_wrong_password(partner_server, page, watch, viewport, locale):
+    assert page.goto(f"{partner_server}/partenaires/connexion?lang={locale}").status == 200
+    assert page.locator("html").get_attribute("lang") == locale
+    check(page, watch, viewport)
+    email = f"editeur-{locale}-{size_of(viewport)}@ville.fr"
+    sign_in(page, partner_server, email, "pas le bon mot de passe")
+    assert page.locator(".notice").count() >= 1
+    assert page.locator("#email").input_value() == email, "the address stays in the form"
+    check(page, watch, viewport)
+    sign_in(page, partner_server, email)
+    assert page.url.endswith("/partenaires/")
+    assert "ville-test" in page.locator("main").inner_text()
+    check(page, watch, viewport)
+    page.locator("form[action$='/partenaires/deconnexion'] button").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/partenaires/connexion")
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_an_admin_sets_up_two_step_sign_in(partner_server, page, watch, viewport, locale):
+    page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
+    sign_in(page, partner_server, f"admin-{locale}-{size_of(viewport)}@ville.fr")
+    assert page.url.endswith("/partenaires/connexion/code")
+    image = page.locator(".qr-figure img")
+    assert image.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code is drawn"
+    check(page, watch, viewport)
+    secret = page.locator(".secret-key").inner_text().replace(" ", "")
+    page.fill("#code", "000000")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".notice").count() >= 1
+    check(page, watch, viewport)
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/partenaires/")
+    check(page, watch, viewport)

@@ -1,0 +1,227 @@
+"""Partner accounts on both backends: sign-in, lock-out, a new session at sign-in, two-step sign-in for
+admins and reviewers, signing out everywhere, permissions on every route, CSRF, the first admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+import pytest
+from click.testing import CliRunner
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from portal import cli, clock
+from portal.backoffice import accounts
+from portal.backoffice.models import AuditEntry
+from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.pagecheck import csrf_token, parse, text_of
+
+
+@pytest.fixture
+def people(db):
+    town = create_organisation(db, "ville-a")
+    other = create_organisation(db, "ville-b")
+    epci = create_organisation(db, "metropole", kind="epci")
+    return {
+        "editor": create_partner(db, "editeur@ville-a.fr", {town: ["editor"]}),
+        "admin": create_partner(db, "admin@ville-a.fr", {town: ["admin"]}),
+        "other_admin": create_partner(db, "admin@ville-b.fr", {other: ["admin"]}),
+        "epci_admin": create_partner(db, "admin@metropole.fr", {epci: ["admin", "reviewer"]}),
+    }
+
+
+@pytest.fixture
+def client(db_app):
+    return db_app.test_client()
+
+
+def sign_in(client, email: str, password: str = PARTNER_PASSWORD, next_path: str = ""):
+    url = "/partenaires/connexion" + (f"?next={next_path}" if next_path else "")
+    token = csrf_token(client, "/partenaires/connexion")
+    return client.post(url, data={"csrf_token": token, "email": email, "password": password})
+
+
+def enter_code(client, code: str):
+    token = csrf_token(client, "/partenaires/connexion/code")
+    return client.post("/partenaires/connexion/code", data={"csrf_token": token, "code": code})
+
+
+def audit_actions(db) -> list[str]:
+    return list(db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def test_an_editor_signs_in_and_sees_their_roles(client, people, db):
+    response = sign_in(client, "Editeur@Ville-A.fr ")
+    assert response.status_code == 302 and response.headers["Location"] == "/partenaires/"
+    page = text_of(parse(client.get("/partenaires/")).find(".//main"))
+    assert ("Organisation ville-a" in page and "Éditeur" in page) or "Editor" in page
+    assert "account.signed_in" in audit_actions(db)
+
+
+def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(client, people):
+    wrong = sign_in(client, "editeur@ville-a.fr", "pas le bon mot de passe")
+    unknown = sign_in(client, "personne@ville-a.fr", "pas le bon mot de passe")
+    assert wrong.status_code == unknown.status_code == 401
+    notice = lambda response: text_of(parse(response).find(".//main")).split("Adresse électronique")[0]  # noqa: E731
+    assert notice(wrong) == notice(unknown)
+    assert client.get("/partenaires/").status_code == 302
+
+
+def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, people, db, monkeypatch):
+    for _ in range(accounts.MAX_FAILURES):
+        assert sign_in(client, "editeur@ville-a.fr", "mauvais mot de passe!").status_code == 401
+    assert sign_in(client, "editeur@ville-a.fr").status_code == 401, "locked: even the right password fails"
+    db.expire_all()
+    assert people["editor"].locked_until is not None
+    assert "account.locked" in audit_actions(db)
+    later = clock.now() + dt.timedelta(minutes=accounts.LOCK_MINUTES + 1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    assert sign_in(client, "editeur@ville-a.fr").status_code == 302, "open again after the lock"
+
+
+def test_signing_in_starts_a_new_session(client, people):
+    with client.session_transaction() as session:
+        session["left_over"] = "from before"
+    sign_in(client, "editeur@ville-a.fr")
+    with client.session_transaction() as session:
+        assert "left_over" not in session and session["partner_id"] == people["editor"].id
+
+
+def test_a_post_without_its_csrf_token_is_refused_and_signs_nobody_in(client, people):
+    response = client.post(
+        "/partenaires/connexion", data={"email": "editeur@ville-a.fr", "password": PARTNER_PASSWORD}
+    )
+    assert response.status_code == 400
+    assert client.get("/partenaires/").status_code == 302
+
+
+def test_an_admin_activates_then_uses_two_step_sign_in(client, people, db):
+    assert sign_in(client, "admin@ville-a.fr").headers["Location"] == "/partenaires/connexion/code"
+    assert client.get("/partenaires/").headers["Location"] == "/partenaires/connexion/code", (
+        "not before the code"
+    )
+    setup = client.get("/partenaires/connexion/code")
+    assert "Key" in setup.get_data(as_text=True) or "Clé" in setup.get_data(as_text=True)
+    assert client.get("/partenaires/connexion/code/qr.svg").mimetype == "image/svg+xml"
+    with client.session_transaction() as session:
+        secret = session["partner_pending_secret"]
+    assert enter_code(client, "000000").status_code == 401
+    code = pyotp.TOTP(secret).now()
+    assert enter_code(client, code).status_code == 302
+    assert client.get("/partenaires/").status_code == 200
+    db.expire_all()
+    assert people["admin"].totp_secret == secret
+    assert "account.second_factor_enabled" in audit_actions(db)
+    # Next time: the code is asked, the same code cannot be used twice.
+    client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
+    sign_in(client, "admin@ville-a.fr")
+    assert enter_code(client, code).status_code == 401, "a code is accepted once"
+    assert client.get("/partenaires/").status_code == 302
+
+
+def test_wrong_codes_lock_the_account(client, people, db):
+    sign_in(client, "admin@ville-a.fr")
+    client.get("/partenaires/connexion/code")
+    for _ in range(accounts.MAX_FAILURES - 1):
+        assert enter_code(client, "123456").status_code == 401
+    assert enter_code(client, "123456").headers["Location"] == "/partenaires/connexion"
+    db.expire_all()
+    assert people["admin"].locked_until is not None
+    assert sign_in(client, "admin@ville-a.fr").status_code == 401
+
+
+def test_signing_out_everywhere_ends_the_other_sessions(db_app, people):
+    first, second = db_app.test_client(), db_app.test_client()
+    for browser in (first, second):
+        sign_in(browser, "editeur@ville-a.fr")
+        assert browser.get("/partenaires/").status_code == 200
+    first.post("/partenaires/deconnexion-partout", data={"csrf_token": csrf_token(first, "/partenaires/")})
+    assert second.get("/partenaires/").status_code == 302
+    assert first.get("/partenaires/").status_code == 302
+
+
+def test_a_partner_cannot_see_another_organisations_members(client, people, db):
+    sign_in(client, "editeur@ville-a.fr")
+    assert client.get("/partenaires/organisations/ville-a/membres").status_code == 403, (
+        "editors are not admins"
+    )
+    client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
+    people["other_admin"].totp_secret = pyotp.random_base32()
+    db.flush()
+    sign_in(client, "admin@ville-b.fr")
+    enter_code(client, pyotp.TOTP(people["other_admin"].totp_secret).now())
+    assert client.get("/partenaires/organisations/ville-b/membres").status_code == 200
+    assert client.get("/partenaires/organisations/ville-a/membres").status_code == 403
+    assert client.get("/partenaires/organisations/nulle-part/membres").status_code == 404
+
+
+def test_the_epci_admin_sees_every_organisations_members(client, people, db):
+    people["epci_admin"].totp_secret = pyotp.random_base32()
+    db.flush()
+    sign_in(client, "admin@metropole.fr")
+    enter_code(client, pyotp.TOTP(people["epci_admin"].totp_secret).now())
+    page = client.get("/partenaires/organisations/ville-a/membres")
+    assert page.status_code == 200 and "editeur@ville-a.fr" in page.get_data(as_text=True)
+
+
+def test_every_back_office_route_has_a_permission_rule(db_app):
+    routes = [rule for rule in db_app.url_map.iter_rules() if rule.rule.startswith("/partenaires")]
+    assert len(routes) >= 6
+    missing = [
+        rule.rule for rule in routes if not getattr(db_app.view_functions[rule.endpoint], "permission", None)
+    ]
+    assert missing == []
+
+
+def test_the_next_page_after_signing_in_stays_in_the_workspace(client, people):
+    assert (
+        sign_in(client, "editeur@ville-a.fr", next_path="//evil.example/x").headers["Location"]
+        == "/partenaires/"
+    )
+    client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
+    target = "/partenaires/organisations/ville-a/membres"
+    assert sign_in(client, "editeur@ville-a.fr", next_path=target).headers["Location"] == target
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [
+        ("court", "at least 12 characters"),
+        ("motdepasse2026!", "too common"),
+        ("Azertyuiop123", "too common"),
+        ("aaaaaaaaaaaaaa", "too common"),
+        ("camille.dupont-secret", "your name or your address"),
+    ],
+)
+def test_weak_passwords_are_refused(app, password, reason):
+    with app.test_request_context(), force_locale("en"):
+        problems = accounts.password_problems(password, "camille.dupont@ville-a.fr", "Camille Dupont")
+        good = accounts.password_problems(
+            "trois mots bien choisis", "camille.dupont@ville-a.fr", "Camille Dupont"
+        )
+    assert any(reason in problem for problem in problems), problems
+    assert good == []
+
+
+def test_the_first_admin_is_made_from_the_command_line(tmp_path):
+    environ = {"PORTAL_INSTANCE_DIR": str(tmp_path), "PORTAL_ENV": "testing", "PORTAL_SECRET_KEY": "k" * 40}
+    runner = CliRunner()
+    assert runner.invoke(cli.main, ["db", "upgrade"], env=environ).exit_code == 0
+    for command in (["territory", "load"], ["desks", "load"]):  # the desks file brings the organisations
+        assert runner.invoke(cli.main, command, env=environ).exit_code == 0
+    base = ["users", "create-admin", "--email", "Chef@Exemple.fr", "--name", "Chef", "--organisation"]
+    weak = runner.invoke(cli.main, [*base, "le-mans-metropole", "--password", "azerty"], env=environ)
+    assert weak.exit_code == 2 and "12" in weak.output
+    unknown = runner.invoke(cli.main, [*base, "nulle-part", "--password", PARTNER_PASSWORD], env=environ)
+    assert unknown.exit_code == 2 and "no organisation 'nulle-part'" in unknown.output
+    made = runner.invoke(
+        cli.main,
+        [*base, "le-mans-metropole", "--reviewer"],
+        input=f"{PARTNER_PASSWORD}\n{PARTNER_PASSWORD}\n",
+        env=environ,
+    )
+    assert made.exit_code == 0, made.output
+    assert "chef@exemple.fr: admin, reviewer" in made.output
+    again = runner.invoke(cli.main, [*base, "le-mans-metropole", "--password", PARTNER_PASSWORD], env=environ)
+    assert again.exit_code == 2 and "already has an account" in again.output
