@@ -34,6 +34,12 @@ class Settings:
     map_tiles_url: str = ""  # e.g. https://tiles.example.org/{z}/{x}/{y}.png; empty: no map, the list alone
     map_attribution: str = ""
     public_url: str = "http://127.0.0.1:5000"  # the portal's address, for QR codes of guides built offline
+    smtp_host: str = ""  # empty: e-mails are written to the log instead of sent (development)
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    mail_from: str = "Portail du demandeur <ne-pas-repondre@example.org>"
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""
@@ -72,6 +78,13 @@ def _dev_secret_key(instance_dir: Path) -> str:
     return key
 
 
+def _int(value: str, name: str) -> int:
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number") from exc
+
+
 def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Settings:
     """Read and check the PORTAL_* variables; raise ConfigError naming any bad one."""
     env = dict(os.environ if environ is None else environ)
@@ -105,10 +118,7 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
     )
     if not locales or locales[0] != "fr" or any(not code.isalpha() for code in locales):
         raise ConfigError("PORTAL_LOCALES must list language codes separated by commas, starting with fr")
-    try:
-        proxy_count = int(get("PORTAL_PROXY_COUNT", "0"))
-    except ValueError as exc:
-        raise ConfigError("PORTAL_PROXY_COUNT must be a whole number") from exc
+    proxy_count = _int(get("PORTAL_PROXY_COUNT", "0"), "PORTAL_PROXY_COUNT")
     values = {
         "env": name,
         "database_url": database_url,
@@ -126,6 +136,12 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         "map_tiles_url": get("PORTAL_MAP_TILES_URL", ""),
         "map_attribution": get("PORTAL_MAP_ATTRIBUTION", ""),
         "public_url": get("PORTAL_PUBLIC_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "smtp_host": get("PORTAL_SMTP_HOST", ""),
+        "smtp_port": _int(get("PORTAL_SMTP_PORT", "587"), "PORTAL_SMTP_PORT"),
+        "smtp_user": get("PORTAL_SMTP_USER", ""),
+        "smtp_password": get("PORTAL_SMTP_PASSWORD", ""),
+        "smtp_starttls": get("PORTAL_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
+        "mail_from": get("PORTAL_MAIL_FROM", "Portail du demandeur <ne-pas-repondre@example.org>"),
     }
     values.update(overrides)
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):

@@ -1,11 +1,12 @@
-"""Back-office forms: sign in, second factor."""
+"""Back-office forms: sign in, second factor, invitations, passwords."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
-from portal.ui.forms import EmailField, PasswordField, PortalForm, StringField
+from portal.backoffice.accounts import password_problems
+from portal.ui.forms import EmailField, PasswordField, PortalForm, SelectField, StringField
 
 
 class LoginForm(PortalForm):
@@ -32,3 +33,57 @@ class CodeForm(PortalForm):
         hint=_l("6 digits; a new code every 30 seconds."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
     )
+
+
+class InviteForm(PortalForm):
+    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter your email address")),
+            Email(_l("Enter an address like nom@exemple.fr")),
+        ],
+        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    role = SelectField(_l("Role"), validators=[DataRequired()])
+
+
+class ForgotForm(PortalForm):
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Enter your email address")),
+            Email(_l("Enter an address like nom@exemple.fr")),
+        ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )
+
+
+class NewPasswordForm(PortalForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(_l("Enter your password")), Length(max=200)],
+        hint=_l("At least 12 characters; three or four unrelated words make a strong password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        _l("The same password again"),
+        validators=[
+            DataRequired(_l("Enter your password")),
+            EqualTo("password", _l("The two passwords differ")),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def validate_password(self, field) -> None:
+        problems = password_problems(
+            field.data or "", self.user.email if self.user else "", self.user.name if self.user else ""
+        )
+        if problems:
+            raise ValidationError(" ".join(problems))

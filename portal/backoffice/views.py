@@ -3,19 +3,33 @@ organisation. Every view has a permission rule (portal.backoffice.permissions)."
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 from urllib.parse import urlsplit
 
 import qrcode
 import qrcode.image.svg
-from flask import Blueprint, Flask, Response, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import clock, db
-from portal.backoffice import accounts
-from portal.backoffice.forms import CodeForm, LoginForm
+from portal.backoffice import accounts, tokens
+from portal.backoffice.forms import CodeForm, ForgotForm, InviteForm, LoginForm, NewPasswordForm
+from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import ROLES, Membership, User
 from portal.backoffice.permissions import (
     current_user,
@@ -194,9 +208,12 @@ def dashboard():
     return render_template("backoffice/dashboard.html", user=user, by_organisation=by_organisation)
 
 
-@bp.route("/organisations/<slug>/membres")
-@role_in_organisation("admin", epci_sees_all=True)
-def members(organisation):
+def roles_offered(organisation) -> list[tuple[str, str]]:
+    """Reviewers publish for the whole territory: only the EPCI has them."""
+    return [(role, role_label(role)) for role in ROLES if role != "reviewer" or organisation.kind == "epci"]
+
+
+def member_rows(organisation) -> dict:
     rows = db.session().execute(
         select(User, Membership.role)
         .join(Membership, Membership.user_id == User.id)
@@ -206,7 +223,148 @@ def members(organisation):
     people: dict = {}
     for user, role in rows:
         people.setdefault(user, []).append(role)
-    return render_template("backoffice/members.html", organisation=organisation, people=people)
+    return people
+
+
+@bp.route("/organisations/<slug>/membres", methods=["GET", "POST"])
+@role_in_organisation("admin", epci_sees_all=True)
+def members(organisation):
+    """The organisation's members; its administrators invite people and give or take roles."""
+    form = InviteForm()
+    form.role.choices = roles_offered(organisation)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            return _invite(organisation, form)
+        status = 400
+    return render_template(
+        "backoffice/members.html", organisation=organisation, people=member_rows(organisation), form=form
+    ), status
+
+
+def _invite(organisation, form):
+    dbs = db.session()
+    admin = current_user()
+    settings = current_app.config["PORTAL_SETTINGS"]
+    user = accounts.find_user(dbs, form.email.data)
+    new_account = user is None
+    if new_account:
+        user = User(email=form.email.data, name=form.name.data.strip())
+        dbs.add(user)
+        dbs.flush()
+    if form.role.data in user.roles_in(organisation.id):
+        flash(_("%(email)s already has this role.", email=user.email))
+        return redirect(url_for("backoffice.members", slug=organisation.slug))
+    dbs.add(Membership(user_id=user.id, organisation_id=organisation.id, role=form.role.data))
+    accounts.audit(
+        dbs, admin, organisation.id, "member.role_given", user.email, after={"role": form.role.data}
+    )
+    if new_account or not user.password_hash:
+        link = url_for(
+            "backoffice.accept_invitation",
+            token=tokens.make_token(settings.secret_key, "invitation", user),
+            _external=True,
+        )
+        body = render_template(
+            "backoffice/mail_invitation.txt", user=user, organisation=organisation, admin=admin, link=link
+        )
+        try:
+            send_mail(settings, user.email, _("Your account on the partners' workspace"), body, "invitation")
+        except MailError:
+            dbs.rollback()
+            flash(_("The invitation could not be sent: nothing was changed. Try again later."))
+            return redirect(url_for("backoffice.members", slug=organisation.slug))
+    dbs.commit()
+    flash(_("%(email)s is now %(role)s.", email=user.email, role=role_label(form.role.data)))
+    return redirect(url_for("backoffice.members", slug=organisation.slug))
+
+
+@bp.route("/organisations/<slug>/membres/<int:user_id>/<role>/retirer", methods=["POST"])
+@role_in_organisation("admin", epci_sees_all=True)
+def remove_role(organisation, user_id: int, role: str):
+    dbs = db.session()
+    membership = dbs.scalar(
+        select(Membership).where(
+            Membership.organisation_id == organisation.id,
+            Membership.user_id == user_id,
+            Membership.role == role,
+        )
+    )
+    if membership is None:
+        abort(404)
+    admin = current_user()
+    if membership.user_id == admin.id and role == "admin":
+        flash(_("You cannot take away your own administrator role: ask another administrator."))
+        return redirect(url_for("backoffice.members", slug=organisation.slug))
+    email = membership.user.email
+    dbs.delete(membership)
+    accounts.audit(dbs, admin, organisation.id, "member.role_taken", email, before={"role": role})
+    dbs.commit()
+    flash(_("The role was taken away from %(email)s.", email=email))
+    return redirect(url_for("backoffice.members", slug=organisation.slug))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@rate_limit("20 per minute", methods=["POST"])
+@public
+def accept_invitation(token: str):
+    return _set_password(token, "invitation")
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@rate_limit("20 per minute", methods=["POST"])
+@public
+def reset_password(token: str):
+    return _set_password(token, "reset")
+
+
+def _set_password(token: str, purpose: str):
+    dbs = db.session()
+    user = tokens.read_token(dbs, current_app.config["PORTAL_SETTINGS"].secret_key, purpose, token)
+    if user is None:
+        return render_template("backoffice/link_expired.html"), 410
+    form = NewPasswordForm(user=user)
+    if form.validate_on_submit():
+        user.password_hash = accounts.hash_password(form.password.data)
+        user.session_version += 1  # every open session of the account ends
+        user.failed_logins = 0
+        user.locked_until = None
+        accounts.audit(dbs, user, None, f"account.password_set_by_{purpose}", user.email)
+        dbs.commit()
+        session.clear()
+        flash(_("Your password is saved: sign in with it."))
+        return redirect(url_for("backoffice.login"))
+    status = 400 if form.errors else 200
+    return render_template("backoffice/set_password.html", form=form, user=user, purpose=purpose), status
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@rate_limit("5 per minute", methods=["POST"])
+@public
+def forgot_password():
+    """The same answer whether the address has an account or not; a link is sent only if it has one."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        settings = current_app.config["PORTAL_SETTINGS"]
+        user = accounts.find_user(db.session(), form.email.data)
+        if user is not None and user.active and user.password_hash:
+            link = url_for(
+                "backoffice.reset_password",
+                token=tokens.make_token(settings.secret_key, "reset", user),
+                _external=True,
+            )
+            body = render_template("backoffice/mail_reset.txt", user=user, link=link)
+            # The answer must not tell whether the address has an account, even when mail fails.
+            with contextlib.suppress(MailError):
+                send_mail(settings, user.email, _("Choose a new password"), body, "password reset")
+        flash(
+            _(
+                "If this address has an account, a link to choose a new password has been sent to it. "
+                "It works for one hour."
+            )
+        )
+        return redirect(url_for("backoffice.login"))
+    return render_template("backoffice/forgot.html", form=form), 400 if form.errors else 200
 
 
 def init_app(app: Flask) -> None:

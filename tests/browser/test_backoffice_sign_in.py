@@ -76,3 +76,12 @@ def test_an_admin_sets_up_two_step_sign_in(partner_server, page, watch, viewport
     page.wait_for_load_state()
     assert page.url.endswith("/partenaires/")
     check(page, watch, viewport)
+    # The members page and its invitation form: a missing name is explained, the address kept.
+    page.goto(f"{partner_server}/partenaires/organisations/ville-test/membres")
+    check(page, watch, viewport)
+    page.fill("#email", "nouvelle@ville.fr")
+    page.locator("form[aria-labelledby=invite-title] button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator("#name[aria-invalid=true]").count() == 1
+    assert page.locator("#email").input_value() == "nouvelle@ville.fr"
+    check(page, watch, viewport)
