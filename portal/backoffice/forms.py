@@ -9,16 +9,27 @@ from portal.backoffice.accounts import password_problems
 from portal.ui.forms import EmailField, PasswordField, PortalForm, SelectField, StringField
 
 
-class LoginForm(PortalForm):
-    email = EmailField(
+def email_field(autocomplete: str = "username", lower: bool = False) -> EmailField:
+    """An e-mail address, trimmed (and lower-cased for a new account)."""
+
+    def tidy(value):
+        if not isinstance(value, str):
+            return value
+        return value.strip().lower() if lower else value.strip()
+
+    return EmailField(
         _l("Email address"),
         validators=[
             DataRequired(_l("Enter your email address")),
             Email(_l("Enter an address like nom@exemple.fr")),
         ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        render_kw={"autocomplete": "username", "spellcheck": "false"},
+        filters=[tidy],
+        render_kw={"autocomplete": autocomplete, "spellcheck": "false"},
     )
+
+
+class LoginForm(PortalForm):
+    email = email_field()
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(_l("Enter your password")), Length(max=200)],
@@ -37,28 +48,12 @@ class CodeForm(PortalForm):
 
 class InviteForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Email(_l("Enter an address like nom@exemple.fr")),
-        ],
-        filters=[lambda value: value.strip().lower() if isinstance(value, str) else value],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
+    email = email_field("off", lower=True)
     role = SelectField(_l("Role"), validators=[DataRequired()])
 
 
 class ForgotForm(PortalForm):
-    email = EmailField(
-        _l("Email address"),
-        validators=[
-            DataRequired(_l("Enter your email address")),
-            Email(_l("Enter an address like nom@exemple.fr")),
-        ],
-        filters=[lambda value: value.strip() if isinstance(value, str) else value],
-        render_kw={"autocomplete": "username", "spellcheck": "false"},
-    )
+    email = email_field()
 
 
 class NewPasswordForm(PortalForm):
