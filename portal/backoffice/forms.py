@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from portal.backoffice.accounts import password_problems
-from portal.ui.forms import EmailField, PasswordField, PortalForm, SelectField, StringField
+from portal.ui.forms import DateField, EmailField, PasswordField, PortalForm, SelectField, StringField
 
 
 def email_field(autocomplete: str = "username", lower: bool = False) -> EmailField:
@@ -82,3 +82,15 @@ class NewPasswordForm(PortalForm):
         )
         if problems:
             raise ValidationError(" ".join(problems))
+
+
+class AuditFilterForm(PortalForm):
+    """The audit log's filters: a GET form (it changes nothing), so it carries no CSRF token."""
+
+    class Meta:
+        csrf = False
+
+    action = SelectField(_l("Action"), validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), validators=[Optional()])
+    since = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
+    until = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")

@@ -97,3 +97,21 @@ def role_in_organisation(*roles: str, epci_sees_all: bool = False) -> Callable:
         )
 
     return decorate
+
+
+def epci_role(*roles: str) -> Callable:
+    """One of these roles in an EPCI organisation (the authority that runs the plan); 403 otherwise."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                return redirect(url_for("backoffice.login", next=request.path))
+            if not any(m.role in roles and m.organisation.kind == "epci" for m in user.memberships):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _mark(wrapper, f"role {'/'.join(roles)} in the EPCI")
+
+    return decorate

@@ -4,8 +4,10 @@ organisation. Every view has a permission rule (portal.backoffice.permissions)."
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import io
+import json
 from urllib.parse import urlsplit
 
 import qrcode
@@ -23,22 +25,32 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import clock, db
 from portal.backoffice import accounts, tokens
-from portal.backoffice.forms import CodeForm, ForgotForm, InviteForm, LoginForm, NewPasswordForm
+from portal.backoffice.forms import (
+    AuditFilterForm,
+    CodeForm,
+    ForgotForm,
+    InviteForm,
+    LoginForm,
+    NewPasswordForm,
+)
 from portal.backoffice.mail import MailError, send_mail
-from portal.backoffice.models import ROLES, Membership, User
+from portal.backoffice.models import ROLES, AuditEntry, Membership, Organisation, User
 from portal.backoffice.permissions import (
     current_user,
+    epci_role,
     password_step,
     public,
     role_in_organisation,
     signed_in,
     signed_in_user,
 )
+from portal.clock import PARIS
 from portal.i18n import locales
 from portal.security import rate_limit
 
@@ -205,7 +217,12 @@ def dashboard():
     by_organisation: dict = {}
     for membership in sorted(user.memberships, key=lambda m: (m.organisation.name, ROLES.index(m.role))):
         by_organisation.setdefault(membership.organisation, []).append(membership.role)
-    return render_template("backoffice/dashboard.html", user=user, by_organisation=by_organisation)
+    reads_audit = any(
+        m.role in ("admin", "reviewer") and m.organisation.kind == "epci" for m in user.memberships
+    )
+    return render_template(
+        "backoffice/dashboard.html", user=user, by_organisation=by_organisation, reads_audit=reads_audit
+    )
 
 
 def roles_offered(organisation) -> list[tuple[str, str]]:
@@ -367,6 +384,92 @@ def forgot_password():
     return render_template("backoffice/forgot.html", form=form), 400 if form.errors else 200
 
 
+AUDIT_PAGE = 200
+
+
+def audit_query(form: AuditFilterForm):
+    query = (
+        select(AuditEntry, User.email, Organisation.name)
+        .outerjoin(User, AuditEntry.user_id == User.id)
+        .outerjoin(Organisation, AuditEntry.organisation_id == Organisation.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    )
+    if form.action.data:
+        query = query.where(AuditEntry.action == form.action.data)
+    if form.organisation.data:
+        query = query.where(Organisation.slug == form.organisation.data)
+    if form.since.data:
+        start = dt.datetime.combine(form.since.data, dt.time(), PARIS).astimezone(dt.UTC)
+        query = query.where(AuditEntry.at >= start)
+    if form.until.data:
+        end = dt.datetime.combine(form.until.data + dt.timedelta(days=1), dt.time(), PARIS).astimezone(dt.UTC)
+        query = query.where(AuditEntry.at < end)
+    return query
+
+
+def audit_form() -> AuditFilterForm:
+    dbs = db.session()
+    form = AuditFilterForm(request.args)
+    actions = dbs.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
+    form.action.choices = [("", _("All"))] + [(action, action) for action in actions]
+    organisations = dbs.execute(select(Organisation.slug, Organisation.name).order_by(Organisation.name))
+    form.organisation.choices = [("", _("All"))] + [(slug, name) for slug, name in organisations]
+    return form
+
+
+@bp.route("/journal")
+@epci_role("admin", "reviewer")
+def audit_log():
+    """Every change, newest first, with filters; the EPCI's administrators and reviewers read it."""
+    form = audit_form()
+    if not form.validate():
+        return render_template("backoffice/audit.html", form=form, entries=[], more=False), 400
+    rows = db.session().execute(audit_query(form).limit(AUDIT_PAGE + 1)).all()
+    return render_template(
+        "backoffice/audit.html", form=form, entries=rows[:AUDIT_PAGE], more=len(rows) > AUDIT_PAGE
+    )
+
+
+@bp.route("/journal.csv")
+@epci_role("admin", "reviewer")
+def audit_log_csv():
+    """The same entries, every one of them, as CSV (UTF-8 with a BOM so that spreadsheets read accents)."""
+    form = audit_form()
+    if not form.validate():
+        abort(400)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["at_utc", "user", "organisation", "action", "target", "before", "after"])
+    for entry, email, organisation in db.session().execute(audit_query(form)):
+        at = entry.at if entry.at.tzinfo else entry.at.replace(tzinfo=dt.UTC)
+        writer.writerow(
+            [
+                at.astimezone(dt.UTC).isoformat(timespec="seconds"),
+                _spreadsheet_safe(email or ""),
+                _spreadsheet_safe(organisation or ""),
+                _spreadsheet_safe(entry.action),
+                _spreadsheet_safe(entry.target),
+                json.dumps(entry.before, ensure_ascii=False, sort_keys=True),
+                json.dumps(entry.after, ensure_ascii=False, sort_keys=True),
+            ]
+        )
+    response = Response("\ufeff" + out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="journal.csv"'
+    response.cache_control.no_store = True
+    return response
+
+
+def _spreadsheet_safe(value: str) -> str:
+    """A cell that a spreadsheet would run as a formula is prefixed with a quote (CSV injection)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["role_label_filter"] = role_label
+    app.jinja_env.filters["paris_datetime"] = paris_datetime
+
+
+def paris_datetime(moment: dt.datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return format_datetime(aware.astimezone(PARIS), "short")

@@ -19,12 +19,22 @@ def partner_server(tmp_path_factory):
         engine = make_engine(f"sqlite:///{folder / 'portal.db'}")
         with sessionmaker(engine).begin() as session:
             town = create_organisation(session, "ville-test")
+            epci = create_organisation(session, "metropole-test", kind="epci")
             for locale in ("fr", "ar"):
                 for size in ("phone", "desktop"):
                     create_partner(session, f"editeur-{locale}-{size}@ville.fr", {town: ["editor"]})
                     create_partner(session, f"admin-{locale}-{size}@ville.fr", {town: ["admin"]})
+                    create_partner(
+                        session,
+                        f"relecteur-{locale}-{size}@metropole.fr",
+                        {epci: ["reviewer"]},
+                        totp_secret=REVIEWER_SECRET,
+                    )
         engine.dispose()
         yield base
+
+
+REVIEWER_SECRET = pyotp.random_base32()
 
 
 def sign_in(page, base: str, email: str, password: str = PARTNER_PASSWORD) -> None:
@@ -84,4 +94,23 @@ def test_an_admin_sets_up_two_step_sign_in(partner_server, page, watch, viewport
     page.wait_for_load_state()
     assert page.locator("#name[aria-invalid=true]").count() == 1
     assert page.locator("#email").input_value() == "nouvelle@ville.fr"
+    check(page, watch, viewport)
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_a_reviewer_filters_the_audit_log(partner_server, page, watch, viewport, locale):
+    page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
+    sign_in(page, partner_server, f"relecteur-{locale}-{size_of(viewport)}@metropole.fr")
+    page.fill("#code", pyotp.TOTP(REVIEWER_SECRET).now())  # one account per run: each code once
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/partenaires/")
+    page.goto(f"{partner_server}/partenaires/journal")
+    assert page.locator("table tbody tr").count() >= 1
+    check(page, watch, viewport)
+    page.fill("#since", "2001-01-01")
+    page.select_option("#action", "account.signed_in")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "action=account.signed_in" in page.url
     check(page, watch, viewport)

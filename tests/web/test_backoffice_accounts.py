@@ -3,7 +3,10 @@ admins and reviewers, signing out everywhere, permissions on every route, CSRF, 
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import json
 
 import pyotp
 import pytest
@@ -225,3 +228,41 @@ def test_the_first_admin_is_made_from_the_command_line(tmp_path):
     assert "chef@exemple.fr: admin, reviewer" in made.output
     again = runner.invoke(cli.main, [*base, "le-mans-metropole", "--password", PARTNER_PASSWORD], env=environ)
     assert again.exit_code == 2 and "already has an account" in again.output
+
+
+def signed_in_with_code(client, db, user) -> None:
+    user.totp_secret = pyotp.random_base32()
+    db.flush()
+    sign_in(client, user.email)
+    enter_code(client, pyotp.TOTP(user.totp_secret).now())
+    assert client.get("/partenaires/").status_code == 200
+
+
+def test_the_epci_reads_and_exports_the_audit_log_with_filters(client, people, db):
+    town = people["admin"].memberships[0].organisation
+    accounts.audit(
+        db, people["admin"], town.id, "member.role_given", '=HYPERLINK("x")', after={"role": "editor"}
+    )
+    accounts.audit(db, people["editor"], None, "account.signed_in", "editeur@ville-a.fr")
+    db.flush()
+    signed_in_with_code(client, db, people["epci_admin"])
+    page = client.get("/partenaires/journal")
+    assert page.status_code == 200
+    body = text_of(parse(page).find(".//main"))
+    assert "member.role_given" in body and "account.signed_in" in body
+    filtered = parse(client.get("/partenaires/journal?organisation=ville-a"))
+    assert {code.text for code in filtered.iter("code")} == {"member.role_given"}
+    assert client.get("/partenaires/journal?since=hier").status_code == 400, "a wrong date is explained"
+    export = client.get("/partenaires/journal.csv?action=member.role_given")
+    assert export.mimetype == "text/csv" and "no-store" in export.headers["Cache-Control"]
+    rows = list(csv.reader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][:4] == ["at_utc", "user", "organisation", "action"]
+    assert len(rows) == 2 and rows[1][1] == "admin@ville-a.fr" and rows[1][3] == "member.role_given"
+    assert rows[1][4].startswith("'="), "a formula is not run by the spreadsheet"
+    assert json.loads(rows[1][6]) == {"role": "editor"}
+
+
+def test_only_the_epci_reads_the_audit_log(client, people, db):
+    signed_in_with_code(client, db, people["admin"])
+    assert client.get("/partenaires/journal").status_code == 403, "a commune's admin does not"
+    assert client.get("/partenaires/journal.csv").status_code == 403
