@@ -81,6 +81,7 @@ def configured_locales() -> dict:
 
 
 @bp.route("/guides")
+@rate_limit("30 per minute")  # a guide not in the cache costs seconds of rendering
 def index():
     form = GuideForm(request.args)
     form.locale.choices = [(code, language_name(code)) for code in configured_locales()]

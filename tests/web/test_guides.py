@@ -341,3 +341,9 @@ def test_a_desk_change_makes_a_new_guide(client, app):
     after = client.get(url)
     assert after.headers["ETag"] != before.headers["ETag"]
     assert "Guichet renommé pour le test" in text(pypdf.PdfReader(io.BytesIO(after.data)))
+
+
+def test_the_guides_page_is_rate_limited(client):
+    """A guide that is not cached costs seconds of rendering: one address cannot ask for them endlessly."""
+    statuses = [client.get("/fr/guides").status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429
