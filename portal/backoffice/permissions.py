@@ -115,3 +115,22 @@ def epci_role(*roles: str) -> Callable:
         return _mark(wrapper, f"role {'/'.join(roles)} in the EPCI")
 
     return decorate
+
+
+def any_organisation_role(*roles: str) -> Callable:
+    """One of these roles in at least one organisation (desk tools serve every partner's agents);
+    403 otherwise."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            user = current_user()
+            if user is None:
+                return redirect(url_for("backoffice.login", next=request.path))
+            if not any(m.role in roles for m in user.memberships):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return _mark(wrapper, f"role {'/'.join(roles)} in any organisation")
+
+    return decorate

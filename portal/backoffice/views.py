@@ -19,6 +19,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -42,6 +43,7 @@ from portal.backoffice.forms import (
 from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import ROLES, AuditEntry, Membership, Organisation, User
 from portal.backoffice.permissions import (
+    any_organisation_role,
     current_user,
     epci_role,
     password_step,
@@ -51,6 +53,9 @@ from portal.backoffice.permissions import (
     signed_in_user,
 )
 from portal.clock import PARIS
+from portal.demands import services as demand_services
+from portal.demands import views as demand_views
+from portal.demands.forms import LookupForm
 from portal.i18n import locales
 from portal.security import rate_limit
 
@@ -221,7 +226,11 @@ def dashboard():
         m.role in ("admin", "reviewer") and m.organisation.kind == "epci" for m in user.memberships
     )
     return render_template(
-        "backoffice/dashboard.html", user=user, by_organisation=by_organisation, reads_audit=reads_audit
+        "backoffice/dashboard.html",
+        user=user,
+        by_organisation=by_organisation,
+        reads_audit=reads_audit,
+        at_desk=any(m.role in ("desk_agent", "admin") for m in user.memberships),
     )
 
 
@@ -382,6 +391,42 @@ def forgot_password():
         )
         return redirect(url_for("backoffice.login"))
     return render_template("backoffice/forgot.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/accueil", methods=["GET", "POST"])
+@rate_limit("5 per minute;30 per hour", methods=["POST"])
+@rate_limit("10 per hour", key=demand_views.number_key, methods=["POST"])
+@any_organisation_role("desk_agent", "admin")
+def desk_tools():
+    """What an agent needs at the counter: guides, desks, the simulator, and the applicant's demand looked
+    up with them present (the same limits as the public look-up; recorded in the audit log; nothing kept
+    in the session, so the next applicant starts afresh)."""
+    form = LookupForm()
+    situation = None
+    if form.validate_on_submit():
+        dbs = db.session()
+        demand = demand_services.find_demand(dbs, form.number.data, form.date())
+        user = current_user()
+        agent_of = next((m.organisation_id for m in user.memberships if m.role == "desk_agent"), None)
+        accounts.audit(
+            dbs,
+            user,
+            agent_of,
+            "demand.looked_up_at_desk",
+            form.number.data,
+            after={"found": demand is not None},
+        )
+        dbs.commit()
+        if demand is not None:
+            situation = demand_views.situation_context(demand)
+        else:
+            form.number.errors = [
+                *form.number.errors,
+                _("No demand matches this number and this date of birth. Check both, or ask a desk."),
+            ]
+    response = make_response(render_template("backoffice/desk_tools.html", form=form, situation=situation))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 AUDIT_PAGE = 200

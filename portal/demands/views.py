@@ -35,7 +35,7 @@ bp = Blueprint("demands", __name__, url_prefix="/<locale:lang_code>", template_f
 SESSION_SECONDS = 15 * 60
 
 
-def _number_key() -> str:
+def number_key() -> str:
     """Rate-limit key: the number tried, whoever tries it (guessing birth dates for one number)."""
     return "demand:" + services.normalize_number(request.form.get("number", ""))[:18]
 
@@ -47,7 +47,7 @@ def no_store(response):
 
 @bp.route("/ma-demande", methods=["GET", "POST"])
 @rate_limit("5 per minute;30 per hour", methods=["POST"])
-@rate_limit("10 per hour", key=_number_key, methods=["POST"])
+@rate_limit("10 per hour", key=number_key, methods=["POST"])
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():

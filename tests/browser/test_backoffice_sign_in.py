@@ -9,6 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
 from tests.browser.conftest import check, serving
+from tests.conftest import DEMO_LOOKUPS
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 
 
@@ -24,6 +25,7 @@ def partner_server(tmp_path_factory):
                 for size in ("phone", "desktop"):
                     create_partner(session, f"editeur-{locale}-{size}@ville.fr", {town: ["editor"]})
                     create_partner(session, f"admin-{locale}-{size}@ville.fr", {town: ["admin"]})
+                    create_partner(session, f"accueil-{locale}-{size}@ville.fr", {town: ["desk_agent"]})
                     create_partner(
                         session,
                         f"relecteur-{locale}-{size}@metropole.fr",
@@ -113,4 +115,19 @@ def test_a_reviewer_filters_the_audit_log(partner_server, page, watch, viewport,
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     assert "action=account.signed_in" in page.url
+    check(page, watch, viewport)
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_a_desk_agent_looks_up_a_demand_with_the_applicant(partner_server, page, watch, viewport, locale):
+    page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
+    sign_in(page, partner_server, f"accueil-{locale}-{size_of(viewport)}@ville.fr")
+    page.goto(f"{partner_server}/partenaires/accueil")
+    check(page, watch, viewport)
+    number, birth = DEMO_LOOKUPS[1]
+    page.fill("#number", number)
+    page.fill("#birth_date", birth.strftime("%d/%m/%Y"))
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert number in page.locator(".desk-situation h2").first.inner_text()
     check(page, watch, viewport)

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from portal import cli, clock
 from portal.backoffice import accounts
 from portal.backoffice.models import AuditEntry
+from tests.conftest import DEMO_LOOKUPS
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
 
@@ -266,3 +267,41 @@ def test_only_the_epci_reads_the_audit_log(client, people, db):
     signed_in_with_code(client, db, people["admin"])
     assert client.get("/partenaires/journal").status_code == 403, "a commune's admin does not"
     assert client.get("/partenaires/journal.csv").status_code == 403
+
+
+def test_a_desk_agent_looks_up_a_demand_with_the_applicant_and_it_is_audited(client, people, db):
+    agent = create_partner(
+        db, "accueil@ville-a.fr", {people["admin"].memberships[0].organisation: ["desk_agent"]}
+    )
+    sign_in(client, agent.email)
+    page = client.get("/partenaires/accueil")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    number, birth = DEMO_LOOKUPS[0]
+    token = csrf_token(client, "/partenaires/accueil")
+    found = client.post(
+        "/partenaires/accueil",
+        data={"csrf_token": token, "number": number, "birth_date": birth.strftime("%d/%m/%Y")},
+    )
+    assert found.status_code == 200
+    assert parse(found).find(".//section[@class='desk-situation']") is not None
+    assert number in text_of(parse(found).find(".//main"))
+    wrong = client.post(
+        "/partenaires/accueil", data={"csrf_token": token, "number": number, "birth_date": "01/01/1901"}
+    )
+    assert number not in text_of(parse(wrong).find(".//main")).replace(number, "", 1), (
+        "only the form keeps it"
+    )
+    entries = db.scalars(select(AuditEntry).where(AuditEntry.action == "demand.looked_up_at_desk")).all()
+    assert [(entry.target, entry.after) for entry in entries] == [
+        (number, {"found": True}),
+        (number, {"found": False}),
+    ]
+    assert all(entry.user_id == agent.id for entry in entries)
+    assert client.get("/partenaires/").status_code == 200, "the partner stays signed in"
+    with client.session_transaction() as session:
+        assert "demand_id" not in session, "nothing of the demand stays in the session"
+
+
+def test_desk_tools_are_for_desk_agents(client, people):
+    sign_in(client, "editeur@ville-a.fr")
+    assert client.get("/partenaires/accueil").status_code == 403
