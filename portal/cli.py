@@ -6,12 +6,15 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app
+from flask import current_app, render_template, url_for
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from portal import clock, create_app, db, migrations
 from portal.backoffice import accounts
+from portal.backoffice.desks import reminder_recipients, stale_desks
+from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import Membership, Organisation, User
 from portal.content import ContentError, territory_tokens
 from portal.cotation.grids import GridFile, grid_in_force
@@ -166,6 +169,45 @@ def load_desks_file() -> None:
     except ContentError as exc:
         raise click.ClickException(f"desks not loaded, nothing changed:\n{exc}") from exc
     click.echo(f"Desks: {report.summary()}.")
+
+
+@desks_group.command("remind")
+@with_appcontext
+def desks_remind() -> None:
+    """E-mail each organisation's editors and administrators the desks whose hours they have not confirmed
+    for PORTAL_DESK_REMINDER_MONTHS months (run it from cron, e.g. every Monday)."""
+    settings = current_app.config["PORTAL_SETTINGS"]
+    sent = failed = 0
+    with db.database().sessions() as session:
+        stale = stale_desks(session, clock.today(), settings.desk_reminder_months)
+        by_organisation: dict = {}
+        for desk in stale:
+            by_organisation.setdefault(desk.organisation, []).append(desk)
+        for organisation, desks in by_organisation.items():
+            with current_app.test_request_context(base_url=settings.public_url):
+                link = url_for("backoffice.desks", slug=organisation.slug, _external=True)
+                for user in reminder_recipients(session, organisation):
+                    with force_locale("fr"):
+                        body = render_template(
+                            "backoffice/mail_desk_reminder.txt",
+                            user=user,
+                            organisation=organisation,
+                            desks=desks,
+                            months=settings.desk_reminder_months,
+                            link=link,
+                        )
+                        subject = gettext("Desks to check")
+                    try:
+                        send_mail(settings, user.email, subject, body, "desk reminder")
+                        sent += 1
+                    except MailError:
+                        failed += 1
+    click.echo(
+        f"{len(stale)} desks to check in {len(by_organisation)} organisations: "
+        f"{sent} reminders sent" + (f", {failed} not sent (mail server)" if failed else "") + "."
+    )
+    if failed:
+        raise SystemExit(1)
 
 
 @main.group("demo")

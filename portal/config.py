@@ -40,6 +40,7 @@ class Settings:
     smtp_password: str = ""
     smtp_starttls: bool = True
     mail_from: str = "Portail du demandeur <ne-pas-repondre@example.org>"
+    desk_reminder_months: int = 6  # desks whose hours were not confirmed for this long are flagged
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""
@@ -142,6 +143,7 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         "smtp_password": get("PORTAL_SMTP_PASSWORD", ""),
         "smtp_starttls": get("PORTAL_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
         "mail_from": get("PORTAL_MAIL_FROM", "Portail du demandeur <ne-pas-repondre@example.org>"),
+        "desk_reminder_months": _int(get("PORTAL_DESK_REMINDER_MONTHS", "6"), "PORTAL_DESK_REMINDER_MONTHS"),
     }
     values.update(overrides)
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):

@@ -27,6 +27,7 @@ from portal.guides.documents import forget_documents
 from portal.information.loader import load_pages
 from portal.information.services import forget_published, reindex
 from portal.territory.services import read_territory, sync_communes
+from tests.mailbox import inbox  # noqa: F401 - a fixture for every test module
 from tests.pagecheck import check_page
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from portal.backoffice.accounts import password_problems
-from portal.ui.forms import DateField, EmailField, PasswordField, PortalForm, SelectField, StringField
+from portal.ui.forms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    PasswordField,
+    PortalForm,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 
 def email_field(autocomplete: str = "username", lower: bool = False) -> EmailField:
@@ -94,3 +105,40 @@ class AuditFilterForm(PortalForm):
     organisation = SelectField(_l("Organisation"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
     until = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
+
+
+class DeskEditForm(PortalForm):
+    """What an organisation keeps current about its desk (the address and position come from the file)."""
+
+    phone = StringField(
+        _l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"autocomplete": "off"}
+    )
+    email = EmailField(
+        _l("Email address"),
+        validators=[Optional(), Email(_l("Enter an address like nom@exemple.fr"))],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    website = StringField(
+        _l("Website"),
+        validators=[Optional(), Length(max=300)],
+        hint=_l("An address starting with https://"),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+    )
+    languages = StringField(
+        _l("Languages spoken"),
+        validators=[DataRequired(_l("Enter at least one language")), Length(max=120)],
+        hint=_l("Language codes separated by spaces, for example: fr en ar"),
+    )
+    step_free = BooleanField(_l("Access for reduced mobility"))
+    accessibility_notes = TextAreaField(_l("Accessibility"), validators=[Optional(), Length(max=1000)])
+    documents = TextAreaField(_l("What to bring"), validators=[Optional(), Length(max=1000)])
+
+    def validate_website(self, field) -> None:
+        if field.data and not re.fullmatch(r"https://[^\s/]+\.[^\s]+", field.data):
+            raise ValidationError(_l("An address starting with https://"))
+
+    def validate_languages(self, field) -> None:
+        codes = (field.data or "").lower().split()
+        if not codes or any(not re.fullmatch(r"[a-z]{2,3}", code) for code in codes):
+            raise ValidationError(_l("Language codes separated by spaces, for example: fr en ar"))
+        field.data = " ".join(dict.fromkeys(codes))

@@ -32,9 +32,11 @@ from sqlalchemy import select
 
 from portal import clock, db
 from portal.backoffice import accounts, tokens
+from portal.backoffice import desks as backoffice_desks
 from portal.backoffice.forms import (
     AuditFilterForm,
     CodeForm,
+    DeskEditForm,
     ForgotForm,
     InviteForm,
     LoginForm,
@@ -56,6 +58,7 @@ from portal.clock import PARIS
 from portal.demands import services as demand_services
 from portal.demands import views as demand_views
 from portal.demands.forms import LookupForm
+from portal.desks.models import Desk
 from portal.i18n import locales
 from portal.security import rate_limit
 
@@ -222,6 +225,11 @@ def dashboard():
     by_organisation: dict = {}
     for membership in sorted(user.memberships, key=lambda m: (m.organisation.name, ROLES.index(m.role))):
         by_organisation.setdefault(membership.organisation, []).append(membership.role)
+    settings = current_app.config["PORTAL_SETTINGS"]
+    keeps_desks = {m.organisation_id for m in user.memberships if m.role in ("editor", "admin")}
+    stale = backoffice_desks.stale_desks(
+        db.session(), clock.today(), settings.desk_reminder_months, keeps_desks
+    )
     reads_audit = any(
         m.role in ("admin", "reviewer") and m.organisation.kind == "epci" for m in user.memberships
     )
@@ -231,6 +239,9 @@ def dashboard():
         by_organisation=by_organisation,
         reads_audit=reads_audit,
         at_desk=any(m.role in ("desk_agent", "admin") for m in user.memberships),
+        stale=stale,
+        keeps_desks=keeps_desks,
+        months=settings.desk_reminder_months,
     )
 
 
@@ -427,6 +438,83 @@ def desk_tools():
     response = make_response(render_template("backoffice/desk_tools.html", form=form, situation=situation))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _organisation_desk(organisation, desk_id: int) -> Desk:
+    """A desk of that organisation, or 404 (a desk of another organisation is not found through this one)."""
+    desk = db.session().get(Desk, desk_id)
+    if desk is None or desk.organisation_id != organisation.id:
+        abort(404)
+    return desk
+
+
+@bp.route("/organisations/<slug>/guichets")
+@role_in_organisation("editor", "admin", epci_sees_all=True)
+def desks(organisation):
+    settings = current_app.config["PORTAL_SETTINGS"]
+    rows = db.session().scalars(
+        select(Desk).where(Desk.organisation_id == organisation.id).order_by(Desk.name)
+    )
+    today = clock.today()
+    listed = [(desk, backoffice_desks.is_stale(desk, today, settings.desk_reminder_months)) for desk in rows]
+    return render_template(
+        "backoffice/desks.html", organisation=organisation, desks=listed, months=settings.desk_reminder_months
+    )
+
+
+@bp.route("/organisations/<slug>/guichets/<int:desk_id>/confirmer", methods=["POST"])
+@role_in_organisation("editor", "admin", epci_sees_all=True)
+def confirm_desk(organisation, desk_id: int):
+    """The hours were checked: the public pages trust them again and the reminder stops."""
+    desk = _organisation_desk(organisation, desk_id)
+    dbs = db.session()
+    before = desk.hours_confirmed_on.isoformat() if desk.hours_confirmed_on else None
+    desk.hours_confirmed_on = desk.updated_on = clock.today()
+    accounts.audit(
+        dbs,
+        current_user(),
+        organisation.id,
+        "desk.hours_confirmed",
+        desk.name,
+        before={"hours_confirmed_on": before},
+        after={"hours_confirmed_on": desk.hours_confirmed_on.isoformat()},
+    )
+    dbs.commit()
+    flash(_("The hours of %(desk)s are confirmed.", desk=desk.name))
+    return redirect(url_for("backoffice.desks", slug=organisation.slug))
+
+
+@bp.route("/organisations/<slug>/guichets/<int:desk_id>", methods=["GET", "POST"])
+@role_in_organisation("editor", "admin", epci_sees_all=True)
+def edit_desk(organisation, desk_id: int):
+    desk = _organisation_desk(organisation, desk_id)
+    form = DeskEditForm(obj=desk)
+    if form.validate_on_submit():
+        dbs = db.session()
+        before = backoffice_desks.desk_snapshot(desk)
+        for name in backoffice_desks.EDITABLE:
+            value = getattr(form, name).data
+            setattr(desk, name, value if name == "step_free" else (value or "").strip())
+        after = backoffice_desks.desk_snapshot(desk)
+        changed = [name for name in backoffice_desks.EDITABLE if before[name] != after[name]]
+        if changed:
+            desk.updated_on = clock.today()
+            accounts.audit(
+                dbs,
+                current_user(),
+                organisation.id,
+                "desk.updated",
+                desk.name,
+                before={name: before[name] for name in changed},
+                after={name: after[name] for name in changed},
+            )
+        dbs.commit()
+        flash(_("The desk %(desk)s is saved.", desk=desk.name))
+        return redirect(url_for("backoffice.desks", slug=organisation.slug))
+    status = 400 if form.errors else 200
+    return render_template(
+        "backoffice/desk_edit.html", organisation=organisation, desk=desk, form=form
+    ), status
 
 
 AUDIT_PAGE = 200

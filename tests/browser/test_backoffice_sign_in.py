@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pyotp
 import pytest
+from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from portal.backoffice.models import Organisation
 from portal.db import make_engine
 from tests.browser.conftest import check, serving
 from tests.conftest import DEMO_LOOKUPS
@@ -21,11 +23,13 @@ def partner_server(tmp_path_factory):
         with sessionmaker(engine).begin() as session:
             town = create_organisation(session, "ville-test")
             epci = create_organisation(session, "metropole-test", kind="epci")
+            owner = session.scalar(select(Organisation).where(Organisation.slug == "le-mans-metropole"))
             for locale in ("fr", "ar"):
                 for size in ("phone", "desktop"):
                     create_partner(session, f"editeur-{locale}-{size}@ville.fr", {town: ["editor"]})
                     create_partner(session, f"admin-{locale}-{size}@ville.fr", {town: ["admin"]})
                     create_partner(session, f"accueil-{locale}-{size}@ville.fr", {town: ["desk_agent"]})
+                    create_partner(session, f"guichets-{locale}-{size}@metropole.fr", {owner: ["editor"]})
                     create_partner(
                         session,
                         f"relecteur-{locale}-{size}@metropole.fr",
@@ -130,4 +134,21 @@ def test_a_desk_agent_looks_up_a_demand_with_the_applicant(partner_server, page,
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
     assert number in page.locator(".desk-situation h2").first.inner_text()
+    check(page, watch, viewport)
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_an_editor_keeps_a_desk_current(partner_server, page, watch, viewport, locale):
+    page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
+    sign_in(page, partner_server, f"guichets-{locale}-{size_of(viewport)}@metropole.fr")
+    page.goto(f"{partner_server}/partenaires/organisations/le-mans-metropole/guichets")
+    assert page.locator("tbody tr").count() >= 1
+    check(page, watch, viewport)
+    page.locator("tbody th a").first.click()
+    page.wait_for_load_state()
+    page.fill("#languages", "fr 123")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator("#languages[aria-invalid=true]").count() == 1
+    assert page.locator("#languages").input_value() == "fr 123", "what was typed stays"
     check(page, watch, viewport)

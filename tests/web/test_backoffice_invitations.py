@@ -3,47 +3,18 @@ roles given and taken by the organisation's administrators only; on both backend
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-import socket
 import time
 
 import pyotp
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from portal.backoffice.models import AuditEntry, Membership, User
 from tests.conftest import build_app
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.mailbox import free_port
 from tests.pagecheck import csrf_token
-
-
-class Inbox:
-    def __init__(self):
-        self.messages: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message.get_content()))
-        return "250 Message accepted for delivery"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def inbox():
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
 
 
 @pytest.fixture
