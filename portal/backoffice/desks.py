@@ -4,6 +4,8 @@ organisations' editors."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from itertools import pairwise
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
@@ -37,6 +39,11 @@ def desk_snapshot(desk: Desk) -> dict:
     return {name: getattr(desk, name) for name in EDITABLE}
 
 
+def week_snapshot(desk: Desk) -> dict:
+    """The weekly hours as text per day, for the audit log."""
+    return {name: hours_text(desk, weekday) for weekday, name in enumerate(WEEKDAY_FIELDS)}
+
+
 def reminder_recipients(session: Session, organisation: Organisation) -> list[User]:
     """The organisation's editors and administrators who can sign in."""
     return list(
@@ -53,3 +60,37 @@ def reminder_recipients(session: Session, organisation: Organisation) -> list[Us
             .order_by(User.email)
         )
     )
+
+
+WEEKDAY_FIELDS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+TIME = r"(\d{1,2})(?:[:hH.](\d{2})|[hH])?"  # 09:00, 9h30, 9h, 9.30, 9
+SPAN = re.compile(rf"^\s*{TIME}\s*[-–à]\s*{TIME}\s*$")
+
+
+def hours_text(desk: Desk, weekday: int) -> str:
+    """A day's opening periods as people write them: "09:00-12:00, 13:30-17:00" (empty: closed)."""
+    return ", ".join(
+        f"{slot.opens:%H:%M}-{slot.closes:%H:%M}" for slot in desk.slots if slot.weekday == weekday
+    )
+
+
+def parse_hours(text: str) -> list[tuple[dt.time, dt.time]]:
+    """The periods of a day from "09:00-12:00, 13:30-17:00" (also 9h-12h); ValueError says what is wrong."""
+    spans = []
+    for part in filter(None, (piece.strip() for piece in (text or "").split(","))):
+        match = SPAN.match(part)
+        if not match:
+            raise ValueError(part)
+        try:
+            opens = dt.time(int(match[1]), int(match[2] or 0))
+            closes = dt.time(int(match[3]), int(match[4] or 0))
+        except ValueError as exc:
+            raise ValueError(part) from exc
+        if closes <= opens:
+            raise ValueError(part)
+        spans.append((opens, closes))
+    spans.sort()
+    for (_, first_closes), (second_opens, _) in pairwise(spans):
+        if second_opens < first_closes:
+            raise ValueError(text)
+    return spans

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
 from portal.backoffice.accounts import password_problems
+from portal.backoffice.desks import WEEKDAY_FIELDS, parse_hours
 from portal.ui.forms import (
     BooleanField,
     DateField,
@@ -129,9 +130,31 @@ class DeskEditForm(PortalForm):
         validators=[DataRequired(_l("Enter at least one language")), Length(max=120)],
         hint=_l("Language codes separated by spaces, for example: fr en ar"),
     )
+    monday = StringField("monday", validators=[Optional(), Length(max=80)])  # label: the day in the locale
+    tuesday = StringField("tuesday", validators=[Optional(), Length(max=80)])
+    wednesday = StringField("wednesday", validators=[Optional(), Length(max=80)])
+    thursday = StringField("thursday", validators=[Optional(), Length(max=80)])
+    friday = StringField("friday", validators=[Optional(), Length(max=80)])
+    saturday = StringField("saturday", validators=[Optional(), Length(max=80)])
+    sunday = StringField("sunday", validators=[Optional(), Length(max=80)])
     step_free = BooleanField(_l("Access for reduced mobility"))
     accessibility_notes = TextAreaField(_l("Accessibility"), validators=[Optional(), Length(max=1000)])
     documents = TextAreaField(_l("What to bring"), validators=[Optional(), Length(max=1000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        self.hours = {}
+        for weekday, name in enumerate(WEEKDAY_FIELDS):
+            field = getattr(self, name)
+            try:
+                self.hours[weekday] = parse_hours(field.data or "")
+            except ValueError:
+                field.errors = [
+                    *field.errors,
+                    _l("Write the hours like 09:00-12:00, 13:30-17:00 (empty: closed)"),
+                ]
+                valid = False
+        return valid
 
     def validate_website(self, field) -> None:
         if field.data and not re.fullmatch(r"https://[^\s/]+\.[^\s]+", field.data):

@@ -58,7 +58,8 @@ from portal.clock import PARIS
 from portal.demands import services as demand_services
 from portal.demands import views as demand_views
 from portal.demands.forms import LookupForm
-from portal.desks.models import Desk
+from portal.desks.models import Desk, OpeningSlot
+from portal.desks.views import weekday_name
 from portal.i18n import locales
 from portal.security import rate_limit
 
@@ -487,27 +488,39 @@ def confirm_desk(organisation, desk_id: int):
 @bp.route("/organisations/<slug>/guichets/<int:desk_id>", methods=["GET", "POST"])
 @role_in_organisation("editor", "admin", epci_sees_all=True)
 def edit_desk(organisation, desk_id: int):
+    """Contact, languages, accessibility, what to bring and the weekly hours; saving confirms the hours."""
     desk = _organisation_desk(organisation, desk_id)
     form = DeskEditForm(obj=desk)
+    for weekday, name in enumerate(backoffice_desks.WEEKDAY_FIELDS):
+        field = getattr(form, name)
+        field.label.text = weekday_name(weekday)
+        if request.method == "GET":
+            field.data = backoffice_desks.hours_text(desk, weekday)
     if form.validate_on_submit():
         dbs = db.session()
-        before = backoffice_desks.desk_snapshot(desk)
+        before = {**backoffice_desks.desk_snapshot(desk), **backoffice_desks.week_snapshot(desk)}
         for name in backoffice_desks.EDITABLE:
             value = getattr(form, name).data
             setattr(desk, name, value if name == "step_free" else (value or "").strip())
-        after = backoffice_desks.desk_snapshot(desk)
-        changed = [name for name in backoffice_desks.EDITABLE if before[name] != after[name]]
-        if changed:
-            desk.updated_on = clock.today()
-            accounts.audit(
-                dbs,
-                current_user(),
-                organisation.id,
-                "desk.updated",
-                desk.name,
-                before={name: before[name] for name in changed},
-                after={name: after[name] for name in changed},
-            )
+        desk.slots = [
+            OpeningSlot(weekday=weekday, opens=opens, closes=closes)
+            for weekday, spans in form.hours.items()
+            for opens, closes in spans
+        ]
+        dbs.flush()
+        dbs.refresh(desk, ["slots"])
+        after = {**backoffice_desks.desk_snapshot(desk), **backoffice_desks.week_snapshot(desk)}
+        changed = [name for name in after if before[name] != after[name]]
+        desk.hours_confirmed_on = desk.updated_on = clock.today()
+        accounts.audit(
+            dbs,
+            current_user(),
+            organisation.id,
+            "desk.updated",
+            desk.name,
+            before={name: before[name] for name in changed},
+            after={name: after[name] for name in changed},
+        )
         dbs.commit()
         flash(_("The desk %(desk)s is saved.", desk=desk.name))
         return redirect(url_for("backoffice.desks", slug=organisation.slug))

@@ -120,6 +120,12 @@ def test_an_editor_edits_their_desk_and_a_bad_value_keeps_what_was_typed(app, db
     assert tree.find(".//input[@id='languages']").get("aria-invalid") == "true"
     db.expire_all()
     assert desk.phone == phone_before, "nothing saved"
+    week = {"monday": "9h-12h, 13:30-17:00", "tuesday": "09:00-12:00", "saturday": ""}
+    overlapping = client.post(
+        url, data={"csrf_token": token, "languages": "fr", "monday": "09:00-12:00, 11:00-13:00"}
+    )
+    assert overlapping.status_code == 400
+    assert parse(overlapping).find(".//input[@id='monday']").get("aria-invalid") == "true"
     good = client.post(
         url,
         data={
@@ -128,6 +134,7 @@ def test_an_editor_edits_their_desk_and_a_bad_value_keeps_what_was_typed(app, db
             "phone": "02 43 00 00 00",
             "step_free": "y",
             "accessibility_notes": "Rampe à l'entrée.",
+            **week,
         },
     )
     assert good.status_code == 302
@@ -135,6 +142,15 @@ def test_an_editor_edits_their_desk_and_a_bad_value_keeps_what_was_typed(app, db
     assert (desk.languages, desk.phone, desk.step_free) == ("fr ar", "02 43 00 00 00", True)
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "desk.updated"))
     assert entry.after["phone"] == "02 43 00 00 00" and entry.before["languages"] == "fr"
+    assert entry.after["monday"] == "09:00-12:00, 13:30-17:00" and entry.after["tuesday"] == "09:00-12:00"
+    assert sorted((slot.weekday, f"{slot.opens:%H:%M}") for slot in desk.slots) == [
+        (0, "09:00"),
+        (0, "13:30"),
+        (1, "09:00"),
+    ]
+    assert desk.hours_confirmed_on == clock.today(), "saving confirms the hours shown"
+    form = parse(client.get(url))
+    assert form.find(".//input[@id='monday']").get("value") == "09:00-12:00, 13:30-17:00", "shown as saved"
 
 
 def test_a_partner_cannot_see_or_change_another_organisations_desks(app, db, setup):
