@@ -165,3 +165,30 @@ class DeskEditForm(PortalForm):
         if not codes or any(not re.fullmatch(r"[a-z]{2,3}", code) for code in codes):
             raise ValidationError(_l("Language codes separated by spaces, for example: fr en ar"))
         field.data = " ".join(dict.fromkeys(codes))
+
+
+class PeriodForm(PortalForm):
+    """A dated closure or notice of a desk, both days included. Two of them share a page under prefixes;
+    their POSTs are checked by the app-wide CSRF protection (the template sends the usual token)."""
+
+    class Meta:
+        csrf = False
+
+    starts_on = DateField(
+        _l("From"), validators=[DataRequired(_l("Enter a date like 2026-12-24"))], format="%Y-%m-%d"
+    )
+    ends_on = DateField(
+        _l("To"), validators=[DataRequired(_l("Enter a date like 2026-12-24"))], format="%Y-%m-%d"
+    )
+
+    def validate_ends_on(self, field) -> None:
+        if self.starts_on.data and field.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The end comes before the start"))
+
+
+class ClosureForm(PeriodForm):
+    reason = StringField(_l("Reason (optional)"), validators=[Optional(), Length(max=300)])
+
+
+class NoticeForm(PeriodForm):
+    text = TextAreaField(_l("Notice"), validators=[DataRequired(_l("Write the notice")), Length(max=500)])

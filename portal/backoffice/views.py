@@ -35,12 +35,14 @@ from portal.backoffice import accounts, tokens
 from portal.backoffice import desks as backoffice_desks
 from portal.backoffice.forms import (
     AuditFilterForm,
+    ClosureForm,
     CodeForm,
     DeskEditForm,
     ForgotForm,
     InviteForm,
     LoginForm,
     NewPasswordForm,
+    NoticeForm,
 )
 from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import ROLES, AuditEntry, Membership, Organisation, User
@@ -58,7 +60,7 @@ from portal.clock import PARIS
 from portal.demands import services as demand_services
 from portal.demands import views as demand_views
 from portal.demands.forms import LookupForm
-from portal.desks.models import Desk, OpeningSlot
+from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.desks.views import weekday_name
 from portal.i18n import locales
 from portal.security import rate_limit
@@ -490,12 +492,10 @@ def confirm_desk(organisation, desk_id: int):
 def edit_desk(organisation, desk_id: int):
     """Contact, languages, accessibility, what to bring and the weekly hours; saving confirms the hours."""
     desk = _organisation_desk(organisation, desk_id)
-    form = DeskEditForm(obj=desk)
-    for weekday, name in enumerate(backoffice_desks.WEEKDAY_FIELDS):
-        field = getattr(form, name)
-        field.label.text = weekday_name(weekday)
-        if request.method == "GET":
-            field.data = backoffice_desks.hours_text(desk, weekday)
+    if request.method == "GET":
+        return _desk_page(organisation, desk)
+    form = DeskEditForm()
+    _label_days(form)
     if form.validate_on_submit():
         dbs = db.session()
         before = {**backoffice_desks.desk_snapshot(desk), **backoffice_desks.week_snapshot(desk)}
@@ -524,10 +524,94 @@ def edit_desk(organisation, desk_id: int):
         dbs.commit()
         flash(_("The desk %(desk)s is saved.", desk=desk.name))
         return redirect(url_for("backoffice.desks", slug=organisation.slug))
-    status = 400 if form.errors else 200
+    return _desk_page(organisation, desk, form=form, status=400)
+
+
+def _label_days(form: DeskEditForm) -> None:
+    for weekday, name in enumerate(backoffice_desks.WEEKDAY_FIELDS):
+        getattr(form, name).label.text = weekday_name(weekday)
+
+
+def _desk_page(organisation, desk, form=None, closure_form=None, notice_form=None, status=200):
+    if form is None:
+        form = DeskEditForm(obj=desk, formdata=None)
+        _label_days(form)
+        for weekday, name in enumerate(backoffice_desks.WEEKDAY_FIELDS):
+            getattr(form, name).data = backoffice_desks.hours_text(desk, weekday)
+    today = clock.today()
     return render_template(
-        "backoffice/desk_edit.html", organisation=organisation, desk=desk, form=form
+        "backoffice/desk_edit.html",
+        organisation=organisation,
+        desk=desk,
+        form=form,
+        closure_form=closure_form or ClosureForm(prefix="closure", formdata=None),
+        notice_form=notice_form or NoticeForm(prefix="notice", formdata=None),
+        closures=[item for item in desk.closures if item.ends_on >= today],
+        notices=[item for item in desk.notices if item.ends_on >= today],
+        error_form=closure_form or notice_form,
     ), status
+
+
+PERIODS = {
+    "fermetures": (Closure, ClosureForm, "closure", "reason"),
+    "avis": (DeskNotice, NoticeForm, "notice", "text"),
+}
+
+
+@bp.route("/organisations/<slug>/guichets/<int:desk_id>/<any(fermetures, avis):kind>", methods=["POST"])
+@role_in_organisation("editor", "admin", epci_sees_all=True)
+def add_period(organisation, desk_id: int, kind: str):
+    """A closure (holidays, works) or a temporary notice, shown on the public desk page while it lasts."""
+    desk = _organisation_desk(organisation, desk_id)
+    model, form_class, name, text_field = PERIODS[kind]
+    form = form_class(prefix=name)
+    if not form.validate_on_submit():
+        forms = {"closure_form": form} if name == "closure" else {"notice_form": form}
+        return _desk_page(organisation, desk, status=400, **forms)
+    item = model(
+        desk_id=desk.id,
+        starts_on=form.starts_on.data,
+        ends_on=form.ends_on.data,
+        **{text_field: (getattr(form, text_field).data or "").strip()},
+    )
+    dbs = db.session()
+    dbs.add(item)
+    desk.updated_on = clock.today()
+    accounts.audit(
+        dbs, current_user(), organisation.id, f"desk.{name}_added", desk.name, after=_period(item, text_field)
+    )
+    dbs.commit()
+    flash(_("The desk %(desk)s is saved.", desk=desk.name))
+    return redirect(url_for("backoffice.edit_desk", slug=organisation.slug, desk_id=desk.id))
+
+
+@bp.route(
+    "/organisations/<slug>/guichets/<int:desk_id>/<any(fermetures, avis):kind>/<int:item_id>/supprimer",
+    methods=["POST"],
+)
+@role_in_organisation("editor", "admin", epci_sees_all=True)
+def remove_period(organisation, desk_id: int, kind: str, item_id: int):
+    desk = _organisation_desk(organisation, desk_id)
+    model, _form_class, name, text_field = PERIODS[kind]
+    dbs = db.session()
+    item = dbs.get(model, item_id)
+    if item is None or item.desk_id != desk.id:
+        abort(404)
+    before = _period(item, text_field)
+    dbs.delete(item)
+    desk.updated_on = clock.today()
+    accounts.audit(dbs, current_user(), organisation.id, f"desk.{name}_removed", desk.name, before=before)
+    dbs.commit()
+    flash(_("The desk %(desk)s is saved.", desk=desk.name))
+    return redirect(url_for("backoffice.edit_desk", slug=organisation.slug, desk_id=desk.id))
+
+
+def _period(item, text_field: str) -> dict:
+    return {
+        "starts_on": item.starts_on.isoformat(),
+        "ends_on": item.ends_on.isoformat(),
+        text_field: getattr(item, text_field),
+    }
 
 
 AUDIT_PAGE = 200

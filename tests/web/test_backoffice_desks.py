@@ -208,3 +208,83 @@ def test_the_reminder_mails_each_organisations_editors_and_admins(app, db, inbox
         and "Guichet d'ailleurs" not in received["editeur@ville-a.fr"]
     )
     assert "/partenaires/organisations/ville-a/guichets" in received["admin@ville-a.fr"]
+
+
+def test_closures_and_notices_are_added_and_taken_away_by_the_desks_organisation(app, db, setup):
+    client = app.test_client()
+    sign_in(client, "editeur@ville-a.fr")
+    desk = setup["fresh"]
+    base = f"/partenaires/organisations/ville-a/guichets/{desk.id}"
+    token = csrf_token(client, base)
+    backwards = client.post(
+        f"{base}/fermetures",
+        data={
+            "csrf_token": token,
+            "closure-starts_on": "2026-12-31",
+            "closure-ends_on": "2026-12-24",
+            "closure-reason": "Fêtes",
+        },
+    )
+    assert backwards.status_code == 400
+    assert parse(backwards).find(".//input[@id='closure-reason']").get("value") == "Fêtes", (
+        "what was typed stays"
+    )
+    assert parse(backwards).find(".//title").text.startswith("Erreur")
+    closure = client.post(
+        f"{base}/fermetures",
+        data={
+            "csrf_token": token,
+            "closure-starts_on": "2026-12-24",
+            "closure-ends_on": "2026-12-31",
+            "closure-reason": "Fêtes",
+        },
+    )
+    notice = client.post(
+        f"{base}/avis",
+        data={
+            "csrf_token": token,
+            "notice-starts_on": "2026-11-01",
+            "notice-ends_on": "2027-01-31",
+            "notice-text": "Entrée par la cour.",
+        },
+    )
+    assert closure.status_code == notice.status_code == 302
+    db.expire_all()
+    assert [(c.starts_on.isoformat(), c.reason) for c in desk.closures] == [("2026-12-24", "Fêtes")]
+    assert [n.text for n in desk.notices] == ["Entrée par la cour."]
+    actions = set(db.scalars(select(AuditEntry.action).where(AuditEntry.action.like("desk.%"))))
+    assert {"desk.closure_added", "desk.notice_added"} <= actions
+    # Another organisation's editor can neither add nor take away.
+    other = app.test_client()
+    sign_in(other, "editeur@ville-b.fr")
+    other_token = csrf_token(other, "/partenaires/")
+    removal = f"{base}/fermetures/{desk.closures[0].id}/supprimer"
+    assert other.post(removal, data={"csrf_token": other_token}).status_code == 403
+    assert (
+        other.post(
+            f"{base}/avis",
+            data={
+                "csrf_token": other_token,
+                "notice-starts_on": "2026-11-01",
+                "notice-ends_on": "2026-11-02",
+                "notice-text": "x",
+            },
+        ).status_code
+        == 403
+    )
+    db.expire_all()
+    assert len(desk.closures) == 1 and len(desk.notices) == 1
+    assert client.post(removal, data={"csrf_token": token}).status_code == 302
+    db.expire_all()
+    assert desk.closures == [] and "desk.closure_removed" in set(db.scalars(select(AuditEntry.action)))
+
+
+def test_a_closure_without_its_csrf_token_is_refused(app, db, setup):
+    client = app.test_client()
+    sign_in(client, "editeur@ville-a.fr")
+    desk = setup["fresh"]
+    url = f"/partenaires/organisations/ville-a/guichets/{desk.id}/fermetures"
+    response = client.post(url, data={"closure-starts_on": "2026-12-24", "closure-ends_on": "2026-12-31"})
+    assert response.status_code == 400
+    db.expire_all()
+    assert desk.closures == []
