@@ -3,6 +3,7 @@ decorators below (a test enumerates the routes and fails on a view without one).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from functools import wraps
 
@@ -12,17 +13,30 @@ from sqlalchemy import select
 from portal import db
 from portal.backoffice.models import Organisation, User
 
+IDLE_SECONDS = 30 * 60  # a partner session left alone for 30 minutes ends
+MAX_SECONDS = 12 * 3600  # and no session lasts more than 12 hours
+
 
 def signed_in_user() -> User | None:
-    """The person of this session, if the session is still valid (not signed out everywhere since)."""
+    """The person of this session, if the session is still valid: not idle for IDLE_SECONDS, not older
+    than MAX_SECONDS, and not signed out everywhere since."""
     if "partner_user" in g:
         return g.partner_user
     user = None
+    now = time.time()
+    if "partner_id" in session and (
+        now - session.get("partner_seen", 0) > IDLE_SECONDS
+        or now - session.get("partner_since", 0) > MAX_SECONDS
+    ):
+        for key in [key for key in session if key.startswith("partner_") and key != "partner_locale"]:
+            session.pop(key)
     user_id = session.get("partner_id")
     if user_id is not None:
         found = db.session().get(User, user_id)
         if found is not None and found.active and found.session_version == session.get("partner_version"):
             user = found
+            if now - session.get("partner_seen", 0) > 60:  # the cookie is rewritten at most once a minute
+                session["partner_seen"] = now
     g.partner_user = user
     return user
 

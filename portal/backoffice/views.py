@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import io
 import json
+import time
 from urllib.parse import urlsplit
 
 import qrcode
@@ -103,6 +104,7 @@ def _begin_session(user: User) -> None:
     session["partner_id"] = user.id
     session["partner_version"] = user.session_version
     session["partner_second_factor"] = False
+    session["partner_since"] = session["partner_seen"] = time.time()
     if locale:
         session["partner_locale"] = locale
     session.permanent = False

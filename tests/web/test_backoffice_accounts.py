@@ -305,3 +305,21 @@ def test_a_desk_agent_looks_up_a_demand_with_the_applicant_and_it_is_audited(cli
 def test_desk_tools_are_for_desk_agents(client, people):
     sign_in(client, "editeur@ville-a.fr")
     assert client.get("/partenaires/accueil").status_code == 403
+
+
+def test_a_partner_session_ends_after_thirty_idle_minutes_or_twelve_hours(client, people, monkeypatch):
+    from portal.backoffice import permissions
+
+    sign_in(client, "editeur@ville-a.fr")
+    started = permissions.time.time()
+    monkeypatch.setattr(permissions.time, "time", lambda: started + 29 * 60)
+    assert client.get("/partenaires/").status_code == 200, "still there after 29 minutes"
+    monkeypatch.setattr(permissions.time, "time", lambda: started + 29 * 60 + permissions.IDLE_SECONDS + 1)
+    assert client.get("/partenaires/").headers["Location"].startswith("/partenaires/connexion")
+    sign_in(client, "editeur@ville-a.fr")  # signed in at the patched time; active every 20 minutes…
+    now = permissions.time.time()
+    for minutes in range(20, 12 * 60, 20):
+        monkeypatch.setattr(permissions.time, "time", lambda minutes=minutes: now + minutes * 60)
+        assert client.get("/partenaires/").status_code == 200
+    monkeypatch.setattr(permissions.time, "time", lambda: now + permissions.MAX_SECONDS + 60)
+    assert client.get("/partenaires/").status_code == 302, "…but not for more than 12 hours"
