@@ -113,8 +113,8 @@ def role_in_organisation(*roles: str, epci_sees_all: bool = False) -> Callable:
     return decorate
 
 
-def epci_role(*roles: str) -> Callable:
-    """One of these roles in an EPCI organisation (the authority that runs the plan); 403 otherwise."""
+def _membership_rule(test: Callable[[list], bool], rule: str) -> Callable:
+    """A view for the people whose memberships pass `test` (403 for the others)."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -122,29 +122,27 @@ def epci_role(*roles: str) -> Callable:
             user = current_user()
             if user is None:
                 return redirect(url_for("backoffice.login", next=request.path))
-            if not any(m.role in roles and m.organisation.kind == "epci" for m in user.memberships):
+            if not test(user.memberships):
                 abort(403)
             return view(*args, **kwargs)
 
-        return _mark(wrapper, f"role {'/'.join(roles)} in the EPCI")
+        return _mark(wrapper, rule)
 
     return decorate
+
+
+def epci_role(*roles: str) -> Callable:
+    """One of these roles in an EPCI organisation (the authority that runs the plan); 403 otherwise."""
+    return _membership_rule(
+        lambda memberships: any(m.role in roles and m.organisation.kind == "epci" for m in memberships),
+        f"role {'/'.join(roles)} in the EPCI",
+    )
 
 
 def any_organisation_role(*roles: str) -> Callable:
     """One of these roles in at least one organisation (desk tools serve every partner's agents);
     403 otherwise."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            user = current_user()
-            if user is None:
-                return redirect(url_for("backoffice.login", next=request.path))
-            if not any(m.role in roles for m in user.memberships):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return _mark(wrapper, f"role {'/'.join(roles)} in any organisation")
-
-    return decorate
+    return _membership_rule(
+        lambda memberships: any(m.role in roles for m in memberships),
+        f"role {'/'.join(roles)} in any organisation",
+    )
