@@ -4,7 +4,6 @@ pages, the simulator, the look-up and the recompute (kept per process until the 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,10 +14,7 @@ from portal.content import ContentError
 from portal.cotation.engine import Band, Criterion, Grid
 from portal.cotation.grids import GridFile, GridText, grid_in_force, read_grid_file
 from portal.cotation.models import CriterionRecord, GridRecord
-from portal.information.services import bump_revision, published_stamp
-
-_kept: dict[str, tuple[tuple, list[GridFile]]] = {}
-_lock = threading.Lock()
+from portal.information.services import bump_revision, kept_per_revision
 
 
 @dataclass
@@ -138,35 +134,21 @@ def load_grids(session: Session, content_dir: Path) -> LoadReport:
     if report.added or report.updated:
         session.flush()
         bump_revision(session)
-        forget_grids(session)
     return report
 
 
-def forget_grids(session: Session | None = None) -> None:
-    """Drop the kept copies (after a load, and between tests: a rollback does not move the revision back
-    in a copy read inside the rolled-back transaction)."""
-    _kept.clear()
-    if session is not None:
-        session.info.pop("grids", None)
-
-
 def stored_grids(session: Session) -> list[GridFile]:
-    """Every stored grid version, read once per content revision."""
-    if "grids" in session.info:
-        return session.info["grids"]
-    stamp = published_stamp(session)
-    key = str(session.get_bind().engine.url)
-    kept = _kept.get(key)
-    if kept is None or kept[0] != stamp:
-        records = session.scalars(
-            select(GridRecord)
-            .options(selectinload(GridRecord.criteria))
-            .order_by(GridRecord.code, GridRecord.version)
-        ).all()
-        with _lock:
-            kept = _kept[key] = (stamp, [grid_file_from_record(record) for record in records])
-    session.info["grids"] = kept[1]
-    return kept[1]
+    """Every stored grid version, read once per content revision (loading grids bumps it)."""
+    return kept_per_revision(session, "grids", _read_grids)
+
+
+def _read_grids(session: Session) -> list[GridFile]:
+    records = session.scalars(
+        select(GridRecord)
+        .options(selectinload(GridRecord.criteria))
+        .order_by(GridRecord.code, GridRecord.version)
+    ).all()
+    return [grid_file_from_record(record) for record in records]
 
 
 def grids_in_force(session: Session, day: dt.date) -> list[GridFile]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -60,9 +59,11 @@ class Published:
     slugs: tuple[str, ...]  # every page, in section then page order
 
 
-_published_cache: dict[str, Published] = {}
+# Copies read from the database and kept per process, per database and name, with the stamp they were
+# read under: (database URL, name) -> (stamp, value). The pages and the grids use it.
+_kept: dict[tuple[str, str], tuple[tuple, object]] = {}
+_kept_names: set[str] = set()
 _stamps: dict[str, tuple[float, tuple]] = {}
-_published_lock = threading.Lock()
 # How long a worker trusts its copy before asking the database again: what another worker (or
 # another app server) publishes shows within this delay; what this process publishes shows at once.
 STAMP_SECONDS = 2.0
@@ -92,23 +93,37 @@ def bump_revision(session: Session) -> None:
 
 
 def forget_published(session: Session | None = None) -> None:
-    """Drop the kept copies; whatever publishes calls it so this process shows the change at once."""
+    """Drop the kept copies; whatever publishes calls it so this process shows the change at once (and the
+    tests between them: a rollback does not move the revision back in a copy read inside it)."""
     _stamps.clear()
-    _published_cache.clear()
+    _kept.clear()
     if session is not None:
-        session.info.pop("published", None)
+        for name in _kept_names:
+            session.info.pop(name, None)
+
+
+def kept_per_revision(session: Session, name: str, read):
+    """What `read(session)` gives, read once per content revision in this process (and once per session):
+    whatever changes it must bump the revision (see bump_revision)."""
+    if name in session.info:
+        return session.info[name]
+    _kept_names.add(name)
+    stamp = published_stamp(session)
+    key = (str(session.get_bind().engine.url), name)
+    found = _kept.get(key)
+    if found is None or found[0] != stamp:
+        found = _kept[key] = (stamp, read(session))
+    session.info[name] = found[1]
+    return found[1]
 
 
 def published(session: Session) -> Published:
     """The published content, read once and kept until its stamp changes."""
-    if "published" in session.info:
-        return session.info["published"]
+    return kept_per_revision(session, "published", _read_published)
+
+
+def _read_published(session: Session) -> Published:
     stamp = published_stamp(session)
-    key = str(session.get_bind().engine.url)
-    kept = _published_cache.get(key)
-    if kept is not None and kept.stamp == stamp:
-        session.info["published"] = kept
-        return kept
     rows = session.execute(select(PageVersion, Page).join(Page).where(PageVersion.status == PUBLISHED)).all()
     section_rows = session.scalars(select(Section).order_by(Section.position)).all()
     section_order = {section.slug: index for index, section in enumerate(section_rows)}
@@ -135,13 +150,9 @@ def published(session: Session) -> Published:
             (section_order.get(t.section, 99), t.position) for t in texts.values() if t.slug == slug
         ),
     )
-    fresh = Published(
+    return Published(
         stamp, tuple((section.slug, dict(section.titles)) for section in section_rows), texts, tuple(slugs)
     )
-    with _published_lock:
-        _published_cache[key] = fresh
-    session.info["published"] = fresh
-    return fresh
 
 
 @dataclass(frozen=True)
