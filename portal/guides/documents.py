@@ -18,6 +18,7 @@ from portal.cotation.views import rule, verification_label
 from portal.desks.views import week_rows
 from portal.guides import services
 from portal.guides.render import render_pdf
+from portal.i18n import locales
 from portal.territory.services import current_territory
 from portal.ui.views import theme_css
 
@@ -32,10 +33,9 @@ def cache() -> services.GuideCache:
 
 def document_globals(locale: str, for_pdf: bool) -> dict:
     """What every print template uses; the same values for the PDF and its preview but the theme's URL."""
-    locales = current_app.extensions["portal.locales"]
     return {
         "doc_locale": locale,
-        "doc_rtl": locales[locale].rtl,
+        "doc_rtl": locales()[locale].rtl,
         "territory": current_territory(),
         "asset": lambda path: f"/static/{path}",
         "theme_url": "/generated/theme.css" if for_pdf else url_for("ui.theme"),

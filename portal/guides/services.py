@@ -27,7 +27,6 @@ from portal.territory.models import Commune
 
 log = logging.getLogger(__name__)
 
-GUIDES = ("guide", "easy", "commune", "grid")  # what the desk agent page offers; desk sheets are per desk
 NEIGHBOUR_KM = 12.0  # the commune edition lists the desks of the communes within this distance
 STYLESHEETS = ("css/fonts.css", "css/guide-fonts.css", "css/guide.css")
 

@@ -16,12 +16,13 @@ from portal import clock, db
 from portal.cotation.services import grids_in_force
 from portal.desks import services as desk_services
 from portal.desks.models import Desk
-from portal.desks.views import language_name
+from portal.desks.views import language_name, upcoming
 from portal.guides import services
 from portal.guides.documents import Document, document_globals, pdf_response, remembered_response, theme_file
 from portal.guides.forms import GuideForm
+from portal.i18n import locales
 from portal.information.eligibility import ceilings_on
-from portal.information.services import EASY, published_stamp, render_body
+from portal.information.services import published_stamp, render_body
 from portal.information.views import tokens, zone_label
 from portal.security import rate_limit
 from portal.territory.services import commune as find_commune
@@ -38,7 +39,7 @@ def guide_html(guide: str, locale: str, commune_insee: str | None, for_pdf: bool
     today = clock.today()
     with force_locale(locale):
         commune = find_commune(commune_insee) if commune_insee else None
-        variant = EASY if guide == "easy" else "standard"
+        variant = services.easy_variant(guide)
         pages = services.guide_pages(session, locale, variant) if guide != "grid" else []
         grids = grids_in_force(session, today)
         ceilings = ceilings_on(current_app.extensions["portal.ceilings"], today) if guide != "grid" else None
@@ -57,14 +58,14 @@ def guide_html(guide: str, locale: str, commune_insee: str | None, for_pdf: bool
             else _("Social housing in %(territory)s", territory=territory.name)
         )
         dates = [page.updated_on for page in pages] + [item.grid.effective_from for item in grids]
-        locales = tuple(current_app.extensions["portal.locales"])
+        locale_codes = tuple(locales())
         page_tokens = tokens()
         return render_template(
             "guides/grid_sheet.html" if guide == "grid" else "guides/guide.html",
             title=titles[guide],
             subtitle=subtitle,
             pages=pages,
-            render=lambda page: render_body(page.body_source, locale, page_tokens, locales),
+            render=lambda page: render_body(page.body_source, locale, page_tokens, locale_codes),
             ceilings=ceilings,
             zone=zone,
             zone_name=zone_label(zone),
@@ -76,15 +77,11 @@ def guide_html(guide: str, locale: str, commune_insee: str | None, for_pdf: bool
         )
 
 
-def configured_locales() -> dict:
-    return current_app.extensions["portal.locales"]
-
-
 @bp.route("/guides")
 @rate_limit("30 per minute")  # a guide not in the cache costs seconds of rendering
 def index():
     form = GuideForm(request.args)
-    form.locale.choices = [(code, language_name(code)) for code in configured_locales()]
+    form.locale.choices = [(code, language_name(code)) for code in locales()]
     form.commune.choices = [("", _("Choose a commune"))] + [(c.insee, c.name) for c in communes()]
     if not request.args:
         form.locale.data = str(get_locale())
@@ -151,7 +148,7 @@ def desk_document(desk, locale: str) -> Document:
             "guides/desk_sheet.html",
             desk=desk,
             page_url=page_url,
-            closures=[c for c in desk.closures if c.ends_on >= clock.today()],
+            closures=upcoming(desk.closures, clock.now()),
             content_date=desk.updated_on,
             **document_globals(locale, for_pdf=True),
         )
