@@ -73,9 +73,7 @@ def authenticate(session: Session, email: str, password: str, now: dt.datetime) 
     locked = user.locked_until is not None and _aware(user.locked_until) > now
     if not _verify(user.password_hash, password) or locked:
         if not locked:
-            user.failed_logins += 1
-            if user.failed_logins >= MAX_FAILURES:
-                lock(session, user, now)
+            record_failure(session, user, now)
         return None
     user.failed_logins = 0
     user.locked_until = None
@@ -91,11 +89,16 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-def lock(session: Session, user: User, now: dt.datetime) -> None:
-    """Lock the account for LOCK_MINUTES (too many wrong passwords or codes)."""
+def record_failure(session: Session, user: User, now: dt.datetime) -> bool:
+    """A wrong password or code; the MAX_FAILURES-th in a row locks the account for LOCK_MINUTES
+    (audited). True when it did."""
+    user.failed_logins += 1
+    if user.failed_logins < MAX_FAILURES:
+        return False
     user.locked_until = now.astimezone(dt.UTC) + dt.timedelta(minutes=LOCK_MINUTES)
     user.failed_logins = 0
     audit(session, user, None, "account.locked", user.email)
+    return True
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

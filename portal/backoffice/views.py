@@ -58,11 +58,10 @@ from portal.backoffice.permissions import (
     signed_in_user,
 )
 from portal.clock import PARIS
-from portal.demands import services as demand_services
 from portal.demands import views as demand_views
 from portal.demands.forms import LookupForm
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
-from portal.desks.views import weekday_name
+from portal.desks.views import upcoming, weekday_name
 from portal.i18n import locales
 from portal.security import rate_limit
 
@@ -88,6 +87,29 @@ def role_label(role: str) -> str:
         "desk_agent": _("Desk agent"),
         "viewer": _("Viewer"),
     }[role]
+
+
+def audit_action_label(action: str) -> str:
+    """What an audit entry's action means, in the reader's language (the code stays in the CSV)."""
+    labels = {
+        "account.signed_in": _("Signed in"),
+        "account.locked": _("Account locked after too many attempts"),
+        "account.second_factor_enabled": _("Two-step sign-in activated"),
+        "account.signed_out_everywhere": _("Signed out on every device"),
+        "account.password_set_by_invitation": _("Password chosen after an invitation"),
+        "account.password_set_by_reset": _("Password changed after a reset"),
+        "user.created": _("Account created"),
+        "member.role_given": _("Role given"),
+        "member.role_taken": _("Role taken away"),
+        "desk.hours_confirmed": _("Desk hours confirmed"),
+        "desk.updated": _("Desk changed"),
+        "desk.closure_added": _("Desk closure added"),
+        "desk.closure_removed": _("Desk closure taken away"),
+        "desk.notice_added": _("Desk notice added"),
+        "desk.notice_removed": _("Desk notice taken away"),
+        "demand.looked_up_at_desk": _("Demand looked up at a desk"),
+    }
+    return labels.get(action, action)
 
 
 def safe_next(target: str | None) -> str:
@@ -162,10 +184,8 @@ def second_factor():
                 session.pop("partner_pending_secret", None)
                 accounts.audit(dbs, user, None, "account.second_factor_enabled", user.email)
             return _complete(user)
-        user.failed_logins += 1
-        if user.failed_logins >= accounts.MAX_FAILURES:
+        if accounts.record_failure(dbs, user, clock.now()):
             # Too many wrong codes: the account locks as after wrong passwords, and the session ends.
-            accounts.lock(dbs, user, clock.now())
             dbs.commit()
             session.clear()
             flash(
@@ -421,7 +441,7 @@ def desk_tools():
     situation = None
     if form.validate_on_submit():
         dbs = db.session()
-        demand = demand_services.find_demand(dbs, form.number.data, form.date())
+        demand = demand_views.find_or_explain(form)
         user = current_user()
         agent_of = next((m.organisation_id for m in user.memberships if m.role == "desk_agent"), None)
         accounts.audit(
@@ -435,11 +455,6 @@ def desk_tools():
         dbs.commit()
         if demand is not None:
             situation = demand_views.situation_context(demand)
-        else:
-            form.number.errors = [
-                *form.number.errors,
-                _("No demand matches this number and this date of birth. Check both, or ask a desk."),
-            ]
     response = make_response(render_template("backoffice/desk_tools.html", form=form, situation=situation))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -540,7 +555,7 @@ def _desk_page(organisation, desk, form=None, closure_form=None, notice_form=Non
         _label_days(form)
         for weekday, name in enumerate(backoffice_desks.WEEKDAY_FIELDS):
             getattr(form, name).data = backoffice_desks.hours_text(desk, weekday)
-    today = clock.today()
+    now = clock.now()
     return render_template(
         "backoffice/desk_edit.html",
         organisation=organisation,
@@ -548,8 +563,8 @@ def _desk_page(organisation, desk, form=None, closure_form=None, notice_form=Non
         form=form,
         closure_form=closure_form or ClosureForm(prefix="closure", formdata=None),
         notice_form=notice_form or NoticeForm(prefix="notice", formdata=None),
-        closures=[item for item in desk.closures if item.ends_on >= today],
-        notices=[item for item in desk.notices if item.ends_on >= today],
+        closures=upcoming(desk.closures, now),
+        notices=upcoming(desk.notices, now),  # those not started yet too: partners plan them
         error_form=closure_form or notice_form,
     ), status
 
@@ -643,7 +658,7 @@ def audit_form() -> AuditFilterForm:
     dbs = db.session()
     form = AuditFilterForm(request.args)
     actions = dbs.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
-    form.action.choices = [("", _("All"))] + [(action, action) for action in actions]
+    form.action.choices = [("", _("All"))] + [(action, audit_action_label(action)) for action in actions]
     organisations = dbs.execute(select(Organisation.slug, Organisation.name).order_by(Organisation.name))
     form.organisation.choices = [("", _("All"))] + [(slug, name) for slug, name in organisations]
     return form
@@ -700,6 +715,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["role_label_filter"] = role_label
     app.jinja_env.filters["paris_datetime"] = paris_datetime
+    app.jinja_env.filters["audit_action"] = audit_action_label
 
 
 def paris_datetime(moment: dt.datetime) -> str:

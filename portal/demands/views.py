@@ -40,6 +40,18 @@ def number_key() -> str:
     return "demand:" + services.normalize_number(request.form.get("number", ""))[:18]
 
 
+def find_or_explain(form: LookupForm) -> Demand | None:
+    """The demand of a valid look-up form, or None with the reason on the form: the same words for an
+    unknown number and a wrong date, so nobody learns which numbers exist."""
+    demand = services.find_demand(db.session(), form.number.data, form.date())
+    if demand is None:
+        form.number.errors = [
+            *form.number.errors,
+            _("No demand matches this number and this date of birth. Check both, or ask a desk."),
+        ]
+    return demand
+
+
 def no_store(response):
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -51,17 +63,12 @@ def no_store(response):
 def lookup():
     form = LookupForm()
     if form.validate_on_submit():
-        demand = services.find_demand(db.session(), form.number.data, form.date())
+        demand = find_or_explain(form)
         if demand is not None:
             session.clear()  # a fresh session for this demand only
             session["demand_id"] = demand.id
             session["demand_until"] = time.time() + SESSION_SECONDS
             return redirect(url_for("demands.situation"))
-        # The same words for an unknown number and a wrong date: nobody learns which numbers exist.
-        form.number.errors = [
-            *form.number.errors,
-            _("No demand matches this number and this date of birth. Check both, or ask a desk."),
-        ]
     return no_store(make_response(render_template("demands/lookup.html", form=form)))
 
 
