@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from portal import create_app, migrations
 from portal.config import load_settings
 from portal.content import territory_tokens
-from portal.cotation.services import forget_grids, load_grids, stored_grids
+from portal.cotation.services import load_grids, stored_grids
 from portal.db import make_engine
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
@@ -27,8 +27,9 @@ from portal.guides.documents import forget_documents
 from portal.information.loader import load_pages
 from portal.information.services import forget_published, reindex
 from portal.territory.services import read_territory, sync_communes
-from tests.mailbox import inbox  # noqa: F401 - a fixture for every test module
 from tests.pagecheck import check_page
+
+pytest_plugins = ["tests.mailbox"]  # the `inbox` fixture: a real SMTP server for the test
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -141,11 +142,9 @@ def backend(request) -> str:
 def _fresh_content_copies():
     """Each test starts and ends without kept copies of published content (a rollback is not a publish)."""
     forget_published()
-    forget_grids()
     forget_documents()
     yield
     forget_published()
-    forget_grids()
     forget_documents()
 
 
@@ -206,6 +205,14 @@ def app(tmp_path, engines):
 def db_app(tmp_path, db):
     """The portal on each backend in turn, sharing the `db` session's transaction."""
     return build_app(tmp_path, db.connection())
+
+
+@pytest.fixture
+def mail_app(tmp_path, db, inbox):
+    """The portal on each backend in turn, sending its e-mails to the test's SMTP server (`inbox`)."""
+    return build_app(
+        tmp_path, db.connection(), smtp_host="127.0.0.1", smtp_port=inbox.port, smtp_starttls=False
+    )
 
 
 @pytest.fixture

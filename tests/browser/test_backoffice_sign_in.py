@@ -152,3 +152,18 @@ def test_an_editor_keeps_a_desk_current(partner_server, page, watch, viewport, l
     assert page.locator("#languages[aria-invalid=true]").count() == 1
     assert page.locator("#languages").input_value() == "fr 123", "what was typed stays"
     check(page, watch, viewport)
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_a_forgotten_password_form_announces_its_error(partner_server, page, watch, viewport, locale):
+    page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
+    page.locator("main a[href$='/partenaires/mot-de-passe-oublie']").click()
+    page.wait_for_load_state()
+    check(page, watch, viewport)
+    page.fill("#email", "pas une adresse")
+    page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert page.locator(".error-summary[role=alert]").count() == 1
+    assert page.locator("#email[aria-invalid=true]").count() == 1
+    assert page.locator("#email").input_value() == "pas une adresse"
+    check(page, watch, viewport)

@@ -251,6 +251,7 @@ def test_the_epci_reads_and_exports_the_audit_log_with_filters(client, people, d
     assert page.status_code == 200
     body = text_of(parse(page).find(".//main"))
     assert "member.role_given" in body and "account.signed_in" in body
+    assert "Rôle donné" in body and "Connexion" in body, "each action said in words"
     filtered = parse(client.get("/partenaires/journal?organisation=ville-a"))
     assert {code.text for code in filtered.iter("code")} == {"member.role_given"}
     assert client.get("/partenaires/journal?since=hier").status_code == 400, "a wrong date is explained"

@@ -12,16 +12,13 @@ from sqlalchemy import func, select
 from portal import cli, clock
 from portal.backoffice.models import AuditEntry
 from portal.desks.models import Desk
-from tests.conftest import build_app
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
 
 
 @pytest.fixture
-def app(tmp_path, db, inbox):
-    return build_app(
-        tmp_path, db.connection(), smtp_host="127.0.0.1", smtp_port=inbox.port, smtp_starttls=False
-    )
+def app(mail_app):
+    return mail_app
 
 
 @pytest.fixture

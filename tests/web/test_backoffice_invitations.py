@@ -18,10 +18,8 @@ from tests.pagecheck import csrf_token
 
 
 @pytest.fixture
-def app(tmp_path, db, inbox):
-    return build_app(
-        tmp_path, db.connection(), smtp_host="127.0.0.1", smtp_port=inbox.port, smtp_starttls=False
-    )
+def app(mail_app):
+    return mail_app
 
 
 @pytest.fixture
