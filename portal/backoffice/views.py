@@ -89,29 +89,6 @@ def role_label(role: str) -> str:
     }[role]
 
 
-def audit_action_label(action: str) -> str:
-    """What an audit entry's action means, in the reader's language (the code stays in the CSV)."""
-    labels = {
-        "account.signed_in": _("Signed in"),
-        "account.locked": _("Account locked after too many attempts"),
-        "account.second_factor_enabled": _("Two-step sign-in activated"),
-        "account.signed_out_everywhere": _("Signed out on every device"),
-        "account.password_set_by_invitation": _("Password chosen after an invitation"),
-        "account.password_set_by_reset": _("Password changed after a reset"),
-        "user.created": _("Account created"),
-        "member.role_given": _("Role given"),
-        "member.role_taken": _("Role taken away"),
-        "desk.hours_confirmed": _("Desk hours confirmed"),
-        "desk.updated": _("Desk changed"),
-        "desk.closure_added": _("Desk closure added"),
-        "desk.closure_removed": _("Desk closure taken away"),
-        "desk.notice_added": _("Desk notice added"),
-        "desk.notice_removed": _("Desk notice taken away"),
-        "demand.looked_up_at_desk": _("Demand looked up at a desk"),
-    }
-    return labels.get(action, action)
-
-
 def safe_next(target: str | None) -> str:
     """Only a path of the workspace itself (never another host) after signing in."""
     if target and target.startswith("/partenaires/") and not urlsplit(target).netloc and "//" not in target:
@@ -658,7 +635,9 @@ def audit_form() -> AuditFilterForm:
     dbs = db.session()
     form = AuditFilterForm(request.args)
     actions = dbs.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
-    form.action.choices = [("", _("All"))] + [(action, audit_action_label(action)) for action in actions]
+    form.action.choices = [("", _("All"))] + [
+        (action, accounts.audit_action_label(action)) for action in actions
+    ]
     organisations = dbs.execute(select(Organisation.slug, Organisation.name).order_by(Organisation.name))
     form.organisation.choices = [("", _("All"))] + [(slug, name) for slug, name in organisations]
     return form
@@ -715,7 +694,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.filters["role_label_filter"] = role_label
     app.jinja_env.filters["paris_datetime"] = paris_datetime
-    app.jinja_env.filters["audit_action"] = audit_action_label
+    app.jinja_env.filters["audit_action"] = accounts.audit_action_label
 
 
 def paris_datetime(moment: dt.datetime) -> str:

@@ -67,9 +67,29 @@ class PageVersion(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     published_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     updated_on: Mapped[dt.date | None] = mapped_column(nullable=True)
+    # Back-office drafts: the organisation and person who wrote it, the published version it started
+    # from (for the review diff), a counter that refuses a save made on an older copy (optimistic lock),
+    # and the review: who, when, and the comment of a draft sent back.
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisation.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
+    )
+    base_version_id: Mapped[int | None] = mapped_column(ForeignKey("info_page_version.id"), nullable=True)
+    lock_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    submitted_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    reviewer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
+    )
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     page: Mapped[Page] = relationship(back_populates="versions")
-    source_version: Mapped[PageVersion | None] = relationship(remote_side=[id])
+    source_version: Mapped[PageVersion | None] = relationship(
+        remote_side=[id], foreign_keys=[source_version_id]
+    )
+    base_version: Mapped[PageVersion | None] = relationship(remote_side=[id], foreign_keys=[base_version_id])
 
 
 class SearchEntry(Base):
