@@ -292,6 +292,29 @@ def cotation_recompute(batch: int) -> None:
     )
 
 
+@cotation_group.command("activate-due")
+@with_appcontext
+def cotation_activate_due() -> None:
+    """Put in force the grid versions activated for a later date once that day has come: the version they
+    replace is retired and every active demand is rescored. Run it from cron every day (cheap otherwise)."""
+    from portal.backoffice.grid_operations import activate_due  # the grid editor's rules
+
+    today = clock.today()
+    with db.database().sessions.begin() as session:
+        due = activate_due(session, today)
+    if not due:
+        click.echo("No grid version takes effect today.")
+        return
+    started = time.perf_counter()
+    scored, changed = recompute(
+        db.database().sessions, grids(), today, current_territory().abnormal_delay_months
+    )
+    click.echo(
+        f"In force today: {', '.join(due)}. {scored} active demands scored, {changed} changed, "
+        f"in {time.perf_counter() - started:.1f} s."
+    )
+
+
 @main.group("demands")
 def demands_group() -> None:
     """Demand records."""

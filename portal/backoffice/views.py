@@ -692,6 +692,9 @@ def _spreadsheet_safe(value: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    from portal.backoffice import grids  # the grid editor's blueprint (/partenaires/grilles)
+
+    grids.init_app(app)
     app.jinja_env.filters["role_label_filter"] = role_label
     app.jinja_env.filters["paris_datetime"] = paris_datetime
     app.jinja_env.filters["audit_action"] = accounts.audit_action_label

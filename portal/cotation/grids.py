@@ -119,8 +119,12 @@ def _criterion(raw, where: str, groups: set[str]) -> Criterion:
 
 def read_grid_file(path: Path) -> GridFile:
     """One grid file, checked."""
-    raw = read_yaml(path)
-    where = str(path)
+    return grid_from_mapping(read_yaml(path), str(path))
+
+
+def grid_from_mapping(raw, where: str) -> GridFile:
+    """A grid as a file writes it (a mapping), checked; `where` starts every message. The back-office's
+    grid editor checks its drafts through this too, so files and editor follow the same rules."""
     if not isinstance(raw, dict):
         raise ContentError(f"{where}: must be a mapping")
     code = raw.get("code")

@@ -1,0 +1,513 @@
+"""The grid editor at /partenaires/grilles (issue 7, "cotation"): the EPCI's reviewers draft a new version
+of a grid, change its criteria, see its impact on the current demands and activate it on a date. The
+EPCI's editors may read the versions. Changes live in grid_operations, the impact in grid_impact."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+
+import wtforms
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from portal import clock, db
+from portal.backoffice import grid_operations as operations
+from portal.backoffice.accounts import AUDIT_LABELS
+from portal.backoffice.grid_impact import TOP_SEGMENTS, grid_impact
+from portal.backoffice.permissions import current_user, epci_role
+from portal.cotation.engine import KINDS
+from portal.cotation.grids import SOURCE_LOCALE
+from portal.cotation.services import stored_grids
+from portal.cotation.views import rule
+from portal.demands.scoring import recompute
+from portal.territory.services import current_territory
+from portal.ui.forms import DateField, IntegerField, PortalForm, SelectField, StringField, TextAreaField
+
+bp = Blueprint("backoffice_grids", __name__, url_prefix="/partenaires/grilles", template_folder="templates")
+READERS = ("reviewer", "editor")
+
+AUDIT_LABELS.update(
+    {
+        "grid.draft_created": _l("Grid draft created"),
+        "grid.criterion_changed": _l("Grid criterion changed"),
+        "grid.criterion_added": _l("Grid criterion added"),
+        "grid.criterion_removed": _l("Grid criterion taken away"),
+        "grid.activated": _l("Grid version activated"),
+        "grid.retired": _l("Grid version retired"),
+        "grid.took_effect": _l("Grid version took effect"),
+        "grid.rescored": _l("Demands rescored with the new grid"),
+    }
+)
+
+
+def kind_label(kind: str) -> str:
+    return {
+        "flag": _("yes or no"),
+        "per_month": _("per month"),
+        "bands": _("bands of a number"),
+        "count": _("per item counted"),
+    }[kind]
+
+
+def verification_choices() -> list[tuple[str, str]]:
+    return [
+        ("computed", _("Computed from the demand")),
+        ("declared", _("Declared by the applicant")),
+        ("checked", _("Counted once proved")),
+    ]
+
+
+class LockForm(PortalForm):
+    """What every change carries: the draft's fingerprint when the page was shown (optimistic lock)."""
+
+    lock = wtforms.HiddenField()
+
+
+class CriterionForm(LockForm):
+    points = IntegerField(_l("Points"), validators=[Optional()], hint=_l("Negative points only for a count"))
+    cap = IntegerField(
+        _l("Cap (optional)"),
+        validators=[Optional()],
+        hint=_l("The most months or items counted; only for a count or points per month"),
+    )
+    bands = TextAreaField(
+        _l("Bands"),
+        validators=[Optional(), Length(max=1000)],
+        hint=_l("From-to:points, separated by ; or one a line, for example 30-40:5; 40-50:10; 50-:15"),
+    )
+    group = SelectField(_l("Exclusive group"), validators=[Optional()])
+    verification = SelectField(_l("Verification"), validators=[DataRequired()])
+    label = StringField(
+        _l("Label in French"), validators=[DataRequired(_l("Write the label")), Length(max=300)]
+    )
+    explanation = TextAreaField(
+        _l("Explanation in French"), validators=[DataRequired(_l("Write the explanation")), Length(max=2000)]
+    )
+
+    def __init__(self, *args, kind: str = "flag", groups: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind_value = kind
+        self.group.choices = [("", _("none"))] + [
+            (code, names.get(SOURCE_LOCALE, code)) for code, names in (groups or {}).items()
+        ]
+        self.verification.choices = verification_choices()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        kind = self.current_kind()
+        self.parsed_bands = []
+        if kind == "bands":
+            try:
+                self.parsed_bands = operations.parse_bands(self.bands.data or "")
+            except ValueError as exc:
+                self.bands.errors = [
+                    *self.bands.errors,
+                    _("“%(part)s” is not a band: write from-to:points, like 30-40:5", part=str(exc)),
+                ]
+                return False
+            if not self.parsed_bands:
+                self.bands.errors = [*self.bands.errors, _("Write at least one band, like 30-40:5")]
+                return False
+            if any(b["max"] is not None and b["max"] <= b["min"] for b in self.parsed_bands) or any(
+                first["max"] is None or second["min"] < first["max"]
+                for first, second in zip(self.parsed_bands, self.parsed_bands[1:], strict=False)
+            ):
+                self.bands.errors = [*self.bands.errors, _("Bands must go up without overlapping")]
+                return False
+        elif self.points.data is None and not self.points.errors:
+            self.points.errors = [*self.points.errors, _("Enter the points, a whole number")]
+            valid = False
+        elif self.points.data is not None and self.points.data < 0 and kind != "count":
+            self.points.errors = [*self.points.errors, _("Negative points are only for a count")]
+            valid = False
+        if self.cap.data is not None and (self.cap.data <= 0 or kind not in ("per_month", "count")):
+            self.cap.errors = [
+                *self.cap.errors,
+                _("The cap is a number above zero, only for a count or points per month"),
+            ]
+            valid = False
+        return valid
+
+    def current_kind(self) -> str:
+        return self.kind_value
+
+    def values(self) -> dict:
+        values = {
+            "verification": self.verification.data,
+            "group": self.group.data or None,
+            "label": self.label.data.strip(),
+            "explanation": self.explanation.data.strip(),
+        }
+        if self.current_kind() == "bands":
+            values["bands"] = self.parsed_bands
+        else:
+            values["points"] = self.points.data
+            values["cap"] = self.cap.data
+        return values
+
+
+class NewCriterionForm(CriterionForm):
+    code = StringField(
+        _l("Code"),
+        validators=[DataRequired(_l("Enter a code")), Length(max=40)],
+        hint=_l("Lower-case letters, digits and _, for example logement_indigne"),
+    )
+    fact = SelectField(_l("Fact of the demand it reads"), validate_choice=False)
+    kind = SelectField(_l("Kind"), validate_choice=False)
+    family = StringField(_l("Family (optional)"), validators=[Optional(), Length(max=40)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fact.choices = [
+            (fact, f"{fact} ({', '.join(kind_label(kind) for kind in kinds)})")
+            for fact, kinds in operations.SUPPORTED_FACTS.items()
+        ]
+        self.kind.choices = [(kind, kind_label(kind)) for kind in KINDS]
+
+    def current_kind(self) -> str:
+        return self.kind.data if self.kind.data in KINDS else "flag"
+
+    def validate_code(self, field) -> None:
+        if not re.fullmatch(r"[a-z][a-z0-9_]*", field.data or ""):
+            raise ValidationError(_("Lower-case letters, digits and _, for example logement_indigne"))
+
+    def validate_fact(self, field) -> None:
+        if field.data not in operations.SUPPORTED_FACTS:
+            raise ValidationError(_("Choose a fact of the list"))
+
+    def validate_kind(self, field) -> None:
+        if field.data not in operations.SUPPORTED_FACTS.get(self.fact.data, ()):
+            raise ValidationError(_("This kind of criterion cannot read this fact"))
+
+    def values(self) -> dict:
+        return {
+            **super().values(),
+            "code": self.code.data.strip(),
+            "fact": self.fact.data,
+            "kind": self.kind.data,
+            "family": (self.family.data or "").strip(),
+        }
+
+
+class ActivateForm(LockForm):
+    effective_from = DateField(
+        _l("In force from"),
+        validators=[DataRequired(_l("Enter a date like 2026-12-01"))],
+        format="%Y-%m-%d",
+        hint=_l("Today or later, like 2026-12-01; the scores are recomputed on that day"),
+    )
+
+
+def _organisation_id() -> int | None:
+    """The EPCI the change is made for (the audit log's organisation)."""
+    user = current_user()
+    return next(
+        (
+            m.organisation_id
+            for m in user.memberships
+            if m.organisation.kind == "epci" and m.role == "reviewer"
+        ),
+        None,
+    )
+
+
+def _version(code: str, version: int):
+    record = operations.find_version(db.session(), code, version)
+    if record is None:
+        abort(404)
+    return record
+
+
+def _refused(exc: operations.GridRefused) -> str:
+    return {
+        "not_draft": _("Only a draft can be changed: this version is in use. Create a new draft version."),
+        "draft_exists": _("This grid already has a draft: change it rather than start another one."),
+        "unknown": _("This criterion or grid does not exist."),
+        "fact": _("This kind of criterion cannot read this fact"),
+        "past": _("The date cannot be in the past."),
+        "planned": _("Another version of this grid is planned on or after this date."),
+        "rules": _("This change breaks a rule of the grids: %(detail)s", detail=exc.detail),
+    }[exc.reason]
+
+
+def _stale(record, form: LockForm) -> bool:
+    """The page was shown before someone else changed the draft."""
+    return form.lock.data != operations.fingerprint(record)
+
+
+@bp.route("/")
+@epci_role(*READERS)
+def index():
+    dbs = db.session()
+    records = operations.versions(dbs)
+    today = clock.today()
+    current = {kind: operations.in_force(records, kind, today) for kind in {r.kind for r in records}}
+    by_code: dict = {}
+    for record in records:
+        by_code.setdefault(record.code, []).append(record)
+    return render_template(
+        "backoffice/grid_list.html",
+        by_code=by_code,
+        in_force={record.id for record in current.values() if record is not None},
+        today=today,
+        reviewer=_is_reviewer(),
+    )
+
+
+def _is_reviewer() -> bool:
+    user = current_user()
+    return any(m.role == "reviewer" and m.organisation.kind == "epci" for m in user.memberships)
+
+
+@bp.route("/<code>/nouvelle-version", methods=["POST"])
+@epci_role("reviewer")
+def new_draft(code: str):
+    dbs = db.session()
+    try:
+        draft = operations.create_draft(dbs, current_user(), _organisation_id(), code, clock.today())
+    except operations.GridRefused as exc:
+        dbs.rollback()
+        flash(_refused(exc))
+        return redirect(url_for("backoffice_grids.index"))
+    dbs.commit()
+    flash(
+        _(
+            "Draft version %(version)s created: change its criteria, then see its impact.",
+            version=draft.version,
+        )
+    )
+    return redirect(url_for("backoffice_grids.version", code=code, version=draft.version))
+
+
+@bp.route("/<code>/v<int:version>")
+@epci_role(*READERS)
+def version(code: str, version: int):
+    return _version_page(_version(code, version))
+
+
+def _version_page(record, activate_form=None, status=200, notice=None):
+    dbs = db.session()
+    if activate_form is None:
+        activate_form = ActivateForm(formdata=None, effective_from=max(record.effective_from, clock.today()))
+        activate_form.lock.data = operations.fingerprint(record)
+    base = operations.base_version(dbs, record) if record.status == "draft" else None
+    return render_template(
+        "backoffice/grid_version.html",
+        record=record,
+        grid=operations.grid_file(record),
+        base=base,
+        stale_texts=operations.needs_translation(record, base),
+        activate_form=activate_form,
+        error_form=activate_form,
+        lock=operations.fingerprint(record),
+        reviewer=_is_reviewer(),
+        kind_label=kind_label,
+        rule=rule,
+        verification_label=dict(verification_choices()),
+        notice=notice,
+        today=clock.today(),
+    ), status
+
+
+@bp.route("/<code>/v<int:version>/criteres/<criterion>", methods=["GET", "POST"])
+@epci_role("reviewer")
+def edit_criterion(code: str, version: int, criterion: str):
+    record = _version(code, version)
+    item = next((item for item in record.criteria if item.code == criterion), None)
+    if item is None:
+        abort(404)
+    if record.status != "draft":
+        return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
+    form = CriterionForm(kind=item.kind, groups=record.groups)
+    if request.method == "GET":
+        form = CriterionForm(formdata=None, kind=item.kind, groups=record.groups)
+        form.points.data, form.cap.data = item.points, item.cap
+        form.bands.data = operations.format_bands(item.bands)
+        form.group.data = item.group_code or ""
+        form.verification.data = item.verification
+        form.label.data = item.label.get(SOURCE_LOCALE, "")
+        form.explanation.data = item.explanation.get(SOURCE_LOCALE, "")
+        form.lock.data = operations.fingerprint(record)
+        return _criterion_page(record, form, item)
+    if not form.validate_on_submit():
+        return _criterion_page(record, form, item, status=400)
+    if _stale(record, form):
+        return _criterion_page(record, form, item, status=409, conflict=True)
+    dbs = db.session()
+    try:
+        changed = operations.change_criterion(
+            dbs, current_user(), _organisation_id(), record, criterion, form.values()
+        )
+    except operations.GridRefused as exc:
+        dbs.rollback()
+        record = _version(code, version)
+        return _criterion_page(record, form, item, status=400, refused=_refused(exc))
+    dbs.commit()
+    flash(_("The criterion %(code)s is saved.", code=criterion) if changed else _("Nothing was changed."))
+    return redirect(url_for("backoffice_grids.version", code=code, version=version))
+
+
+def _criterion_page(record, form, item=None, status=200, conflict=False, refused=None):
+    return render_template(
+        "backoffice/grid_criterion.html",
+        record=record,
+        item=item,
+        form=form,
+        conflict=conflict,
+        refused=refused,
+        kind=form.current_kind(),
+        kind_label=kind_label,
+    ), status
+
+
+@bp.route("/<code>/v<int:version>/criteres/nouveau", methods=["GET", "POST"])
+@epci_role("reviewer")
+def add_criterion(code: str, version: int):
+    record = _version(code, version)
+    if record.status != "draft":
+        return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
+    form = NewCriterionForm(groups=record.groups)
+    if request.method == "GET":
+        form = NewCriterionForm(formdata=None, groups=record.groups, verification="declared")
+        form.lock.data = operations.fingerprint(record)
+        return _criterion_page(record, form)
+    if not form.validate_on_submit():
+        return _criterion_page(record, form, status=400)
+    if _stale(record, form):
+        return _criterion_page(record, form, status=409, conflict=True)
+    dbs = db.session()
+    try:
+        operations.add_criterion(dbs, current_user(), _organisation_id(), record, form.values())
+    except operations.GridRefused as exc:
+        dbs.rollback()
+        return _criterion_page(_version(code, version), form, status=400, refused=_refused(exc))
+    dbs.commit()
+    flash(_("The criterion %(code)s is saved.", code=form.code.data))
+    return redirect(url_for("backoffice_grids.version", code=code, version=version))
+
+
+@bp.route("/<code>/v<int:version>/criteres/<criterion>/supprimer", methods=["POST"])
+@epci_role("reviewer")
+def remove_criterion(code: str, version: int, criterion: str):
+    record = _version(code, version)
+    form = LockForm()
+    dbs = db.session()
+    if record.status != "draft":
+        return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
+    if _stale(record, form):
+        return _version_page(
+            record, status=409, notice=_("Someone changed this draft meanwhile: check it again.")
+        )
+    try:
+        operations.remove_criterion(dbs, current_user(), _organisation_id(), record, criterion)
+    except operations.GridRefused as exc:
+        dbs.rollback()
+        return _version_page(_version(code, version), status=400, notice=_refused(exc))
+    dbs.commit()
+    flash(_("The criterion %(code)s was taken away.", code=criterion))
+    return redirect(url_for("backoffice_grids.version", code=code, version=version))
+
+
+@bp.route("/<code>/v<int:version>/impact")
+@epci_role("reviewer")
+def impact(code: str, version: int):
+    record = _version(code, version)
+    today = clock.today()
+    started = time.perf_counter()
+    result = grid_impact(
+        db.session(), operations.grid_file(record), today, current_territory().abnormal_delay_months
+    )
+    return render_template(
+        "backoffice/grid_impact.html",
+        record=record,
+        impact=result,
+        today=today,
+        top=result.segments[:TOP_SEGMENTS],
+        seconds=time.perf_counter() - started,
+    )
+
+
+@bp.route("/<code>/v<int:version>/activer", methods=["POST"])
+@epci_role("reviewer")
+def activate(code: str, version: int):
+    record = _version(code, version)
+    form = ActivateForm()
+    if record.status != "draft":
+        return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
+    if not form.validate_on_submit():
+        return _version_page(record, activate_form=form, status=400)
+    if _stale(record, form):
+        return _version_page(
+            record,
+            activate_form=form,
+            status=409,
+            notice=_("Someone changed this draft meanwhile: check it again."),
+        )
+    dbs = db.session()
+    today = clock.today()
+    try:
+        now = operations.activate(
+            dbs, current_user(), _organisation_id(), record, form.effective_from.data, today
+        )
+    except operations.GridRefused as exc:
+        dbs.rollback()
+        record = _version(code, version)
+        form.effective_from.errors = [_refused(exc)]
+        return _version_page(record, activate_form=form, status=400)
+    dbs.commit()
+    if not now:
+        flash(
+            _(
+                "Version %(version)s will be in force from %(day)s; the scores are recomputed that day.",
+                version=version,
+                day=form.effective_from.data.isoformat(),
+            )
+        )
+        return redirect(url_for("backoffice_grids.version", code=code, version=version))
+    scored, changed, seconds = rescore_now(today)
+    operations.accounts.audit(
+        dbs,
+        current_user(),
+        _organisation_id(),
+        "grid.rescored",
+        f"{code} v{version}",
+        after={"scored": scored, "changed": changed, "seconds": round(seconds, 1)},
+    )
+    dbs.commit()
+    flash(
+        _(
+            "Version %(version)s is in force: %(scored)s demands scored, "
+            "%(changed)s changed, in %(seconds)s s.",
+            version=version,
+            scored=scored,
+            changed=changed,
+            seconds=f"{seconds:.1f}",
+        )
+    )
+    return redirect(url_for("backoffice_grids.version", code=code, version=version))
+
+
+def rescore_now(today: dt.date) -> tuple[int, int, float]:
+    """The existing recompute (portal.demands.scoring), with the grids as they are now."""
+    database = db.database()
+    with database.sessions() as session:
+        grids = stored_grids(session)
+    started = time.perf_counter()
+    scored, changed = recompute(database.sessions, grids, today, current_territory().abnormal_delay_months)
+    return scored, changed, time.perf_counter() - started
+
+
+@bp.app_template_global()
+def reviews_grids(user) -> bool:
+    """The dashboard's link: for the EPCI's reviewers."""
+    return user is not None and any(
+        m.role == "reviewer" and m.organisation.kind == "epci" for m in user.memberships
+    )
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,428 @@
+"""The grid editor on both backends: a draft copies the version in force, edits are checked with the grid
+files' rules (nothing changed when refused), active versions are read-only, the impact of a draft on a
+hand-made set of demands, activation today (rescored at once) or later (rescored by the daily command on
+that day), permissions, CSRF and the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import pyotp
+import pytest
+from sqlalchemy import delete, func, select
+
+from portal import cli, clock
+from portal.backoffice import grid_operations as operations
+from portal.backoffice.grid_impact import grid_impact
+from portal.backoffice.models import AuditEntry
+from portal.cotation.engine import score, with_derived_facts
+from portal.cotation.models import CriterionRecord, GridRecord
+from portal.demands.models import Demand, DemandEvent
+from portal.demands.scoring import demand_facts
+from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.pagecheck import csrf_token, parse, text_of
+
+DAY = dt.date(2026, 12, 15)  # the frozen "today" of these tests
+BASE = "/partenaires/grilles"
+
+
+@pytest.fixture(autouse=True)
+def frozen_day(monkeypatch):
+    moment = dt.datetime.combine(DAY, dt.time(10, 0), clock.PARIS)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+
+
+@pytest.fixture
+def people(db):
+    epci = create_organisation(db, "metropole", kind="epci")
+    town = create_organisation(db, "ville-a")
+    secret = pyotp.random_base32
+    return {
+        "reviewer": create_partner(db, "relecteur@metropole.fr", {epci: ["reviewer"]}, totp_secret=secret()),
+        "epci_editor": create_partner(db, "editeur@metropole.fr", {epci: ["editor"]}),
+        "town_admin": create_partner(db, "admin@ville-a.fr", {town: ["admin"]}, totp_secret=secret()),
+    }
+
+
+@pytest.fixture
+def client(db_app):
+    return db_app.test_client()
+
+
+def sign_in(client, user) -> None:
+    token = csrf_token(client, "/partenaires/connexion")
+    client.post(
+        "/partenaires/connexion",
+        data={"csrf_token": token, "email": user.email, "password": PARTNER_PASSWORD},
+    )
+    if user.totp_secret:
+        token = csrf_token(client, "/partenaires/connexion/code")
+        code = pyotp.TOTP(user.totp_secret).at(clock.now())
+        client.post("/partenaires/connexion/code", data={"csrf_token": token, "code": code})
+    assert client.get("/partenaires/").status_code == 200
+
+
+def post(client, url: str, data: dict | None = None, page: str | None = None):
+    token = csrf_token(client, page or "/partenaires/")
+    return client.post(url, data={"csrf_token": token, **(data or {})})
+
+
+def version(db, code: str, number: int) -> GridRecord | None:
+    db.expire_all()
+    return operations.find_version(db, code, number)
+
+
+def actions(db) -> list[str]:
+    return list(db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+
+
+def draft_of(db, reviewer) -> GridRecord:
+    draft = operations.create_draft(db, reviewer, None, "general", DAY)
+    db.flush()
+    return draft
+
+
+def state(db) -> tuple:
+    """Every grid version with its criteria's rules and texts: what a refused change must leave alone."""
+    db.expire_all()
+    return tuple(
+        (record.code, record.version, record.status, record.effective_from, operations.fingerprint(record))
+        for record in operations.versions(db)
+    )
+
+
+def test_a_reviewer_creates_a_draft_that_copies_the_version_in_force(client, people, db):
+    sign_in(client, people["reviewer"])
+    listing = client.get(f"{BASE}/")
+    assert listing.status_code == 200
+    response = post(client, f"{BASE}/general/nouvelle-version", page=f"{BASE}/")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{BASE}/general/v2")
+    old, new = version(db, "general", 1), version(db, "general", 2)
+    assert new.status == "draft" and new.effective_from == dt.date(2027, 1, 1), "first day of next month"
+    assert [operations.rules(c) | operations.texts(c) for c in new.criteria] == [
+        operations.rules(c) | operations.texts(c) for c in old.criteria
+    ]
+    assert client.get(f"{BASE}/general/v2").status_code == 200
+    assert "grid.draft_created" in actions(db)
+    before = state(db)
+    assert post(client, f"{BASE}/general/nouvelle-version", page=f"{BASE}/").status_code == 302
+    assert state(db) == before, "one draft per grid at a time"
+
+
+@pytest.mark.parametrize(
+    ("criterion", "data", "field"),
+    [
+        ("taux_effort", {"bands": "30-40 5; 40-50:10", "verification": "declared"}, "bands"),
+        ("taux_effort", {"bands": "40-50:10; 30-40:5", "verification": "declared"}, "bands"),
+        ("refus", {"points": "-10", "cap": "-1", "verification": "computed"}, "cap"),
+        ("dalo", {"points": "-5", "verification": "checked"}, "points"),
+        ("dalo", {"points": "beaucoup", "verification": "checked"}, "points"),
+    ],
+)
+def test_a_bad_edit_is_refused_keeps_what_was_typed_and_changes_nothing(
+    client, people, db, criterion, data, field
+):
+    draft_of(db, people["reviewer"])
+    before = state(db)
+    sign_in(client, people["reviewer"])
+    url = f"{BASE}/general/v2/criteres/{criterion}"
+    page = parse(client.get(url))
+    lock = page.find(".//input[@name='lock']").get("value")
+    form = {"lock": lock, "label": "Libellé", "explanation": "Explication", **data}
+    response = post(client, url, form, page=url)
+    assert response.status_code == 400
+    tree = parse(response)
+    assert tree.find(f".//*[@id='{field}'][@aria-invalid='true']") is not None
+    typed = tree.find(f".//*[@id='{field}']")
+    assert data[field] in (typed.get("value") or typed.text or ""), "what was typed stays"
+    assert tree.find(".//*[@class='error-summary']") is not None
+    assert state(db) == before
+
+
+def test_an_unknown_fact_or_a_kind_that_cannot_read_it_adds_nothing(client, people, db):
+    draft_of(db, people["reviewer"])
+    before = state(db)
+    sign_in(client, people["reviewer"])
+    url = f"{BASE}/general/v2/criteres/nouveau"
+    lock = parse(client.get(url)).find(".//input[@name='lock']").get("value")
+    base = {"lock": lock, "code": "astres", "points": "5", "verification": "declared"}
+    base |= {"label": "Signe astral", "explanation": "Non."}
+    unknown = post(client, url, {**base, "fact": "zodiac", "kind": "flag"}, page=url)
+    assert (
+        unknown.status_code == 400
+        and parse(unknown).find(".//*[@id='fact'][@aria-invalid='true']") is not None
+    )
+    wrong_kind = post(client, url, {**base, "fact": "dalo", "kind": "per_month"}, page=url)
+    assert wrong_kind.status_code == 400
+    assert state(db) == before
+    good = post(
+        client, url, {**base, "code": "logement_indigne", "fact": "eviction", "kind": "flag"}, page=url
+    )
+    assert good.status_code == 302
+    assert [c.code for c in version(db, "general", 2).criteria][-1] == "logement_indigne"
+    assert "grid.criterion_added" in actions(db)
+
+
+def test_a_good_edit_is_saved_audited_and_flags_the_translations(client, people, db):
+    draft_of(db, people["reviewer"])
+    sign_in(client, people["reviewer"])
+    url = f"{BASE}/general/v2/criteres/dalo"
+    page = parse(client.get(url))
+    lock = page.find(".//input[@name='lock']").get("value")
+    form = {
+        "lock": lock,
+        "points": "80",
+        "verification": "checked",
+        "label": "Reconnu prioritaire DALO",
+        "explanation": page.find(".//textarea[@id='explanation']").text.strip(),
+    }
+    assert post(client, url, form, page=url).status_code == 302
+    dalo = next(c for c in version(db, "general", 2).criteria if c.code == "dalo")
+    assert dalo.points == 80 and dalo.label["fr"] == "Reconnu prioritaire DALO"
+    assert dalo.label["en"].startswith("Recognised"), "other locales keep their text"
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "grid.criterion_changed")).one()
+    assert entry.before["points"] == 50 and entry.after["points"] == 80
+    assert set(entry.after) == {"points", "label_fr"}
+    assert (
+        parse(client.get(f"{BASE}/general/v2")).find(
+            ".//tr[@id='criterion-dalo']//*[@class='tag tag--warning']"
+        )
+        is not None
+    )
+    # A save made on the copy shown before that change is refused: nothing changes.
+    before = state(db)
+    stale = post(client, url, {**form, "points": "90"}, page=url)
+    assert stale.status_code == 409
+    assert state(db) == before
+
+
+def test_bands_written_as_text_are_stored_as_the_files_write_them(client, people, db):
+    draft_of(db, people["reviewer"])
+    sign_in(client, people["reviewer"])
+    url = f"{BASE}/general/v2/criteres/taux_effort"
+    page = parse(client.get(url))
+    assert page.find(".//textarea[@id='bands']").text.strip() == "30-40:5; 40-50:10; 50-:15"
+    form = {
+        "lock": page.find(".//input[@name='lock']").get("value"),
+        "bands": "33,5-40:5\n40-70:10\n70-:20",
+        "verification": "declared",
+        "label": "Taux d'effort",
+        "explanation": "Part du revenu.",
+    }
+    assert post(client, url, form, page=url).status_code == 302
+    bands = next(c for c in version(db, "general", 2).criteria if c.code == "taux_effort").bands
+    assert bands == [
+        {"min": 33.5, "max": 40, "points": 5},
+        {"min": 40, "max": 70, "points": 10},
+        {"min": 70, "max": None, "points": 20},
+    ]
+
+
+def test_an_active_version_cannot_be_changed(client, people, db):
+    sign_in(client, people["reviewer"])
+    before = state(db)
+    assert client.get(f"{BASE}/general/v1/criteres/dalo").status_code == 409
+    lock = operations.fingerprint(version(db, "general", 1))
+    data = {"lock": lock, "points": "1", "verification": "checked", "label": "x", "explanation": "y"}
+    assert post(client, f"{BASE}/general/v1/criteres/dalo", data).status_code == 409
+    assert post(client, f"{BASE}/general/v1/criteres/dalo/supprimer", {"lock": lock}).status_code == 409
+    assert (
+        post(client, f"{BASE}/general/v1/activer", {"lock": lock, "effective_from": "2027-01-01"}).status_code
+        == 409
+    )
+    assert state(db) == before
+    with pytest.raises(operations.GridRefused):
+        operations.change_criterion(
+            db, people["reviewer"], None, version(db, "general", 1), "dalo", {"points": 1}
+        )
+
+
+_numbers = itertools.count(1)
+
+
+def demand(db, filed_on, facts=None, dwelling="T2", commune="72181", mutation=False, status="active"):
+    number = f"0721226{next(_numbers):06d}G0101"
+    made = Demand(
+        number=number,
+        lookup_hash="x",
+        filed_on=filed_on,
+        expires_on=filed_on + dt.timedelta(days=365),
+        status=status,
+        mutation=mutation,
+        dwelling_type=dwelling,
+        first_commune_insee=commune,
+        household_size=2,
+        facts=facts or {},
+        checked=list(facts or {}),
+    )
+    db.add(made)
+    return made
+
+
+@pytest.fixture
+def hand_made(db):
+    """Five active general demands whose scores are worked out by hand (below), and two left out."""
+    db.execute(delete(DemandEvent))
+    db.execute(delete(Demand))
+    made = {
+        "a": demand(db, dt.date(2026, 2, 15)),  # 10 months: 10 points, before and after
+        "b": demand(db, dt.date(2026, 11, 15), {"dalo": True}),  # 1 + 50 before, 1 + 10 after
+        "c": demand(db, dt.date(2026, 6, 15), {"pdalhpd": True}),  # 6 + 40 = 46 both
+        "d": demand(db, dt.date(2026, 9, 15)),  # 3 both
+        "e": demand(db, dt.date(2026, 12, 1), {"dalo": True}, dwelling="T3", commune="72003"),  # 50 -> 10
+        "mutation": demand(db, dt.date(2026, 1, 1), {"dalo": True}, mutation=True),
+        "allocated": demand(db, dt.date(2026, 1, 1), {"dalo": True}, status="allocated"),
+    }
+    db.flush()
+    return made
+
+
+def lower_dalo(db, reviewer) -> GridRecord:
+    draft = draft_of(db, reviewer)
+    operations.change_criterion(db, reviewer, None, draft, "dalo", {"points": 10})
+    db.flush()
+    return draft
+
+
+def test_the_impact_of_a_draft_on_demands_scored_by_hand(db, people, hand_made):
+    impact = grid_impact(db, operations.grid_file(lower_dalo(db, people["reviewer"])), DAY, 24)
+    assert impact.demands == 5
+    # Before: a 10, b 51, c 46, d 3, e 50; after: a 10, b 11, c 46, d 3, e 10.
+    assert impact.bands == [(0, 1, 1), (10, 1, 3), (40, 1, 1), (50, 2, 0)]
+    # Queue T2 in Le Mans: b, c, a, d before; c, b, a, d after: c up, b down. e is alone in its queue.
+    assert (impact.up, impact.down, impact.same) == (1, 1, 3)
+    assert (impact.raised, impact.lowered) == (0, 2)
+    assert (impact.mean_before, impact.mean_after, impact.mean_change) == (32, 16, -16)
+    assert (impact.median_before, impact.median_after, impact.median_change) == (46, 10, 0)
+    first = impact.segments[0]
+    assert (first.dwelling_type, first.commune_insee, first.demands, first.up, first.down) == (
+        "T2",
+        "72181",
+        4,
+        1,
+        1,
+    )
+    assert impact.segment_count == 2
+
+
+def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_made):
+    lower_dalo(db, people["reviewer"])
+    sign_in(client, people["reviewer"])
+    response = client.get(f"{BASE}/general/v2/impact")
+    assert response.status_code == 200
+    page = parse(response)
+    assert text_of(page.find(".//*[@id='impact-up']")) == "1"
+    assert text_of(page.find(".//*[@id='impact-down']")) == "1"
+    assert len(page.findall(".//table[@id='impact-bands']/tbody/tr")) == 4
+    charts = [element for element in page.iter() if str(element.tag).endswith("svg")]
+    assert len(charts) == 1 and charts[0].get("role") == "img" and charts[0].get("aria-labelledby")
+    bars = [element for element in charts[0].iter() if str(element.tag).endswith("rect")]
+    assert len(bars) == 8, "two bars a score band"
+    assert len(page.findall(".//table[@id='impact-segments']/tbody/tr")) == 2
+
+
+def test_activating_today_retires_the_old_version_and_rescores_every_demand(client, db, people, hand_made):
+    draft = lower_dalo(db, people["reviewer"])
+    sign_in(client, people["reviewer"])
+    page = f"{BASE}/general/v2"
+    lock = parse(client.get(page)).find(".//input[@name='lock']").get("value")
+    response = post(client, f"{page}/activer", {"lock": lock, "effective_from": DAY.isoformat()}, page=page)
+    assert response.status_code == 302
+    assert version(db, "general", 2).status == "active" and version(db, "general", 1).status == "retired"
+    totals = {
+        made.number: made.score_total
+        for made in db.scalars(select(Demand).where(Demand.status == "active", Demand.mutation.is_(False)))
+    }
+    assert sorted(totals.values()) == [3, 10, 10, 11, 46]
+    grid = operations.grid_file(version(db, "general", 2)).grid
+    for made in db.scalars(select(Demand).where(Demand.status == "active", Demand.mutation.is_(False))):
+        assert made.grid_version == draft.version and made.scored_on == DAY
+        assert made.score_total == score(with_derived_facts(demand_facts(made), DAY, 24), grid, DAY).total
+    assert {"grid.activated", "grid.retired", "grid.rescored"} <= set(actions(db))
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "grid.activated")).one()
+    assert entry.before["status"] == "draft" and entry.after == {
+        "status": "active",
+        "effective_from": "2026-12-15",
+    }
+
+
+def test_a_date_in_the_past_is_refused(client, db, people):
+    draft_of(db, people["reviewer"])
+    sign_in(client, people["reviewer"])
+    before = state(db)
+    page = f"{BASE}/general/v2"
+    lock = parse(client.get(page)).find(".//input[@name='lock']").get("value")
+    response = post(client, f"{page}/activer", {"lock": lock, "effective_from": "2026-12-14"}, page=page)
+    assert response.status_code == 400
+    assert parse(response).find(".//*[@id='effective_from'][@aria-invalid='true']") is not None
+    assert state(db) == before
+
+
+def test_a_later_activation_rescores_nothing_until_the_daily_command_runs_that_day(
+    db_app, client, db, people, hand_made, monkeypatch
+):
+    draft = lower_dalo(db, people["reviewer"])
+    later = DAY + dt.timedelta(days=5)
+    operations.activate(db, people["reviewer"], None, draft, later, DAY)
+    runner = db_app.test_cli_runner()
+    result = runner.invoke(cli.cotation_recompute)  # the daily full recompute: the old grid still rules
+    assert result.exit_code == 0, result.output
+    scored_with = lambda: set(  # noqa: E731
+        db.scalars(select(Demand.grid_version).where(Demand.status == "active", Demand.mutation.is_(False)))
+    )
+    db.expire_all()
+    assert scored_with() == {1}
+    assert "No grid version takes effect" in runner.invoke(cli.cotation_activate_due).output
+    assert version(db, "general", 1).status == "active"
+    moment = dt.datetime.combine(later, dt.time(0, 30), clock.PARIS)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+    result = runner.invoke(cli.cotation_activate_due)
+    assert result.exit_code == 0 and "general v2" in result.output, result.output
+    db.expire_all()
+    assert scored_with() == {2}
+    assert version(db, "general", 1).status == "retired"
+    assert "grid.took_effect" in actions(db)
+    assert "No grid version takes effect" in runner.invoke(cli.cotation_activate_due).output, "once"
+
+
+def test_other_partners_cannot_draft_edit_or_activate(client, db, people):
+    draft_of(db, people["reviewer"])
+    before = state(db)
+    assert client.get(f"{BASE}/").headers["Location"].startswith("/partenaires/connexion")
+    sign_in(client, people["town_admin"])
+    assert client.get(f"{BASE}/").status_code == 403
+    assert client.get(f"{BASE}/general/v2").status_code == 403
+    assert post(client, f"{BASE}/general/nouvelle-version").status_code == 403
+    client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
+    sign_in(client, people["epci_editor"])
+    assert client.get(f"{BASE}/").status_code == 200, "EPCI editors read the grids"
+    assert client.get(f"{BASE}/general/v2").status_code == 200
+    lock = operations.fingerprint(version(db, "mutation", 1))
+    for url, data in [
+        (f"{BASE}/mutation/nouvelle-version", {}),
+        (f"{BASE}/general/v2/criteres/dalo", {"points": "1", "verification": "checked"}),
+        (f"{BASE}/general/v2/criteres/dalo/supprimer", {"lock": lock}),
+        (f"{BASE}/general/v2/activer", {"effective_from": DAY.isoformat()}),
+    ]:
+        assert post(client, url, data).status_code == 403, url
+    assert client.get(f"{BASE}/general/v2/impact").status_code == 403
+    links = [a.get("href") for a in parse(client.get("/partenaires/")).iter("a")]
+    assert f"{BASE}/" not in links, "the dashboard links reviewers only"
+    assert state(db) == before
+    assert (
+        db.scalar(select(func.count()).select_from(CriterionRecord).where(CriterionRecord.code == "x")) == 0
+    )
+
+
+def test_a_change_without_its_csrf_token_is_refused(client, db, people):
+    sign_in(client, people["reviewer"])
+    before = state(db)
+    assert client.post(f"{BASE}/general/nouvelle-version").status_code == 400
+    assert state(db) == before
+
+
+def test_the_dashboard_links_reviewers_to_the_grids(client, people):
+    sign_in(client, people["reviewer"])
+    links = [a.get("href") for a in parse(client.get("/partenaires/")).iter("a")]
+    assert f"{BASE}/" in links
