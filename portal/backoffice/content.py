@@ -25,7 +25,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.backoffice import accounts
-from portal.backoffice.models import Organisation, User
+from portal.backoffice.models import Membership, Organisation, User
 from portal.content import content_hash, markdown_problems
 from portal.information.loader import PUBLIC_PATHS, TOKENS, published_version
 from portal.information.models import (
@@ -172,6 +172,20 @@ def waiting_for_review(session: Session) -> list[PageVersion]:
     return list(
         session.scalars(
             select(PageVersion).where(PageVersion.status == IN_REVIEW).order_by(PageVersion.submitted_at)
+        )
+    )
+
+
+def reviewers(session: Session) -> list[User]:
+    """The people who publish: reviewers of an EPCI organisation, still active."""
+    return list(
+        session.scalars(
+            select(User)
+            .join(Membership, Membership.user_id == User.id)
+            .join(Organisation, Organisation.id == Membership.organisation_id)
+            .where(Membership.role == "reviewer", Organisation.kind == "epci", User.active.is_(True))
+            .distinct()
+            .order_by(User.id)
         )
     )
 

@@ -4,7 +4,7 @@ lag behind their French page. The rules of the workflow are in portal.backoffice
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal import db
 from portal.backoffice import content as workflow
+from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import Organisation, User
 from portal.backoffice.permissions import any_organisation_role, current_user
 from portal.content import fill_tokens, territory_tokens
@@ -251,6 +252,8 @@ def edit(slug: str, locale: str, variant: str):
         return _edit_page(page, locale, variant, organisation, draft, form, status=409)
     dbs.commit()
     flash(_("The draft is sent for review.") if action == "submit" else _("The draft is saved."))
+    if action == "submit" and not notify(draft, "submit", user):
+        flash(_("The e-mail to tell the people concerned could not be sent; the change is made."))
     return redirect(url_for("content.draft", version_id=draft.id))
 
 
@@ -403,7 +406,47 @@ def _act_on(version: PageVersion, user: User, action: str):
         return redirect(url_for("content.draft", version_id=version.id))
     dbs.commit()
     flash(message)
+    if action in ("submit", "publish", "send_back") and not notify(version, action, user):
+        flash(_("The e-mail to tell the people concerned could not be sent; the change is made."))
     return redirect(target)
+
+
+def notify(version: PageVersion, action: str, user: User) -> bool:
+    """Tell the reviewers that a draft waits for them, or its author what the review decided (after the
+    change is committed: a mail server down delays the news, not the work). False if a mail failed."""
+    dbs = db.session()
+    settings = current_app.config["PORTAL_SETTINGS"]
+    link = url_for("content.draft", version_id=version.id, _external=True)
+    title = title_of(version.page)
+    if action == "submit":
+        template, subject = "backoffice/mail_content_submitted.txt", _("A page draft waits for your review")
+        recipients = workflow.reviewers(dbs)
+    else:
+        template = "backoffice/mail_content_reviewed.txt"
+        subject = (
+            _("Your page draft is published") if action == "publish" else _("Your page draft is sent back")
+        )
+        recipients = [dbs.get(User, version.author_id)] if version.author_id else []
+    organisation = dbs.get(Organisation, version.organisation_id) if version.organisation_id else None
+    sent = True
+    for person in recipients:
+        if person is None or not person.active or person.id == user.id:
+            continue
+        body = render_template(
+            template,
+            user=person,
+            version=version,
+            organisation=organisation,
+            title=title,
+            link=link,
+            published=action == "publish",
+            reviewer=user,
+        )
+        try:
+            send_mail(settings, person.email, subject, body, f"content {action}")
+        except MailError:
+            sent = False
+    return sent
 
 
 @bp.route("/<slug>/<locale>/<variant>/historique")

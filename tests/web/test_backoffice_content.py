@@ -156,7 +156,9 @@ def test_a_draft_sent_back_needs_a_comment_and_returns_to_its_organisation(db_ap
     assert returned.id == draft.id and returned.review_note == "Précisez l'âge minimum."
     assert "Précisez l'âge minimum." in text_of(parse(editor.get(EDIT)).find(".//main"))
     assert "content.sent_back" in actions(db)
-    assert act(reviewer, draft.id, "publish").status_code == 403, "back with its organisation: not the reviewer's"
+    assert act(reviewer, draft.id, "publish").status_code == 403, (
+        "back with its organisation: not the reviewer's"
+    )
     assert versions(db, DRAFT)[0].id == draft.id, "a draft sent back cannot be published"
 
 
@@ -186,7 +188,7 @@ def test_another_organisation_neither_sees_nor_changes_a_draft(db_app, people, d
 
 
 def test_an_editor_who_is_not_a_reviewer_cannot_publish(db_app, people, db):
-    editor, draft = submitted_draft(db_app, people, db)
+    _editor, draft = submitted_draft(db_app, people, db)
     colleague = client_of(db_app, people, "colleague")
     assert act(colleague, draft.id, "publish").status_code == 403
     assert act(colleague, draft.id, "send_back", comment="non").status_code == 403
@@ -362,3 +364,38 @@ def test_unknown_pages_locales_and_variants_are_not_found(db_app, people, db):
     count = db.scalar(select(func.count()).select_from(PageVersion))
     assert editor.get("/partenaires/contenus/").status_code == 200
     assert db.scalar(select(func.count()).select_from(PageVersion)) == count
+
+
+def test_reviewers_hear_of_a_submitted_draft_and_its_author_of_the_review(mail_app, inbox, people, db):
+    editor = client_of(mail_app, people, "editor")
+    save(editor, action="submit", body=NEW_BODY)
+    draft = versions(db, IN_REVIEW)[0]
+    recipients = sorted(address for addresses, _ in inbox.messages for address in addresses)
+    assert recipients == ["redac@metropole.fr", "relecteur@metropole.fr"]
+    assert f"/partenaires/contenus/versions/{draft.id}" in inbox.messages[0][1]
+    inbox.messages.clear()
+    reviewer = client_of(mail_app, people, "reviewer")
+    act(reviewer, draft.id, "send_back", comment="Ajoutez l'adresse du guichet.")
+    assert [addresses for addresses, _ in inbox.messages] == [["editeur@ville-a.fr"]]
+    assert "Ajoutez l'adresse du guichet." in inbox.messages[0][1]
+    inbox.messages.clear()
+    act(editor, draft.id, "submit")
+    inbox.messages.clear()
+    act(reviewer, draft.id, "publish")
+    assert [addresses for addresses, _ in inbox.messages] == [["editeur@ville-a.fr"]]
+    assert versions(db, PUBLISHED)[0].id == draft.id
+
+
+def test_a_mail_server_down_does_not_undo_the_review(tmp_path, db, people):
+    from tests.conftest import build_app
+    from tests.mailbox import free_port
+
+    app = build_app(
+        tmp_path, db.connection(), smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False
+    )
+    editor = client_of(app, people, "editor")
+    response = save(editor, action="submit", body=NEW_BODY)
+    assert response.status_code == 302
+    assert versions(db, IN_REVIEW)[0].body == NEW_BODY
+    page = text_of(parse(editor.get(response.headers["Location"])).find(".//main"))
+    assert "mail" in page.lower()
