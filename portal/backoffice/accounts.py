@@ -161,6 +161,7 @@ AUDIT_LABELS: dict[str, LazyString] = {
     "account.password_set_by_invitation": _l("Password chosen after an invitation"),
     "account.password_set_by_reset": _l("Password changed after a reset"),
     "user.created": _l("Account created"),
+    "organisation.created": _l("Organisation added"),
     "member.role_given": _l("Role given"),
     "member.role_taken": _l("Role taken away"),
     "desk.hours_confirmed": _l("Desk hours confirmed"),

@@ -64,6 +64,14 @@ class InviteForm(PortalForm):
     role = SelectField(_l("Role"), validators=[DataRequired()])
 
 
+class OrganisationForm(PortalForm):
+    name = StringField(
+        _l("Name of the organisation"),
+        validators=[DataRequired(_l("Enter the organisation's name")), Length(max=200)],
+    )
+    kind = SelectField(_l("Kind"), validators=[DataRequired(_l("Choose the kind of organisation"))])
+
+
 class ForgotForm(PortalForm):
     email = email_field()
 

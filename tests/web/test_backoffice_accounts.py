@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from portal import cli, clock
 from portal.backoffice import accounts
-from portal.backoffice.models import AuditEntry
+from portal.backoffice.models import AuditEntry, Organisation
 from tests.conftest import DEMO_LOOKUPS
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
@@ -324,3 +324,49 @@ def test_a_partner_session_ends_after_thirty_idle_minutes_or_twelve_hours(client
         assert client.get("/partenaires/").status_code == 200
     monkeypatch.setattr(permissions.time, "time", lambda: now + permissions.MAX_SECONDS + 60)
     assert client.get("/partenaires/").status_code == 302, "…but not for more than 12 hours"
+
+
+def test_the_authority_adds_an_organisation_and_no_one_else_can(client, people, db):
+    sign_in(client, "admin@ville-a.fr")
+    people["admin"].totp_secret = pyotp.random_base32()
+    db.flush()
+    enter_code(client, pyotp.TOTP(people["admin"].totp_secret).now())
+    token = csrf_token(client, "/partenaires/")
+    assert client.get("/partenaires/organisations").status_code == 403
+    refused = client.post(
+        "/partenaires/organisations", data={"csrf_token": token, "name": "Bailleur X", "kind": "landlord"}
+    )
+    assert refused.status_code == 403
+    assert db.scalar(select(Organisation).where(Organisation.slug == "bailleur-x")) is None
+
+    epci = client.application.test_client()
+    sign_in(epci, "admin@metropole.fr")
+    people["epci_admin"].totp_secret = pyotp.random_base32()
+    db.flush()
+    enter_code(epci, pyotp.TOTP(people["epci_admin"].totp_secret).now())
+    listing = epci.get("/partenaires/organisations")
+    assert listing.status_code == 200 and "ville-b" in listing.get_data(as_text=True)
+    token = csrf_token(epci, "/partenaires/organisations")
+    bad = epci.post(
+        "/partenaires/organisations", data={"csrf_token": token, "name": "Bailleur X", "kind": "castle"}
+    )
+    assert (
+        bad.status_code == 400
+        and db.scalar(select(Organisation).where(Organisation.slug == "bailleur-x")) is None
+    )
+    assert parse(bad).find(".//input[@name='name']").get("value") == "Bailleur X", "what was typed stays"
+    added = epci.post(
+        "/partenaires/organisations", data={"csrf_token": token, "name": "Bailleur X", "kind": "landlord"}
+    )
+    assert (
+        added.status_code == 302
+        and added.headers["Location"] == "/partenaires/organisations/bailleur-x/membres"
+    )
+    organisation = db.scalar(select(Organisation).where(Organisation.slug == "bailleur-x"))
+    assert organisation.kind == "landlord"
+    twice = epci.post(
+        "/partenaires/organisations", data={"csrf_token": token, "name": "Bailleur  X", "kind": "other"}
+    )
+    assert twice.status_code == 400
+    entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "organisation.created"))
+    assert entry.organisation_id == organisation.id and entry.user_id == people["epci_admin"].id
