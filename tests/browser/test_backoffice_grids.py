@@ -1,0 +1,82 @@
+"""The grid editor in Chromium: a reviewer drafts a new version, changes a criterion's points (after a
+refused value), opens the draft's impact and activates it today; axe on every page, phone and desktop."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pyotp
+import pytest
+from sqlalchemy.orm import sessionmaker
+
+from portal.db import make_engine
+from tests.browser.conftest import check, serving
+from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+
+SECRET = pyotp.random_base32()
+# Each viewport works on its own grid: the server is shared by both runs.
+GRIDS = {"phone": ("general", "dalo"), "desktop": ("mutation", "violences")}
+
+
+@pytest.fixture(scope="module")
+def grid_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("grids")
+    with serving(folder) as base:
+        engine = make_engine(f"sqlite:///{folder / 'portal.db'}")
+        with sessionmaker(engine).begin() as session:
+            epci = create_organisation(session, "metropole-grilles", kind="epci")
+            for size in GRIDS:
+                create_partner(
+                    session, f"relecteur-{size}@metropole.fr", {epci: ["reviewer"]}, totp_secret=SECRET
+                )
+        engine.dispose()
+        yield base
+
+
+def submit(page, selector: str = "main form button[type=submit]") -> None:
+    page.locator(selector).first.click()
+    page.wait_for_load_state()
+
+
+def test_a_reviewer_drafts_changes_sees_the_impact_and_activates(grid_server, page, watch, viewport):
+    size = "phone" if viewport["width"] < 600 else "desktop"
+    code, criterion = GRIDS[size]
+    page.goto(f"{grid_server}/partenaires/connexion")
+    page.fill("#email", f"relecteur-{size}@metropole.fr")
+    page.fill("#password", PARTNER_PASSWORD)
+    submit(page)
+    page.fill("#code", pyotp.TOTP(SECRET).now())
+    submit(page)
+    page.locator("main a[href$='/partenaires/grilles/']").click()
+    page.wait_for_load_state()
+    check(page, watch, viewport)
+    submit(page, f"form[action$='/grilles/{code}/nouvelle-version'] button")
+    assert page.url.endswith(f"/grilles/{code}/v2")
+    assert page.locator("#grid-status").get_attribute("data-status") == "draft"
+    check(page, watch, viewport)
+    page.locator(f"#criterion-{criterion} a").click()
+    page.wait_for_load_state()
+    check(page, watch, viewport)
+    page.fill("#points", "-3")
+    submit(page)
+    assert page.locator("#points[aria-invalid=true]").count() == 1
+    assert page.locator("#points").input_value() == "-3", "what was typed stays"
+    assert page.locator(".error-summary[role=alert]").count() == 1
+    check(page, watch, viewport)
+    page.fill("#points", "75")
+    submit(page)
+    assert page.url.endswith(f"/grilles/{code}/v2")
+    assert "75" in page.locator(f"#criterion-{criterion}").inner_text()
+    page.locator("#impact-link").click()
+    page.wait_for_load_state()
+    assert int(page.locator("#impact-demands").inner_text()) > 0
+    assert page.locator("figure svg[role=img]").count() == 1
+    assert page.locator("#impact-bands tbody tr").count() >= 1
+    check(page, watch, viewport)
+    page.go_back()
+    page.wait_for_load_state()
+    page.fill("#effective_from", dt.date.today().isoformat())
+    submit(page, "form[action$='/activer'] button")
+    assert page.locator("#grid-status").get_attribute("data-status") == "active"
+    assert page.locator(".notice").count() >= 1, "the recompute is reported"
+    check(page, watch, viewport)
