@@ -41,6 +41,7 @@ class Settings:
     smtp_starttls: bool = True
     mail_from: str = "Portail du demandeur <ne-pas-repondre@example.org>"
     desk_reminder_months: int = 6  # desks whose hours were not confirmed for this long are flagged
+    document_max_mb: int = 10  # the largest shared document partners may upload, in megabytes
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""
@@ -56,7 +57,7 @@ class Settings:
             "SESSION_COOKIE_SAMESITE": "Lax",
             "PREFERRED_URL_SCHEME": "https" if production else "http",
             "WTF_CSRF_TIME_LIMIT": 3600 * 4,
-            "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+            "MAX_CONTENT_LENGTH": max(16, self.document_max_mb + 1) * 1024 * 1024,  # a document and its form
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
             "RATELIMIT_DEFAULT": self.ratelimit_default,
             "RATELIMIT_HEADERS_ENABLED": True,
@@ -144,10 +145,13 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         "smtp_starttls": get("PORTAL_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
         "mail_from": get("PORTAL_MAIL_FROM", "Portail du demandeur <ne-pas-repondre@example.org>"),
         "desk_reminder_months": _int(get("PORTAL_DESK_REMINDER_MONTHS", "6"), "PORTAL_DESK_REMINDER_MONTHS"),
+        "document_max_mb": _int(get("PORTAL_DOCUMENT_MAX_MB", "10"), "PORTAL_DOCUMENT_MAX_MB"),
     }
     values.update(overrides)
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("PORTAL_REDIS_URL must be a redis:// or rediss:// URL")
+    if values["document_max_mb"] < 1:
+        raise ConfigError("PORTAL_DOCUMENT_MAX_MB must be at least 1")
     if not values["public_url"].startswith(("https://", "http://")):
         raise ConfigError("PORTAL_PUBLIC_URL must be an http:// or https:// URL")
     tiles = values["map_tiles_url"]

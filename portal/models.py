@@ -1,5 +1,6 @@
 """Every area's models, imported in one place so the metadata (and Alembic) sees all tables."""
 
+from portal.backoffice.library_models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
 from portal.backoffice.models import AuditEntry, Membership, Organisation, User
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.db import Base
@@ -19,13 +20,17 @@ __all__ = [
     "DemandEvent",
     "Desk",
     "DeskNotice",
+    "DocumentTag",
     "GridRecord",
     "Membership",
+    "NetworkMeeting",
+    "NewsItem",
     "OpeningSlot",
     "Organisation",
     "Page",
     "PageVersion",
     "SearchEntry",
     "Section",
+    "SharedDocument",
     "User",
 ]

@@ -692,6 +692,9 @@ def _spreadsheet_safe(value: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    from portal.backoffice import library  # shared documents and news (/partenaires/documents)
+
+    library.init_app(app)
     from portal.backoffice import grids  # the grid editor's blueprint (/partenaires/grilles)
 
     grids.init_app(app)
