@@ -19,11 +19,13 @@ from portal.backoffice.models import Membership, Organisation, User
 from portal.content import ContentError, territory_tokens
 from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import load_grids, stored_grids
-from portal.demands.demo import DEMO_DAY
+from portal.demands.allocations import import_allocations
+from portal.demands.demo import DEMO_DAY, generate_stock
 from portal.demands.demo import generate as generate_demands
 from portal.demands.imports import ImportRefused, import_demands, import_events
-from portal.demands.models import Demand
+from portal.demands.models import Demand, HousingStock
 from portal.demands.scoring import recompute
+from portal.demands.stock import import_stock
 from portal.desks.loader import load_desks
 from portal.desks.models import Desk
 from portal.guides.documents import cached_pdf
@@ -60,6 +62,7 @@ def init_command(demo: bool) -> None:
                 clock.today(),
                 current_territory().abnormal_delay_months,
             )
+        add_demo_stock()
         click.echo("Demonstration data: the territory is marked as such on every page.")
 
 
@@ -244,6 +247,16 @@ def add_demo_demands(count: int, seed: int = 72) -> None:
         click.echo(f"  {number}  {birth_date.strftime('%d/%m/%Y')}")
 
 
+def add_demo_stock() -> None:
+    """The demo social housing stock of the last two years' counts, unless some stock is stored."""
+    with db.database().sessions.begin() as session:
+        if session.scalar(select(func.count()).select_from(HousingStock)):
+            return
+        years = (DEMO_DAY.year - 1, DEMO_DAY.year)
+        rows = generate_stock(session, years)
+    click.echo(f"Demonstration social housing stock: {rows} rows for {years[0]} and {years[1]}.")
+
+
 @main.group("cotation")
 def cotation_group() -> None:
     """The score of the demands."""
@@ -361,6 +374,39 @@ def demands_import_events(file: Path) -> None:
         raise click.ClickException(f"{file}: {exc}") from exc
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.by_kind.items()))
     click.echo(f"{report.events} events imported ({kinds or 'none'}) in {report.seconds:.1f} s.")
+
+
+@demands_group.command("import-allocations")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def demands_import_allocations(file: Path) -> None:
+    """Add or replace the allocations (details per demand) of FILE; any bad row: nothing."""
+    try:
+        with db.database().sessions.begin() as session:
+            report = import_allocations(session, file, clock.today())
+    except ImportRefused as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    click.echo(
+        f"{report.rows} allocations imported ({report.created} new, {report.updated} replaced) "
+        f"in {report.seconds:.1f} s."
+    )
+
+
+@demands_group.command("import-stock")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def demands_import_stock(file: Path) -> None:
+    """Replace the social housing stock of the years in FILE (RPLS-like CSV); any bad row: nothing."""
+    try:
+        with db.database().sessions.begin() as session:
+            report = import_stock(session, file, clock.today())
+    except ImportRefused as exc:
+        raise click.ClickException(f"{file}: {exc}") from exc
+    years = ", ".join(str(year) for year in report.years) or "none"
+    click.echo(
+        f"{report.rows} stock rows imported ({report.dwellings} dwellings; years {years}; "
+        f"{report.replaced} stored rows replaced) in {report.seconds:.1f} s."
+    )
 
 
 @main.group("guides")

@@ -41,6 +41,7 @@ class Settings:
     smtp_starttls: bool = True
     mail_from: str = "Portail du demandeur <ne-pas-repondre@example.org>"
     desk_reminder_months: int = 6  # desks whose hours were not confirmed for this long are flagged
+    import_max_mb: int = 100  # the largest data file (demands, events…) partners may upload, in megabytes
     document_max_mb: int = 10  # the largest shared document partners may upload, in megabytes
 
     def flask_config(self) -> dict:
@@ -145,6 +146,7 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         "smtp_starttls": get("PORTAL_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
         "mail_from": get("PORTAL_MAIL_FROM", "Portail du demandeur <ne-pas-repondre@example.org>"),
         "desk_reminder_months": _int(get("PORTAL_DESK_REMINDER_MONTHS", "6"), "PORTAL_DESK_REMINDER_MONTHS"),
+        "import_max_mb": _int(get("PORTAL_IMPORT_MAX_MB", "100"), "PORTAL_IMPORT_MAX_MB"),
         "document_max_mb": _int(get("PORTAL_DOCUMENT_MAX_MB", "10"), "PORTAL_DOCUMENT_MAX_MB"),
     }
     values.update(overrides)
@@ -152,6 +154,8 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         raise ConfigError("PORTAL_REDIS_URL must be a redis:// or rediss:// URL")
     if values["document_max_mb"] < 1:
         raise ConfigError("PORTAL_DOCUMENT_MAX_MB must be at least 1")
+    if values["import_max_mb"] < 1:
+        raise ConfigError("PORTAL_IMPORT_MAX_MB must be at least 1")
     if not values["public_url"].startswith(("https://", "http://")):
         raise ConfigError("PORTAL_PUBLIC_URL must be an http:// or https:// URL")
     tiles = values["map_tiles_url"]

@@ -1,15 +1,17 @@
 """Every area's models, imported in one place so the metadata (and Alembic) sees all tables."""
 
+from portal.backoffice.import_models import ImportRecord
 from portal.backoffice.library_models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
 from portal.backoffice.models import AuditEntry, Membership, Organisation, User
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.db import Base
-from portal.demands.models import Demand, DemandEvent
+from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
 from portal.territory.models import Commune
 
 __all__ = [
+    "Allocation",
     "AuditEntry",
     "Base",
     "Closure",
@@ -22,6 +24,8 @@ __all__ = [
     "DeskNotice",
     "DocumentTag",
     "GridRecord",
+    "HousingStock",
+    "ImportRecord",
     "Membership",
     "NetworkMeeting",
     "NewsItem",

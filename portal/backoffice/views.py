@@ -692,6 +692,9 @@ def _spreadsheet_safe(value: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    from portal.backoffice import imports as data_imports  # data imports (/partenaires/donnees)
+
+    data_imports.init_app(app)
     from portal.backoffice import library  # shared documents and news (/partenaires/documents)
 
     library.init_app(app)

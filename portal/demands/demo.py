@@ -1,4 +1,6 @@
-"""Realistic demonstration demands and allocations, from a fixed seed (DEMONSTRATION DATA)."""
+"""Realistic demonstration demands, allocations and social housing stock, from a fixed seed
+(DEMONSTRATION DATA). The allocations' details and the stock agree with the demands: every allocated
+demand has its allocation row, in a commune, dwelling type and landlord the stock has dwellings of."""
 
 from __future__ import annotations
 
@@ -10,9 +12,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.cotation.grids import GridFile
-from portal.demands.models import DWELLING_TYPES, Demand, DemandEvent
+from portal.demands.models import DWELLING_TYPES, Allocation, Demand, DemandEvent, HousingStock
 from portal.demands.scoring import rescore
 from portal.demands.services import HASHER, lookup_secret
+from portal.territory.models import Commune
 
 # The bulk of the demo demands cannot be looked up (nobody knows their birth dates): a cheap Argon2 keeps
 # generating them fast. The three printed demands get the real cost.
@@ -22,6 +25,9 @@ HOSTED = ("homeless", "temporary_housing", "hosted")
 # Demo data are made as on this day, so that the same seed always gives the same numbers (README lists them).
 DEMO_DAY = dt.date(2026, 11, 1)
 DESKS = ("G0101", "G0102", "G0201", "G0301", "G0302")
+# The demo territory's social landlords (the landlord organisations of content/desks.yaml, by code).
+LANDLORDS = ("OPH-AGGLO", "BAILLEUR-DEP", "ESH-DEMO")
+SHARE_BY_TYPE = {"T1": 0.08, "T2": 0.22, "T3": 0.36, "T4": 0.25, "T5": 0.09}  # of a commune's stock
 REASONS = (
     "Candidat classé après un ménage prioritaire.",
     "Ressources insuffisantes pour le loyer de ce logement (taux d'effort trop élevé).",
@@ -45,6 +51,8 @@ def generate(
 ) -> list[tuple[str, dt.date]]:
     """Add `count` demands (about one in eight already allocated); return three (number, birth date)."""
     rng = random.Random(seed)  # noqa: S311 - demonstration data, reproducible on purpose
+    # The allocations' details draw from their own sequence: the demands stay those README lists.
+    details = random.Random(seed + 1)  # noqa: S311
     start = (session.scalar(select(func.count()).select_from(Demand)) or 0) + 1
     weights = [8 if insee == "72181" else 1 for insee in communes]  # most demands wish for Le Mans
     demo = []
@@ -101,6 +109,7 @@ def generate(
                     commune_insee=demand.first_commune_insee,
                 )
             )
+            session.add(_allocation(details, demand, day))
         elif rng.random() < 0.1:
             day = today - dt.timedelta(days=rng.randint(5, 200))
             demand.events.append(
@@ -114,3 +123,61 @@ def generate(
             demo.append((number, birth_date))
     session.flush()
     return demo
+
+
+def landlords_of(insee: str) -> tuple[str, ...]:
+    """The demo landlords with dwellings in a commune: all of them in Le Mans, one or two elsewhere."""
+    if insee == "72181":
+        return LANDLORDS
+    first = int(insee) % len(LANDLORDS)
+    return LANDLORDS[first : first + 1 + int(insee) % 2] or LANDLORDS[:1]
+
+
+def _allocation(rng: random.Random, demand: Demand, day: dt.date) -> Allocation:
+    """The details of a demo allocation, drawn from the demand's facts."""
+    facts = demand.facts
+    if facts.get("dalo"):
+        priority = "dalo"
+    elif any(facts.get(name) for name in ("pdalhpd", "violence", "homeless", "eviction")):
+        priority = "other_priority"
+    else:
+        priority = "accord_collectif" if rng.random() < 0.1 else "none"
+    return Allocation(
+        demand_number=demand.number,
+        allocated_on=day,
+        commune_insee=demand.first_commune_insee,
+        dwelling_type=demand.dwelling_type,
+        landlord=rng.choice(landlords_of(demand.first_commune_insee)),
+        priority=priority,
+        in_qpv=rng.random() < (0.35 if demand.first_commune_insee == "72181" else 0.1),
+        lowest_quartile=rng.choice((True, False, False, None)),
+    )
+
+
+def generate_stock(session: Session, years: tuple[int, ...], seed: int = 72) -> int:
+    """Social dwellings per commune, type and landlord for these years (about a third of Le Mans's
+    population lives in social housing, fewer elsewhere); returns the rows added."""
+    rng = random.Random(seed)  # noqa: S311 - demonstration data, reproducible on purpose
+    rows = 0
+    for commune in session.scalars(select(Commune).order_by(Commune.insee)):
+        people = commune.population or 2000
+        dwellings = people * (0.35 if commune.insee == "72181" else 0.08) / 2.1  # 2.1 people a dwelling
+        landlords = landlords_of(commune.insee)
+        for offset, year in enumerate(sorted(years)):
+            growth = 1 + 0.01 * offset  # the stock grows a little each year
+            for dwelling_type, share in SHARE_BY_TYPE.items():
+                for landlord in landlords:
+                    count = dwellings * share * growth / len(landlords) * rng.uniform(0.8, 1.2)
+                    session.add(
+                        HousingStock(
+                            year=year,
+                            commune_insee=commune.insee,
+                            dwelling_type=dwelling_type,
+                            landlord=landlord,
+                            financing="PLUS",
+                            dwellings=max(1, round(count)),
+                        )
+                    )
+                    rows += 1
+    session.flush()
+    return rows

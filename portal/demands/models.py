@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
@@ -12,6 +12,11 @@ from portal.db import Base
 STATUSES = ("active", "allocated", "struck_off")
 DWELLING_TYPES = ("T1", "T2", "T3", "T4", "T5")
 EVENT_KINDS = ("filed", "renewed", "decision", "offer", "refusal", "allocation", "struck_off")
+# Who an allocation went to: a DALO beneficiary, a household of the collective agreement (accord collectif
+# intercommunal), another priority public of CCH L.441-1 (PDALHPD included), or none of them.
+PRIORITY_PUBLICS = ("none", "dalo", "accord_collectif", "other_priority")
+# How a dwelling of the stock was financed (RPLS); empty when the extract does not say.
+FINANCINGS = ("PLAI", "PLUS", "PLS", "PLI")
 
 
 class Demand(Base):
@@ -72,3 +77,38 @@ class DemandEvent(Base):
     commune_insee: Mapped[str] = mapped_column(String(5), default="")
 
     demand: Mapped[Demand] = relationship(back_populates="events")
+
+
+class Allocation(Base):
+    """One allocation with the details the observatory counts (from the allocations file).
+
+    It names its demand by number, not by id: the demands file replaces the demands (and their ids) whole,
+    and the allocations must survive that. Whether it was a transfer (mutation) comes from the demand.
+    """
+
+    __tablename__ = "allocation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    demand_number: Mapped[str] = mapped_column(String(18), unique=True)  # one allocation ends a demand
+    allocated_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee"), index=True)
+    dwelling_type: Mapped[str] = mapped_column(String(3))  # T1 to T5; T5 means T5 and more
+    landlord: Mapped[str] = mapped_column(String(200))  # the landlord's code or name, as the file gives it
+    priority: Mapped[str] = mapped_column(String(20), default="none")  # one of PRIORITY_PUBLICS
+    in_qpv: Mapped[bool] = mapped_column(Boolean, default=False)  # dwelling in a priority urban district
+    lowest_quartile: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: income unknown
+
+
+class HousingStock(Base):
+    """Social dwellings counted on 1 January of `year` (shaped like the RPLS public extracts)."""
+
+    __tablename__ = "housing_stock"
+    __table_args__ = (UniqueConstraint("year", "commune_insee", "dwelling_type", "landlord", "financing"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer)
+    commune_insee: Mapped[str] = mapped_column(ForeignKey("commune.insee"))
+    dwelling_type: Mapped[str] = mapped_column(String(3))  # T1 to T5; T5 means T5 and more
+    landlord: Mapped[str] = mapped_column(String(200))
+    financing: Mapped[str] = mapped_column(String(4), default="")  # one of FINANCINGS, or empty
+    dwellings: Mapped[int] = mapped_column(Integer)

@@ -1,0 +1,148 @@
+"""Importing the social housing stock file, shaped like the public extracts of the national register of
+social landlords' dwellings (RPLS): how many social dwellings each landlord has, per commune and type.
+
+Same rules as the other files (portal/demands/imports.py): read as a stream, every bad row reported with
+its row, column and reason, refused whole with nothing written when any row is bad.
+
+Columns (UTF-8, comma-separated, a header line):
+  year              the year of the count (the RPLS counts the stock on 1 January), e.g. 2025
+  commune           INSEE code of a commune of the territory
+  dwelling_type     T1 to T5 (T5 means T5 and more; "T5+" and "T6" are read as T5)
+  landlord          the landlord's code or name (plain text, 200 characters at most)
+  dwellings         the number of dwellings, a whole number, 0 or more
+  financing         optional: PLAI, PLUS, PLS or PLI (how the dwellings were financed); empty if unknown
+A row is one (year, commune, dwelling type, landlord, financing): the same five twice is refused.
+
+One import replaces the stored rows of every year the file contains and keeps the other years: a file of
+2025 counts leaves 2024's alone; importing the same file twice gives the same result.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from portal.demands.allocations import MAX_LANDLORD, dwelling_type
+from portal.demands.imports import BATCH, MAX_REPORTED, ImportRefused, _in_savepoint, _rows
+from portal.demands.models import DWELLING_TYPES, FINANCINGS, HousingStock
+from portal.territory.models import Commune
+
+STOCK_REQUIRED = ("year", "commune", "dwelling_type", "landlord", "dwellings")
+STOCK_COLUMNS = (*STOCK_REQUIRED, "financing")
+FIRST_YEAR = 1950
+
+
+@dataclass
+class StockReport:
+    rows: int = 0
+    dwellings: int = 0
+    years: tuple[int, ...] = ()
+    replaced: int = 0  # stored rows of those years, taken away
+    seconds: float = 0.0
+
+
+def import_stock(session: Session, path: Path, today: dt.date) -> StockReport:
+    """Replace the stock of the years the file contains (see the module's docstring)."""
+    return _in_savepoint(session, _import_stock, path, today)
+
+
+def stock_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list[tuple[str, str]]]:
+    """(values, problems) of one row."""
+    problems: list[tuple[str, str]] = []
+    for column in STOCK_REQUIRED:
+        if not (raw.get(column) or "").strip():
+            problems.append((column, "is empty"))
+    if problems:
+        return {}, problems
+    year = dwellings = None
+    try:
+        year = int(raw["year"].strip())
+    except ValueError:
+        problems.append(("year", "must be a year like 2025"))
+    else:
+        if not FIRST_YEAR <= year <= today.year:
+            problems.append(("year", f"must be between {FIRST_YEAR} and {today.year}"))
+    commune = raw["commune"].strip()
+    if commune not in communes:
+        problems.append(("commune", "is not a commune of the territory"))
+    dwelling = dwelling_type(raw["dwelling_type"])
+    if dwelling not in DWELLING_TYPES:
+        problems.append(("dwelling_type", "must be T1, T2, T3, T4 or T5 (T5 and more)"))
+    landlord = raw["landlord"].strip()
+    if len(landlord) > MAX_LANDLORD:
+        problems.append(("landlord", f"is longer than {MAX_LANDLORD} characters"))
+    try:
+        dwellings = int(raw["dwellings"].strip())
+    except ValueError:
+        problems.append(("dwellings", "must be a whole number"))
+    else:
+        if dwellings < 0:
+            problems.append(("dwellings", "must be 0 or more"))
+    financing = (raw.get("financing") or "").strip().upper()
+    if financing and financing not in FINANCINGS:
+        problems.append(("financing", f"must be one of {', '.join(FINANCINGS)}, or empty"))
+    values = {
+        "year": year,
+        "commune_insee": commune,
+        "dwelling_type": dwelling,
+        "landlord": landlord,
+        "financing": financing,
+        "dwellings": dwellings,
+    }
+    return values, problems
+
+
+def _import_stock(session: Session, path: Path, today: dt.date) -> StockReport:
+    """One streamed pass: a year's stored rows go the first time the file names that year."""
+    started = time.perf_counter()
+    communes = set(session.scalars(select(Commune.insee)))
+    report, problems, total = StockReport(), [], 0
+    keys: set[tuple] = set()
+    years: set[int] = set()
+    batch: list[dict] = []
+
+    def flush() -> None:
+        if not total and batch:
+            session.connection().execute(HousingStock.__table__.insert(), batch)
+
+    for index, raw in _rows(path, STOCK_REQUIRED, STOCK_COLUMNS):
+        report.rows += 1
+        values, row_problems = stock_row(raw, communes, today)
+        if values and not row_problems:
+            key = tuple(
+                values[name] for name in ("year", "commune_insee", "dwelling_type", "landlord", "financing")
+            )
+            if key in keys:
+                row_problems.append(
+                    ("landlord", "this year, commune, type, landlord and financing appear twice")
+                )
+            keys.add(key)
+        if row_problems:
+            total += len(row_problems)
+            problems.extend((index, column, reason) for column, reason in row_problems)
+            del problems[MAX_REPORTED:]
+            batch = []
+            continue
+        if total:
+            continue
+        if values["year"] not in years:
+            years.add(values["year"])  # the batch holds rows of other years only: the delete spares them
+            condition = HousingStock.year == values["year"]
+            report.replaced += session.scalar(select(func.count()).select_from(HousingStock).where(condition))
+            session.execute(delete(HousingStock).where(condition))
+        batch.append(values)
+        report.dwellings += values["dwellings"]
+        if len(batch) >= BATCH:
+            flush()
+            batch = []
+    if total:
+        raise ImportRefused(problems, total)
+    flush()
+    report.years = tuple(sorted(years))
+    report.seconds = time.perf_counter() - started
+    return report
