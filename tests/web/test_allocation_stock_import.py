@@ -8,12 +8,14 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
+from sqlalchemy.orm import Session
 
 from portal import cli
 from portal.demands.allocations import import_allocations
+from portal.demands.demo import DEMO_DAY
 from portal.demands.imports import ImportRefused, import_demands
-from portal.demands.models import Allocation, HousingStock
+from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.demands.stock import import_stock
 from tests.allocation_files import SAMPLES, allocation_rows, write_allocations_csv
 from tests.demand_files import demand_rows, write_csv
@@ -140,8 +142,6 @@ def test_a_stock_file_with_a_missing_column_is_refused(db, tmp_path):
 
 def test_demo_allocations_match_the_demo_demands(db):
     """The session's demo demands (tests/conftest.py) come with one allocation each when allocated."""
-    from portal.demands.models import Demand, DemandEvent
-
     pairs = db.execute(
         select(
             Allocation.allocated_on, DemandEvent.occurred_on, Allocation.dwelling_type, Demand.dwelling_type
@@ -178,3 +178,30 @@ def _script_info(app):
     from flask.cli import ScriptInfo
 
     return ScriptInfo(create_app=lambda: app)
+
+
+def test_init_demo_adds_allocations_and_a_stock_that_agree_with_the_demands(tmp_path):
+    environ = {"PORTAL_INSTANCE_DIR": str(tmp_path), "PORTAL_ENV": "testing", "PORTAL_SECRET_KEY": "k" * 40}
+    result = CliRunner().invoke(cli.main, ["init", "--demo"], env=environ, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert "Demonstration social housing stock:" in result.output
+    engine = create_engine(f"sqlite:///{tmp_path / 'portal.db'}")
+    with Session(engine) as session:
+        allocated = session.scalar(
+            select(func.count()).select_from(Demand).where(Demand.status == "allocated")
+        )
+        assert count(session, Allocation) == allocated > 0
+        stocked = set(
+            session.execute(
+                select(HousingStock.commune_insee, HousingStock.dwelling_type, HousingStock.landlord).where(
+                    HousingStock.year == DEMO_DAY.year, HousingStock.dwellings > 0
+                )
+            ).all()
+        )
+        places = session.execute(
+            select(Allocation.commune_insee, Allocation.dwelling_type, Allocation.landlord)
+        )
+        assert all(tuple(place) in stocked for place in places)
+    again = CliRunner().invoke(cli.main, ["init", "--demo"], env=environ, catch_exceptions=False)
+    assert "Demonstration social housing stock:" not in again.output, "added once"
+    engine.dispose()
