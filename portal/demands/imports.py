@@ -32,6 +32,10 @@ replaces the stored events of its kinds; it names demands already imported. Colu
   dwelling_type     for an offer: T1 to T5
   commune           for an offer: INSEE code of the dwelling's commune
 Filing and allocation are not in this file: they come from the demands file (filed_on, allocated_on).
+
+Two more files follow the same rules: the allocations' details (portal/demands/allocations.py,
+`portal demands import-allocations FILE`) and the social housing stock (portal/demands/stock.py,
+`portal demands import-stock FILE`). Partners upload all four at /partenaires/donnees.
 """
 
 from __future__ import annotations
