@@ -121,7 +121,7 @@ def language_links() -> list[tuple[LocaleInfo, str]]:
                 url = url_for(endpoint, **(request.view_args or {}), lang_code=code) + query
             except BuildError:
                 url = None
-        if url is None and request.blueprint in ("backoffice", "library") and request.url_rule is not None:
+        if url is None and request.path.startswith("/partenaires/") and request.url_rule is not None:
             url = (
                 request.path + f"?lang={code}"
             )  # the workspace keeps its URLs; the choice goes in the session

@@ -57,7 +57,6 @@ from portal.backoffice.library_forms import (
 from portal.backoffice.library_models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
 from portal.backoffice.models import Organisation, User
 from portal.backoffice.permissions import current_user, role_in_organisation, signed_in
-from portal.backoffice.views import switch_language
 from portal.clock import PARIS
 from portal.errors import render_error
 from portal.markdown import render_markdown
@@ -83,10 +82,6 @@ bp = Blueprint("library", __name__, url_prefix="/partenaires/documents", templat
 public_bp = Blueprint(
     "library_public", __name__, url_prefix="/<locale:lang_code>/reseau", template_folder="templates"
 )
-
-
-# `?lang=xx` chooses the workspace's language here as on the other back-office pages.
-bp.before_request(switch_language)
 
 
 # ---- reading -------------------------------------------------------------------------------------------

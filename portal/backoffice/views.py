@@ -29,10 +29,10 @@ from flask import (
 )
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal import clock, db
-from portal.backoffice import accounts, tokens
+from portal.backoffice import accounts, content_views, tokens
 from portal.backoffice import desks as backoffice_desks
 from portal.backoffice.forms import (
     AuditFilterForm,
@@ -44,9 +44,10 @@ from portal.backoffice.forms import (
     LoginForm,
     NewPasswordForm,
     NoticeForm,
+    OrganisationForm,
 )
 from portal.backoffice.mail import MailError, send_mail
-from portal.backoffice.models import ROLES, AuditEntry, Membership, Organisation, User
+from portal.backoffice.models import ORGANISATION_KINDS, ROLES, AuditEntry, Membership, Organisation, User
 from portal.backoffice.permissions import (
     any_organisation_role,
     current_user,
@@ -64,15 +65,16 @@ from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.desks.views import upcoming, weekday_name
 from portal.i18n import locales
 from portal.security import rate_limit
+from portal.text import slugify
 
 bp = Blueprint("backoffice", __name__, url_prefix="/partenaires", template_folder="templates")
 
 
-@bp.before_request
 def switch_language():
-    """`?lang=xx` on any back-office page: the workspace's language for this session (French by default)."""
+    """`?lang=xx` on any page under /partenaires/ (every blueprint of the workspace): the workspace's
+    language for this session (French by default)."""
     code = request.args.get("lang")
-    if code is not None:
+    if code is not None and request.path.startswith("/partenaires/"):
         if code in locales():
             session["partner_locale"] = code
         return redirect(request.path)
@@ -240,11 +242,78 @@ def dashboard():
         user=user,
         by_organisation=by_organisation,
         reads_audit=reads_audit,
+        manages_network=any(m.role == "admin" and m.organisation.kind == "epci" for m in user.memberships),
         at_desk=any(m.role in ("desk_agent", "admin") for m in user.memberships),
         stale=stale,
         keeps_desks=keeps_desks,
         months=settings.desk_reminder_months,
     )
+
+
+def kind_label(kind: str) -> str:
+    return {
+        "epci": _("Intercommunal authority"),
+        "commune": _("Commune"),
+        "landlord": _("Social landlord"),
+        "state": _("State services"),
+        "action_logement": _("Action Logement"),
+        "association": _("Association"),
+        "other": _("Other partner"),
+    }[kind]
+
+
+@bp.route("/organisations", methods=["GET", "POST"])
+@epci_role("admin")
+def organisations():
+    """The partners of the plan; the authority's administrators add one, then invite its first administrator
+    from its members page."""
+    dbs = db.session()
+    form = OrganisationForm()
+    form.kind.choices = [("", _("Choose…"))] + [(kind, kind_label(kind)) for kind in ORGANISATION_KINDS]
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            slug = slugify(form.name.data)
+            if not slug:
+                form.name.errors = [_("Enter a name with letters or digits")]
+            elif dbs.scalar(select(Organisation).where(Organisation.slug == slug)) is not None:
+                form.name.errors = [_("An organisation with this name already exists")]
+            else:
+                organisation = Organisation(slug=slug, name=form.name.data.strip(), kind=form.kind.data)
+                dbs.add(organisation)
+                dbs.flush()
+                accounts.audit(
+                    dbs,
+                    current_user(),
+                    organisation.id,
+                    "organisation.created",
+                    organisation.name,
+                    after={"slug": slug, "kind": organisation.kind},
+                )
+                dbs.commit()
+                flash(
+                    _(
+                        "%(organisation)s is added: invite its first administrator.",
+                        organisation=organisation.name,
+                    )
+                )
+                return redirect(url_for("backoffice.members", slug=slug))
+        status = 400
+    members = dict(
+        dbs.execute(
+            select(Membership.organisation_id, func.count(func.distinct(Membership.user_id))).group_by(
+                Membership.organisation_id
+            )
+        ).all()
+    )
+    desks = dict(dbs.execute(select(Desk.organisation_id, func.count()).group_by(Desk.organisation_id)).all())
+    listed = dbs.scalars(select(Organisation).order_by(Organisation.kind != "epci", Organisation.name))
+    return render_template(
+        "backoffice/organisations.html",
+        organisations=[(item, members.get(item.id, 0), desks.get(item.id, 0)) for item in listed],
+        form=form,
+        kind_label=kind_label,
+    ), status
 
 
 def roles_offered(organisation) -> list[tuple[str, str]]:
@@ -691,16 +760,18 @@ def _spreadsheet_safe(value: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(switch_language)
     app.register_blueprint(bp)
+    from portal.backoffice import grids  # the grid editor's blueprint (/partenaires/grilles)
+
+    grids.init_app(app)
+    content_views.init_app(app)
     from portal.backoffice import imports as data_imports  # data imports (/partenaires/donnees)
 
     data_imports.init_app(app)
     from portal.backoffice import library  # shared documents and news (/partenaires/documents)
 
     library.init_app(app)
-    from portal.backoffice import grids  # the grid editor's blueprint (/partenaires/grilles)
-
-    grids.init_app(app)
     app.jinja_env.filters["role_label_filter"] = role_label
     app.jinja_env.filters["paris_datetime"] = paris_datetime
     app.jinja_env.filters["audit_action"] = accounts.audit_action_label

@@ -399,3 +399,13 @@ def test_a_mail_server_down_does_not_undo_the_review(tmp_path, db, people):
     assert versions(db, IN_REVIEW)[0].body == NEW_BODY
     page = text_of(parse(editor.get(response.headers["Location"])).find(".//main"))
     assert "mail" in page.lower()
+
+
+def test_the_workspace_language_is_chosen_on_the_workflow_pages_too(db_app, people, db):
+    editor = client_of(db_app, people, "editor")
+    switched = editor.get("/partenaires/contenus/?lang=ar")
+    assert switched.status_code == 302 and switched.headers["Location"] == "/partenaires/contenus/"
+    page = parse(editor.get("/partenaires/contenus/"))
+    assert page.get("lang") == "ar" and page.get("dir") == "rtl"
+    links = {link.get("hreflang"): link.get("href") for link in page.iter("a") if link.get("hreflang")}
+    assert links.get("fr") == "/partenaires/contenus/?lang=fr", "the language links stay on the page"
