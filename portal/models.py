@@ -8,6 +8,7 @@ from portal.db import Base
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
+from portal.observatory.models import FiguresSnapshot
 from portal.territory.models import Commune
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "Desk",
     "DeskNotice",
     "DocumentTag",
+    "FiguresSnapshot",
     "GridRecord",
     "HousingStock",
     "ImportRecord",

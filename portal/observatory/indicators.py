@@ -1,0 +1,454 @@
+"""The observatory's indicators: supply, demand and allocations, per commune, per dwelling type and for the
+territory, over a period (the plan's first action: a shared observatory).
+
+Everything is computed from the stored data in four aggregate queries, whatever the grouping asked:
+
+- demands, grouped by first-choice commune, dwelling type and transfer (mutation): active at the end of
+  the period (filed by then, not yet allocated or struck off), new in the period, and among the active
+  ones the transfers, the DALO households and the priority households of the departmental plan
+  (PDALHPD, the public of the collective agreement);
+- allocations in the period, one row each (there are about a tenth as many as demands): the allocated
+  dwelling's commune and type (from the allocations file when it has the allocation, else from the demands
+  file), the wait from filing to allocation, transfer or not, and, when the allocations file carries them,
+  the landlord, the priority public, the priority urban district (QPV) and the lowest income quartile;
+- renewals and strikings-off in the period, grouped like the demands;
+- the social housing stock of the latest count not after the period's end.
+
+These land in cells (commune, dwelling type, transfer) that add up into any grouping: the territory, a
+commune, a type, a commune and a type. A landlord filter keeps the allocations and the stock of that
+landlord only (demands have no landlord).
+
+Statistical secrecy: `public()` hides what was computed on fewer than SECRECY_THRESHOLD households.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy import Integer, and_, case, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from portal.demands.models import DWELLING_TYPES, Allocation, Demand, DemandEvent, HousingStock
+
+SECRECY_THRESHOLD = 5  # figures on fewer households than this are not published
+LOWEST_QUARTILE_TARGET = 0.25  # CCH L.441-1: a quarter of allocations outside QPV to the lowest quartile
+DAYS_PER_MONTH = 365.25 / 12
+ALL = ""  # the key of "every commune" or "every dwelling type"
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both included."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def year_before(cls, day: dt.date) -> Period:
+        """The twelve months that end the day before `day` (what "last year" means on the public pages)."""
+        try:
+            start = day.replace(year=day.year - 1)
+        except ValueError:  # 29 February: a year before is 1 March
+            start = day.replace(year=day.year - 1, month=3, day=1)
+        end = day - dt.timedelta(days=1)
+        return cls(start, end)
+
+
+@dataclass
+class Cell:
+    """What was counted for one commune, dwelling type and transfer flag; cells add up."""
+
+    active: int = 0
+    new: int = 0
+    dalo_demands: int = 0
+    pdalhpd_demands: int = 0
+    renewals: int = 0
+    struck_off: int = 0
+    allocations: int = 0
+    waits: list[int] = field(default_factory=list)  # days from filing to allocation, one per allocation
+    detailed_allocations: int = 0  # allocations the allocations file describes
+    dalo_allocations: int = 0
+    accord_allocations: int = 0
+    other_priority_allocations: int = 0
+    outside_qpv_known: int = 0  # allocations outside QPV whose household's income quartile is known
+    outside_qpv_lowest: int = 0  # … of which to a household of the lowest quartile
+    stock: int = 0
+
+    def add(self, other: Cell) -> None:
+        for item in fields(self):
+            if item.name == "waits":
+                self.waits.extend(other.waits)
+            else:
+                setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The indicators of one group (a commune, a type, the territory…), as shown and exported."""
+
+    active_demands: int | None
+    new_demands: int | None
+    allocations: int | None
+    pressure: float | None  # active demands per allocation
+    wait_median_months: float | None
+    wait_p75_months: float | None
+    transfer_demands: int | None
+    transfer_share_demands: float | None  # share of the active demands
+    transfer_allocations: int | None
+    transfer_share_allocations: float | None
+    dalo_demands: int | None
+    pdalhpd_demands: int | None
+    dalo_allocations: int | None
+    accord_allocations: int | None
+    priority_allocations: int | None  # DALO, collective agreement and other priority publics
+    detailed_allocations: int | None
+    renewals: int | None
+    struck_off: int | None
+    lowest_quartile_share: float | None  # of the allocations outside QPV with a known quartile
+    lowest_quartile_base: int | None
+    stock: int | None
+    hidden: tuple[str, ...] = ()  # names of the figures withheld by statistical secrecy
+
+    def as_dict(self) -> dict:
+        return {item.name: getattr(self, item.name) for item in fields(self) if item.name != "hidden"} | {
+            "hidden": list(self.hidden)
+        }
+
+
+# Each figure with the count of households it rests on: a count rests on itself, a ratio on its base.
+COUNTS = (
+    "active_demands",
+    "new_demands",
+    "allocations",
+    "transfer_demands",
+    "transfer_allocations",
+    "dalo_demands",
+    "pdalhpd_demands",
+    "dalo_allocations",
+    "accord_allocations",
+    "priority_allocations",
+    "detailed_allocations",
+    "renewals",
+    "struck_off",
+    "lowest_quartile_base",
+)
+RATIOS = {  # ratio -> the counts it is computed from (hidden if any of them is below the threshold)
+    "pressure": ("allocations", "active_demands"),
+    "wait_median_months": ("allocations",),
+    "wait_p75_months": ("allocations",),
+    "transfer_share_demands": ("active_demands",),
+    "transfer_share_allocations": ("allocations",),
+    "lowest_quartile_share": ("lowest_quartile_base",),
+}
+NOT_HOUSEHOLDS = ("stock",)  # dwellings, not households: never secret
+
+
+def percentile(sorted_values: list[int], share: float) -> float:
+    """The value below which `share` of the values fall (linear interpolation, as the median)."""
+    if len(sorted_values) == 1:
+        return float(sorted_values[0])
+    rank = share * (len(sorted_values) - 1)
+    low, high = math.floor(rank), math.ceil(rank)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (rank - low)
+
+
+def _share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def figures_of(cell: Cell, transfers: Cell | None = None) -> Figures:
+    """The indicators of a cell; `transfers` is the part of the cell that is transfer demands."""
+    transfers = transfers or Cell()
+    waits = sorted(cell.waits)
+    return Figures(
+        active_demands=cell.active,
+        new_demands=cell.new,
+        allocations=cell.allocations,
+        pressure=round(cell.active / cell.allocations, 1) if cell.allocations else None,
+        wait_median_months=round(percentile(waits, 0.5) / DAYS_PER_MONTH, 1) if waits else None,
+        wait_p75_months=round(percentile(waits, 0.75) / DAYS_PER_MONTH, 1) if waits else None,
+        transfer_demands=transfers.active,
+        transfer_share_demands=_share(transfers.active, cell.active),
+        transfer_allocations=transfers.allocations,
+        transfer_share_allocations=_share(transfers.allocations, cell.allocations),
+        dalo_demands=cell.dalo_demands,
+        pdalhpd_demands=cell.pdalhpd_demands,
+        dalo_allocations=cell.dalo_allocations,
+        accord_allocations=cell.accord_allocations,
+        priority_allocations=cell.dalo_allocations
+        + cell.accord_allocations
+        + cell.other_priority_allocations,
+        detailed_allocations=cell.detailed_allocations,
+        renewals=cell.renewals,
+        struck_off=cell.struck_off,
+        lowest_quartile_share=_share(cell.outside_qpv_lowest, cell.outside_qpv_known),
+        lowest_quartile_base=cell.outside_qpv_known,
+        stock=cell.stock,
+    )
+
+
+def public(figures: Figures, threshold: int = SECRECY_THRESHOLD) -> Figures:
+    """The figures anyone may read: a count of 1 to threshold-1 households, and every ratio resting on
+    such a count, is withheld (None, and named in `hidden`). Zero says nothing about anyone and stays."""
+    values = {item.name: getattr(figures, item.name) for item in fields(figures) if item.name != "hidden"}
+    small = {name for name in COUNTS if values[name] is not None and 0 < values[name] < threshold}
+    hidden = set(small)
+    for ratio, bases in RATIOS.items():
+        if values[ratio] is not None and any(
+            values[base] is not None and values[base] < threshold for base in bases
+        ):
+            hidden.add(ratio)
+    for name in hidden:
+        values[name] = None
+    return Figures(**values, hidden=tuple(sorted(hidden | set(figures.hidden))))
+
+
+# --- counting -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    commune: str | None = None  # INSEE code
+    dwelling_type: str | None = None
+    landlord: str | None = None
+
+
+Key = tuple[str, str, bool]  # (commune, dwelling type, transfer)
+
+
+def count(session: Session, filters: Filters) -> dict[Key, Cell]:
+    """The cells of the period, from the stored demands, events, allocations and stock."""
+    cells: dict[Key, Cell] = defaultdict(Cell)
+    _count_demands(session, filters, cells)
+    _count_events(session, filters, cells)
+    _count_allocations(session, filters, cells)
+    _count_stock(session, filters, cells)
+    return cells
+
+
+def _demand_filters(filters: Filters, demand=Demand) -> list:
+    conditions = []
+    if filters.commune:
+        conditions.append(demand.first_commune_insee == filters.commune)
+    if filters.dwelling_type:
+        conditions.append(demand.dwelling_type == filters.dwelling_type)
+    return conditions
+
+
+def _flag(column) -> object:
+    """1 where a JSON fact is true (facts are stored as JSON booleans), else 0."""
+    return case((column.as_boolean().is_(True), 1), else_=0)
+
+
+def _count_demands(session: Session, filters: Filters, cells: dict[Key, Cell]) -> None:
+    start, end = filters.period.start, filters.period.end
+    ended = (
+        select(DemandEvent.demand_id, func.min(DemandEvent.occurred_on).label("ended_on"))
+        .where(DemandEvent.kind.in_(("allocation", "struck_off")))
+        .group_by(DemandEvent.demand_id)
+        .subquery()
+    )
+    # Active at the end: filed by then, and not ended by then. A demand said allocated or struck off
+    # without a dated event ended at an unknown date: it is not counted as active.
+    still_open = or_(
+        and_(Demand.status == "active", ended.c.ended_on.is_(None)),
+        ended.c.ended_on > end,
+    )
+    active = and_(Demand.filed_on <= end, still_open)
+    is_active = case((active, 1), else_=0)
+    rows = session.execute(
+        select(
+            Demand.first_commune_insee,
+            Demand.dwelling_type,
+            Demand.mutation,
+            func.sum(is_active),
+            func.sum(case((and_(Demand.filed_on >= start, Demand.filed_on <= end), 1), else_=0)),
+            func.sum(is_active * _flag(Demand.facts["dalo"])),
+            func.sum(is_active * _flag(Demand.facts["pdalhpd"])),
+        )
+        .outerjoin(ended, ended.c.demand_id == Demand.id)
+        .where(Demand.filed_on <= end, *_demand_filters(filters))
+        .group_by(Demand.first_commune_insee, Demand.dwelling_type, Demand.mutation)
+    )
+    for commune, dwelling, mutation, active_count, new, dalo, pdalhpd in rows:
+        cell = cells[(commune, dwelling, bool(mutation))]
+        cell.active += int(active_count or 0)
+        cell.new += int(new or 0)
+        cell.dalo_demands += int(dalo or 0)
+        cell.pdalhpd_demands += int(pdalhpd or 0)
+
+
+def _count_events(session: Session, filters: Filters, cells: dict[Key, Cell]) -> None:
+    rows = session.execute(
+        select(
+            Demand.first_commune_insee,
+            Demand.dwelling_type,
+            Demand.mutation,
+            DemandEvent.kind,
+            func.count(),
+        )
+        .join(Demand, Demand.id == DemandEvent.demand_id)
+        .where(
+            DemandEvent.kind.in_(("renewed", "struck_off")),
+            DemandEvent.occurred_on >= filters.period.start,
+            DemandEvent.occurred_on <= filters.period.end,
+            *_demand_filters(filters),
+        )
+        .group_by(Demand.first_commune_insee, Demand.dwelling_type, Demand.mutation, DemandEvent.kind)
+    )
+    for commune, dwelling, mutation, kind, number in rows:
+        cell = cells[(commune, dwelling, bool(mutation))]
+        if kind == "renewed":
+            cell.renewals += number
+        else:
+            cell.struck_off += number
+
+
+def _count_allocations(session: Session, filters: Filters, cells: dict[Key, Cell]) -> None:
+    commune = func.coalesce(Allocation.commune_insee, DemandEvent.commune_insee)
+    dwelling = func.coalesce(Allocation.dwelling_type, DemandEvent.dwelling_type)
+    query = (
+        select(
+            commune,
+            dwelling,
+            Demand.mutation,
+            DemandEvent.occurred_on,
+            Demand.filed_on,
+            Allocation.id.is_not(None),
+            func.coalesce(Allocation.priority, literal("none")),
+            func.coalesce(Allocation.in_qpv.cast(Integer), literal(-1)),
+            func.coalesce(Allocation.lowest_quartile.cast(Integer), literal(-1)),
+        )
+        .join(Demand, Demand.id == DemandEvent.demand_id)
+        .outerjoin(Allocation, Allocation.demand_number == Demand.number)
+        .where(
+            DemandEvent.kind == "allocation",
+            DemandEvent.occurred_on >= filters.period.start,
+            DemandEvent.occurred_on <= filters.period.end,
+        )
+    )
+    if filters.commune:
+        query = query.where(commune == filters.commune)
+    if filters.dwelling_type:
+        query = query.where(dwelling == filters.dwelling_type)
+    if filters.landlord:
+        query = query.where(Allocation.landlord == filters.landlord)
+    for (
+        insee,
+        dwelling_type,
+        mutation,
+        allocated_on,
+        filed_on,
+        detailed,
+        priority,
+        qpv,
+        quartile,
+    ) in session.execute(query):
+        cell = cells[(insee, dwelling_type, bool(mutation))]
+        cell.allocations += 1
+        cell.waits.append(max(0, (allocated_on - filed_on).days))
+        if not detailed:
+            continue
+        cell.detailed_allocations += 1
+        if priority == "dalo":
+            cell.dalo_allocations += 1
+        elif priority == "accord_collectif":
+            cell.accord_allocations += 1
+        elif priority == "other_priority":
+            cell.other_priority_allocations += 1
+        if qpv == 0 and quartile in (0, 1):
+            cell.outside_qpv_known += 1
+            cell.outside_qpv_lowest += quartile
+
+
+def stock_year(session: Session, day: dt.date) -> int | None:
+    """The latest count of the stock not after that day's year."""
+    return session.scalar(select(func.max(HousingStock.year)).where(HousingStock.year <= day.year))
+
+
+def _count_stock(session: Session, filters: Filters, cells: dict[Key, Cell]) -> None:
+    year = stock_year(session, filters.period.end)
+    if year is None:
+        return
+    query = (
+        select(HousingStock.commune_insee, HousingStock.dwelling_type, func.sum(HousingStock.dwellings))
+        .where(HousingStock.year == year)
+        .group_by(HousingStock.commune_insee, HousingStock.dwelling_type)
+    )
+    if filters.commune:
+        query = query.where(HousingStock.commune_insee == filters.commune)
+    if filters.dwelling_type:
+        query = query.where(HousingStock.dwelling_type == filters.dwelling_type)
+    if filters.landlord:
+        query = query.where(HousingStock.landlord == filters.landlord)
+    for insee, dwelling_type, dwellings in session.execute(query):
+        cells[(insee, dwelling_type, False)].stock += int(dwellings or 0)  # the stock has no transfer side
+
+
+# --- grouping -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Observatory:
+    """The figures of a period: for the territory, per commune, per type, per commune and type."""
+
+    period: Period
+    stock_year: int | None
+    territory: Figures
+    by_type: dict[str, Figures]
+    by_commune: dict[str, Figures]
+    by_commune_type: dict[tuple[str, str], Figures]
+
+
+def group(cells: dict[Key, Cell], key) -> dict:
+    """Add the cells up by `key(commune, dwelling type)`: (all, transfers) per group."""
+    totals: dict = defaultdict(lambda: (Cell(), Cell()))
+    for (insee, dwelling_type, transfer), cell in cells.items():
+        whole, transfers = totals[key(insee, dwelling_type)]
+        whole.add(cell)
+        if transfer:
+            transfers.add(cell)
+    return {name: figures_of(whole, transfers) for name, (whole, transfers) in totals.items()}
+
+
+def observatory(session: Session, filters: Filters, communes: Iterable[str] = ()) -> Observatory:
+    """Every indicator of the period, for the territory and each commune and dwelling type (every commune
+    named in `communes` and every type appear, with zeros when nothing was counted)."""
+    cells = count(session, filters)
+    for insee in communes:
+        for dwelling_type in DWELLING_TYPES:
+            cells.setdefault((insee, dwelling_type, False), Cell())
+    for dwelling_type in DWELLING_TYPES:  # every type appears, with zeros when nothing was counted
+        cells.setdefault((ALL, dwelling_type, False), Cell())
+    territory = group(cells, lambda insee, dwelling_type: ALL).get(ALL) or figures_of(Cell())
+    return Observatory(
+        period=filters.period,
+        stock_year=stock_year(session, filters.period.end),
+        territory=territory,
+        by_type={
+            dwelling_type: figures
+            for dwelling_type, figures in sorted(group(cells, lambda i, t: t).items())
+            if dwelling_type
+        },
+        by_commune={
+            insee: figures for insee, figures in sorted(group(cells, lambda i, t: i).items()) if insee
+        },
+        by_commune_type={
+            key: figures
+            for key, figures in sorted(group(cells, lambda i, t: (i, t)).items())
+            if key[0] and key[1]
+        },
+    )
+
+
+def landlords(session: Session) -> list[str]:
+    """The landlords named by the allocations and the stock (for the partners' filter)."""
+    names = set(session.scalars(select(Allocation.landlord).distinct())) | set(
+        session.scalars(select(HousingStock.landlord).distinct())
+    )
+    return sorted(name for name in names if name)
