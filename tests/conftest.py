@@ -26,6 +26,7 @@ from portal.desks.loader import load_desks
 from portal.guides.documents import forget_documents
 from portal.information.loader import load_pages
 from portal.information.services import forget_published, reindex
+from portal.observatory.services import forget as forget_figures
 from portal.territory.services import read_territory, sync_communes
 from tests.pagecheck import check_page
 
@@ -143,9 +144,11 @@ def _fresh_content_copies():
     """Each test starts and ends without kept copies of published content (a rollback is not a publish)."""
     forget_published()
     forget_documents()
+    forget_figures()
     yield
     forget_published()
     forget_documents()
+    forget_figures()
 
 
 @pytest.fixture
