@@ -32,6 +32,7 @@ from portal.guides.documents import cached_pdf
 from portal.guides.views import desk_document, guide_document
 from portal.information.loader import load_pages, stamp_translation
 from portal.information.services import reindex
+from portal.observatory.services import refresh as refresh_snapshot
 from portal.territory.services import current_territory, sync_communes
 
 
@@ -64,6 +65,7 @@ def init_command(demo: bool) -> None:
             )
         add_demo_stock()
         click.echo("Demonstration data: the territory is marked as such on every page.")
+    refresh_figures()
 
 
 @main.group("db")
@@ -360,6 +362,7 @@ def demands_import(file: Path) -> None:
         territory.abnormal_delay_months,
     )
     click.echo(f"{scored} active demands scored in {time.perf_counter() - started:.1f} s.")
+    refresh_figures()
 
 
 @demands_group.command("import-events")
@@ -374,6 +377,7 @@ def demands_import_events(file: Path) -> None:
         raise click.ClickException(f"{file}: {exc}") from exc
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.by_kind.items()))
     click.echo(f"{report.events} events imported ({kinds or 'none'}) in {report.seconds:.1f} s.")
+    refresh_figures()
 
 
 @demands_group.command("import-allocations")
@@ -390,6 +394,7 @@ def demands_import_allocations(file: Path) -> None:
         f"{report.rows} allocations imported ({report.created} new, {report.updated} replaced) "
         f"in {report.seconds:.1f} s."
     )
+    refresh_figures()
 
 
 @demands_group.command("import-stock")
@@ -407,6 +412,28 @@ def demands_import_stock(file: Path) -> None:
         f"{report.rows} stock rows imported ({report.dwellings} dwellings; years {years}; "
         f"{report.replaced} stored rows replaced) in {report.seconds:.1f} s."
     )
+    refresh_figures()
+
+
+@main.group("observatory")
+def observatory_group() -> None:
+    """The observatory's public figures."""
+
+
+@observatory_group.command("refresh")
+@with_appcontext
+def observatory_refresh() -> None:
+    """Compute the public figures of the twelve months before today (run it daily from cron; the imports
+    run it too)."""
+    refresh_figures()
+
+
+def refresh_figures() -> None:
+    started = time.perf_counter()
+    with db.database().sessions.begin() as session:
+        snapshot = refresh_snapshot(session, clock.today())
+        period = f"{snapshot.period_start.isoformat()} to {snapshot.period_end.isoformat()}"
+    click.echo(f"Observatory figures of {period} computed in {time.perf_counter() - started:.1f} s.")
 
 
 @main.group("guides")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import flask_wtf.file
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -21,7 +22,9 @@ from portal.backoffice.import_models import ImportRecord
 from portal.backoffice.models import User
 from portal.backoffice.permissions import current_user, epci_role
 from portal.cotation.services import stored_grids
+from portal.demands.problems import translated
 from portal.demands.scoring import recompute
+from portal.observatory import services as observatory
 from portal.territory.services import current_territory
 from portal.ui.forms import ComponentField, PortalForm, RadioField
 
@@ -41,6 +44,16 @@ def kind_label(kind: str) -> str:
         "allocations": _("Allocations"),
         "stock": _("Social housing stock (RPLS)"),
     }[kind]
+
+
+def shown_reason(reason: str) -> tuple[str, str | None]:
+    """A refused row's reason in the workspace's language, with the `lang` its cell needs: "en" while
+    the reason is not translated in this language yet (the imports give English with a msgid: see
+    portal/demands/problems.py), None once it is, or when the workspace is in English."""
+    text, is_translated = translated(reason, _)
+    locale = get_locale()
+    english_page = locale is not None and locale.language == "en"
+    return text, None if is_translated or english_page else "en"
 
 
 class FileField(ComponentField, flask_wtf.file.FileField):
@@ -184,6 +197,8 @@ def confirm():
         return _report(stored, outcome, applied_failed=True), 400
     if outcome.kind == "demands":
         _rescore()
+    observatory.refresh(dbs, clock.today())  # the public figures follow the new data
+    dbs.commit()
     flash(_("The file was imported: %(rows)s rows.", rows=outcome.rows))
     return redirect(url_for("imports.history"))
 
@@ -210,3 +225,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["may_import_data"] = may_import
     app.jinja_env.filters["import_kind"] = kind_label
+    app.jinja_env.globals["shown_reason"] = shown_reason

@@ -21,8 +21,16 @@ def test_init_demo_creates_the_database_and_loads_the_territory(tmp_path):
     assert "20 communes (20 added or updated, 0 removed)" in result.output
     engine = create_engine(f"sqlite:///{tmp_path / 'portal.db'}")
     assert "commune" in inspect(engine).get_table_names()
+    assert "Observatory figures of " in result.output
+    with engine.connect() as connection:
+        snapshots = connection.exec_driver_sql("SELECT figures FROM observatory_snapshot").all()
+    assert len(snapshots) == 1 and '"communes"' in snapshots[0][0]
     again = run(tmp_path, "init", "--demo")
     assert "(0 added or updated, 0 removed)" in again.output
+    refreshed = run(tmp_path, "observatory", "refresh")
+    assert refreshed.exit_code == 0 and refreshed.output.startswith("Observatory figures of ")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM observatory_snapshot").scalar() == 3
     engine.dispose()
 
 
