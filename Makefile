@@ -44,7 +44,7 @@ format: install-test ## Ruff: fix what can be fixed and format
 	$(BIN)/ruff format portal tests bench
 
 extract: install ## Extract the UI strings into translations/messages.pot
-	$(PYBABEL) -q extract -F translations/babel.cfg -k _l -k lazy_gettext -k ngettext_signed:1,2 --no-location --sort-output \
+	$(PYBABEL) -q extract -F translations/babel.cfg -k _l -k lazy_gettext -k N_ -k ngettext_signed:1,2 --no-location --sort-output \
 		--project=portail-demandeur --copyright-holder="Portail demandeur contributors" \
 		--msgid-bugs-address=demandeurs@example.org -o $(POT) .
 

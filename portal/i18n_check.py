@@ -33,6 +33,8 @@ def extract(output: Path) -> None:
             "-k",
             "lazy_gettext",
             "-k",
+            "N_",
+            "-k",
             "ngettext_signed:1,2",
             "--no-location",
             "--sort-output",

@@ -34,6 +34,7 @@ from portal.demands import imports
 from portal.demands.allocations import import_allocations
 from portal.demands.imports import ImportRefused, import_demands, import_events
 from portal.demands.models import Demand, DemandEvent
+from portal.demands.problems import N_
 from portal.demands.stock import import_stock
 
 KINDS = ("demands", "events", "allocations", "stock")
@@ -189,7 +190,8 @@ def run(session: Session, kind: str, path: Path, today: dt.date) -> Outcome:
         outcome.rows = count_rows(path)
         outcome.created = outcome.updated = outcome.replaced = 0
     except csv.Error as exc:
-        outcome.problems, outcome.problem_total = [(0, "", f"the file is not readable as CSV: {exc}")], 1
+        unreadable = N_("the file is not readable as CSV: %(error)s", error=str(exc))
+        outcome.problems, outcome.problem_total = [(0, "", unreadable)], 1
     outcome.seconds = time.perf_counter() - started
     return outcome
 

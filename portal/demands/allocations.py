@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 
 from portal.demands.imports import BATCH, MAX_REPORTED, ImportRefused, _date, _in_savepoint, _rows
 from portal.demands.models import DWELLING_TYPES, PRIORITY_PUBLICS, Allocation, Demand, DemandEvent
+from portal.demands.problems import N_
 from portal.demands.services import NUMBER, normalize_number
 from portal.territory.models import Commune
 
@@ -83,40 +84,40 @@ def allocation_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict,
     problems: list[tuple[str, str]] = []
     for column in ALLOCATION_REQUIRED:
         if not (raw.get(column) or "").strip():
-            problems.append((column, "is empty"))
+            problems.append((column, N_("is empty")))
     if problems:
         return {}, problems
     number = normalize_number(raw["number"])
     if not NUMBER.match(number):
-        problems.append(("number", "must have 18 characters: 13 digits, then the desk code"))
+        problems.append(("number", N_("must have 18 characters: 13 digits, then the desk code")))
     allocated_on = None
     try:
         allocated_on = _date(raw["allocated_on"].strip())
     except ValueError:
-        problems.append(("allocated_on", "must be a date like 2025-03-14"))
+        problems.append(("allocated_on", N_("must be a date like 2025-03-14")))
     if allocated_on and allocated_on > today:
-        problems.append(("allocated_on", "is in the future"))
+        problems.append(("allocated_on", N_("is in the future")))
     commune = raw["commune"].strip()
     if commune not in communes:
-        problems.append(("commune", "is not a commune of the territory"))
+        problems.append(("commune", N_("is not a commune of the territory")))
     dwelling = dwelling_type(raw["dwelling_type"])
     if dwelling not in DWELLING_TYPES:
-        problems.append(("dwelling_type", "must be T1, T2, T3, T4 or T5 (T5 and more)"))
+        problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5 (T5 and more)")))
     landlord = raw["landlord"].strip()
     if len(landlord) > MAX_LANDLORD:
-        problems.append(("landlord", f"is longer than {MAX_LANDLORD} characters"))
+        problems.append(("landlord", N_("is longer than %(count)s characters", count=MAX_LANDLORD)))
     priority = (raw.get("priority") or "").strip().lower() or "none"
     if priority not in PRIORITY_PUBLICS:
-        problems.append(("priority", f"must be one of {', '.join(PRIORITY_PUBLICS)}"))
+        problems.append(("priority", N_("must be one of %(choices)s", choices=", ".join(PRIORITY_PUBLICS))))
     in_qpv = lowest = None
     try:
         in_qpv = _binary(raw.get("qpv") or "", False)
     except ValueError:
-        problems.append(("qpv", "must be 0 or 1"))
+        problems.append(("qpv", N_("must be 0 or 1")))
     try:
         lowest = _binary(raw.get("lowest_quartile") or "", None)
     except ValueError:
-        problems.append(("lowest_quartile", "must be 0, 1 or empty (unknown)"))
+        problems.append(("lowest_quartile", N_("must be 0, 1 or empty (unknown)")))
     values = {
         "demand_number": number,
         "allocated_on": allocated_on,
@@ -185,7 +186,7 @@ def _import_allocations(session: Session, path: Path, today: dt.date) -> Allocat
         number = values.get("demand_number")
         if number is not None:
             if number in seen:
-                row_problems.append(("number", "appears twice in the file"))
+                row_problems.append(("number", N_("appears twice in the file")))
             seen.add(number)
         chunk.append((index, values, row_problems))
         if len(chunk) >= BATCH:
@@ -202,13 +203,18 @@ def _against_demand(values: dict, demands: dict, allocated: dict) -> list[tuple[
     """The row must agree with its demand as the demands file stored it."""
     found = demands.get(values["demand_number"])
     if found is None:
-        return [("number", "is not a stored demand (import the demands first)")]
+        return [("number", N_("is not a stored demand (import the demands first)"))]
     status, filed_on = found
     if values["allocated_on"] < filed_on:
-        return [("allocated_on", "is before the demand was filed")]
+        return [("allocated_on", N_("is before the demand was filed"))]
     if status != "allocated":
-        return [("number", "is not allocated in the demands file (status and allocated_on come from it)")]
+        return [("number", N_("is not allocated in the demands file (status and allocated_on come from it)"))]
     day = allocated.get(values["demand_number"])
     if day is not None and day != values["allocated_on"]:
-        return [("allocated_on", f"differs from the demands file's allocated_on ({day.isoformat()})")]
+        return [
+            (
+                "allocated_on",
+                N_("differs from the demands file's allocated_on (%(date)s)", date=day.isoformat()),
+            )
+        ]
     return []

@@ -53,6 +53,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from portal.demands.models import DWELLING_TYPES, STATUSES, Demand, DemandEvent
+from portal.demands.problems import N_
 from portal.demands.services import NUMBER, normalize_number
 from portal.territory.models import Commune
 
@@ -95,7 +96,11 @@ BATCH = 5000
 
 
 class ImportRefused(ValueError):
-    """The file has bad rows; `problems` lists (row, column, reason), the first ones."""
+    """The file has bad rows; `problems` lists (row, column, reason), the first ones.
+
+    Each reason is a `Reason` (portal/demands/problems.py): a str in English with its values filled, as
+    this message shows it, which the workspace translates from its msgid.
+    """
 
     def __init__(self, problems: list[tuple[int, str, str]], total: int):
         self.problems, self.total = problems, total
@@ -133,57 +138,69 @@ class _Row:
         self.values: dict = {}
         for column in REQUIRED:
             if not (raw.get(column) or "").strip():
-                self.problems.append((column, "is empty"))
+                self.problems.append((column, N_("is empty")))
         if self.problems:
             return
         number = normalize_number(raw["number"])
-        self._check("number", NUMBER.match(number), "must have 18 characters: 13 digits, then the desk code")
-        self._check("lookup_hash", ARGON2.match(raw["lookup_hash"]), "must be an Argon2id hash")
-        filed_on = self._parse("filed_on", raw["filed_on"], _date, "must be a date like 2025-03-14")
+        self._check(
+            "number", NUMBER.match(number), N_("must have 18 characters: 13 digits, then the desk code")
+        )
+        self._check("lookup_hash", ARGON2.match(raw["lookup_hash"]), N_("must be an Argon2id hash"))
+        filed_on = self._parse("filed_on", raw["filed_on"], _date, N_("must be a date like 2025-03-14"))
         renewed_on = (
-            self._parse("renewed_on", raw["renewed_on"], _date, "must be a date")
+            self._parse("renewed_on", raw["renewed_on"], _date, N_("must be a date"))
             if raw.get("renewed_on")
             else None
         )
         allocated_on = (
-            self._parse("allocated_on", raw["allocated_on"], _date, "must be a date")
+            self._parse("allocated_on", raw["allocated_on"], _date, N_("must be a date"))
             if raw.get("allocated_on")
             else None
         )
         if filed_on and filed_on > today:
-            self.problems.append(("filed_on", "is in the future"))
+            self.problems.append(("filed_on", N_("is in the future")))
         if filed_on and renewed_on and renewed_on < filed_on:
-            self.problems.append(("renewed_on", "is before filed_on"))
+            self.problems.append(("renewed_on", N_("is before filed_on")))
         status = raw["status"].strip()
-        self._check("status", status in STATUSES, f"must be one of {', '.join(STATUSES)}")
+        self._check(
+            "status", status in STATUSES, N_("must be one of %(choices)s", choices=", ".join(STATUSES))
+        )
         if status == "allocated" and not allocated_on:
-            self.problems.append(("allocated_on", "is needed for an allocated demand"))
+            self.problems.append(("allocated_on", N_("is needed for an allocated demand")))
         dwelling = raw["dwelling_type"].strip().upper()
-        self._check("dwelling_type", dwelling in DWELLING_TYPES, "must be T1, T2, T3, T4 or T5")
+        self._check("dwelling_type", dwelling in DWELLING_TYPES, N_("must be T1, T2, T3, T4 or T5"))
         first = raw["first_commune"].strip()
-        self._check("first_commune", first in communes, "is not a commune of the territory")
+        self._check("first_commune", first in communes, N_("is not a commune of the territory"))
         others = (raw.get("other_communes") or "").split()
-        self._check("other_communes", all(code in communes for code in others), "names a commune outside")
-        size = self._parse("household_size", raw["household_size"], int, "must be a whole number")
+        self._check(
+            "other_communes",
+            all(code in communes for code in others),
+            N_("names a commune outside the territory"),
+        )
+        size = self._parse("household_size", raw["household_size"], int, N_("must be a whole number"))
         if size is not None and not 1 <= size <= 20:
-            self.problems.append(("household_size", "must be between 1 and 20"))
+            self.problems.append(
+                ("household_size", N_("must be between %(low)s and %(high)s", low=1, high=20))
+            )
         facts: dict = {}
         for name in FLAG_FACTS:
             if raw.get(name):
-                value = self._parse(name, raw[name], _flag, "must be 0 or 1")
+                value = self._parse(name, raw[name], _flag, N_("must be 0 or 1"))
                 if value:
                     facts[name] = True
         if raw.get("housing_cost_ratio"):
-            ratio = self._parse("housing_cost_ratio", raw["housing_cost_ratio"], float, "must be a number")
+            ratio = self._parse(
+                "housing_cost_ratio", raw["housing_cost_ratio"], float, N_("must be a number")
+            )
             if ratio is not None:
                 facts["housing_cost_ratio"] = ratio
         if raw.get("refusals"):
-            refusals = self._parse("refusals", raw["refusals"], int, "must be a whole number")
+            refusals = self._parse("refusals", raw["refusals"], int, N_("must be a whole number"))
             if refusals is not None:
                 facts["refusals"] = refusals
         checked = (raw.get("checked") or "").split()
-        self._check("checked", all(name in FLAG_FACTS for name in checked), "names an unknown fact")
-        mutation = self._parse("mutation", raw.get("mutation") or "", _flag, "must be 0 or 1")
+        self._check("checked", all(name in FLAG_FACTS for name in checked), N_("names an unknown fact"))
+        mutation = self._parse("mutation", raw.get("mutation") or "", _flag, N_("must be 0 or 1"))
         if not self.problems:
             self.values = {
                 "number": number,
@@ -227,11 +244,11 @@ def _rows(path: Path, required=REQUIRED, columns=COLUMNS) -> Iterator[tuple[int,
         missing = [column for column in required if column not in (reader.fieldnames or ())]
         if missing:
             raise ImportRefused(
-                [(1, column, "column missing from the header") for column in missing], len(missing)
+                [(1, column, N_("column missing from the header")) for column in missing], len(missing)
             )
         unknown = [column for column in reader.fieldnames if column not in columns]
         if unknown:
-            raise ImportRefused([(1, column, "unknown column") for column in unknown], len(unknown))
+            raise ImportRefused([(1, column, N_("unknown column")) for column in unknown], len(unknown))
         yield from enumerate(reader, start=2)
 
 
@@ -270,7 +287,7 @@ def _import(session: Session, path: Path, today: dt.date) -> ImportReport:
         number = row.values.get("number")
         if number is not None:
             if number in numbers:
-                row.problems.append(("number", "appears twice in the file"))
+                row.problems.append(("number", N_("appears twice in the file")))
             numbers.add(number)
         if row.problems:
             total += len(row.problems)
@@ -378,44 +395,44 @@ def _event_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, lis
     problems: list[tuple[str, str]] = []
     for column in EVENT_REQUIRED:
         if not (raw.get(column) or "").strip():
-            problems.append((column, "is empty"))
+            problems.append((column, N_("is empty")))
     if problems:
         return {}, problems
     number = normalize_number(raw["number"])
     if not NUMBER.match(number):
-        problems.append(("number", "must have 18 characters: 13 digits, then the desk code"))
+        problems.append(("number", N_("must have 18 characters: 13 digits, then the desk code")))
     kind = raw["kind"].strip()
     if kind in ("filed", "allocation"):
-        problems.append(("kind", "comes from the demands file (filed_on, allocated_on)"))
+        problems.append(("kind", N_("comes from the demands file (filed_on, allocated_on)")))
     elif kind not in EVENT_KINDS:
-        problems.append(("kind", f"must be one of {', '.join(EVENT_KINDS)}"))
+        problems.append(("kind", N_("must be one of %(choices)s", choices=", ".join(EVENT_KINDS))))
     occurred_on = None
     try:
         occurred_on = _date(raw["occurred_on"].strip())
     except ValueError:
-        problems.append(("occurred_on", "must be a date like 2025-03-14"))
+        problems.append(("occurred_on", N_("must be a date like 2025-03-14")))
     if occurred_on and occurred_on > today:
-        problems.append(("occurred_on", "is in the future"))
+        problems.append(("occurred_on", N_("is in the future")))
     rank = None
     if (raw.get("rank") or "").strip():
         try:
             rank = int(raw["rank"])
         except ValueError:
-            problems.append(("rank", "must be a whole number"))
+            problems.append(("rank", N_("must be a whole number")))
         else:
             if kind != "decision":
-                problems.append(("rank", "is only for a committee decision"))
+                problems.append(("rank", N_("is only for a committee decision")))
             elif not 1 <= rank <= 99:
-                problems.append(("rank", "must be between 1 and 99"))
+                problems.append(("rank", N_("must be between %(low)s and %(high)s", low=1, high=99)))
     reasons = (raw.get("reasons") or "").strip()
     if len(reasons) > MAX_REASONS:
-        problems.append(("reasons", f"is longer than {MAX_REASONS} characters"))
+        problems.append(("reasons", N_("is longer than %(count)s characters", count=MAX_REASONS)))
     dwelling = (raw.get("dwelling_type") or "").strip().upper()
     if dwelling and dwelling not in DWELLING_TYPES:
-        problems.append(("dwelling_type", "must be T1, T2, T3, T4 or T5"))
+        problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5")))
     commune = (raw.get("commune") or "").strip()
     if commune and commune not in communes:
-        problems.append(("commune", "is not a commune of the territory"))
+        problems.append(("commune", N_("is not a commune of the territory")))
     values = {
         "number": number,
         "kind": kind,
@@ -455,9 +472,9 @@ def _import_events(session: Session, path: Path, today: dt.date) -> EventsReport
             if values and not row_problems:
                 found = demands.get(values["number"])
                 if found is None:
-                    row_problems.append(("number", "is not a stored demand (import the demands first)"))
+                    row_problems.append(("number", N_("is not a stored demand (import the demands first)")))
                 elif values["occurred_on"] < found[1]:
-                    row_problems.append(("occurred_on", "is before the demand was filed"))
+                    row_problems.append(("occurred_on", N_("is before the demand was filed")))
                 else:
                     rows.append({"demand_id": found[0], **{k: v for k, v in values.items() if k != "number"}})
             if row_problems:

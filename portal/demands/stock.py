@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from portal.demands.allocations import MAX_LANDLORD, dwelling_type
 from portal.demands.imports import BATCH, MAX_REPORTED, ImportRefused, _in_savepoint, _rows
 from portal.demands.models import DWELLING_TYPES, FINANCINGS, HousingStock
+from portal.demands.problems import N_
 from portal.territory.models import Commune
 
 STOCK_REQUIRED = ("year", "commune", "dwelling_type", "landlord", "dwellings")
@@ -56,36 +57,40 @@ def stock_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list
     problems: list[tuple[str, str]] = []
     for column in STOCK_REQUIRED:
         if not (raw.get(column) or "").strip():
-            problems.append((column, "is empty"))
+            problems.append((column, N_("is empty")))
     if problems:
         return {}, problems
     year = dwellings = None
     try:
         year = int(raw["year"].strip())
     except ValueError:
-        problems.append(("year", "must be a year like 2025"))
+        problems.append(("year", N_("must be a year like 2025")))
     else:
         if not FIRST_YEAR <= year <= today.year:
-            problems.append(("year", f"must be between {FIRST_YEAR} and {today.year}"))
+            problems.append(
+                ("year", N_("must be between %(low)s and %(high)s", low=FIRST_YEAR, high=today.year))
+            )
     commune = raw["commune"].strip()
     if commune not in communes:
-        problems.append(("commune", "is not a commune of the territory"))
+        problems.append(("commune", N_("is not a commune of the territory")))
     dwelling = dwelling_type(raw["dwelling_type"])
     if dwelling not in DWELLING_TYPES:
-        problems.append(("dwelling_type", "must be T1, T2, T3, T4 or T5 (T5 and more)"))
+        problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5 (T5 and more)")))
     landlord = raw["landlord"].strip()
     if len(landlord) > MAX_LANDLORD:
-        problems.append(("landlord", f"is longer than {MAX_LANDLORD} characters"))
+        problems.append(("landlord", N_("is longer than %(count)s characters", count=MAX_LANDLORD)))
     try:
         dwellings = int(raw["dwellings"].strip())
     except ValueError:
-        problems.append(("dwellings", "must be a whole number"))
+        problems.append(("dwellings", N_("must be a whole number")))
     else:
         if dwellings < 0:
-            problems.append(("dwellings", "must be 0 or more"))
+            problems.append(("dwellings", N_("must be 0 or more")))
     financing = (raw.get("financing") or "").strip().upper()
     if financing and financing not in FINANCINGS:
-        problems.append(("financing", f"must be one of {', '.join(FINANCINGS)}, or empty"))
+        problems.append(
+            ("financing", N_("must be one of %(choices)s, or empty", choices=", ".join(FINANCINGS)))
+        )
     values = {
         "year": year,
         "commune_insee": commune,
@@ -119,7 +124,7 @@ def _import_stock(session: Session, path: Path, today: dt.date) -> StockReport:
             )
             if key in keys:
                 row_problems.append(
-                    ("landlord", "this year, commune, type, landlord and financing appear twice")
+                    ("landlord", N_("this year, commune, type, landlord and financing appear twice"))
                 )
             keys.add(key)
         if row_problems:

@@ -16,6 +16,7 @@ from portal.demands.allocations import import_allocations
 from portal.demands.demo import DEMO_DAY
 from portal.demands.imports import ImportRefused, import_demands
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
+from portal.demands.problems import Reason
 from portal.demands.stock import import_stock
 from tests.allocation_files import SAMPLES, allocation_rows, write_allocations_csv
 from tests.demand_files import demand_rows, write_csv
@@ -73,6 +74,7 @@ def test_one_bad_allocation_row_refuses_the_file(db, tmp_path, demands, changes,
         import_allocations(db, write_allocations_csv(tmp_path / "bad.csv", rows), TODAY)
     assert [(row, col) for row, col, _ in refused.value.problems] == [(len(rows) + 1, column)]
     assert reason in refused.value.problems[0][2]
+    assert isinstance(refused.value.problems[0][2], Reason), "a msgid the workspace translates"
     assert count(db, Allocation) == before
 
 
@@ -129,6 +131,7 @@ def test_a_bad_stock_file_reports_every_problem_and_changes_nothing(db):
         (5, "landlord"),
         (6, "landlord"),
     ]
+    assert all(isinstance(reason, Reason) for *_, reason in refused.value.problems)
     assert count(db, HousingStock) == before
 
 

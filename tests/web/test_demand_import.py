@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from portal.cotation.grids import read_grids
 from portal.demands.imports import ImportRefused, import_demands
 from portal.demands.models import Demand, DemandEvent
+from portal.demands.problems import Reason
 from portal.demands.scoring import recompute, recompute_batch
 from tests.conftest import CONTENT_DIR
 from tests.demand_files import demand_rows, write_csv
@@ -73,6 +74,7 @@ def test_a_bad_row_is_reported_with_row_column_and_reason_and_nothing_changes(
         import_demands(db, path, TODAY)
     assert error.value.problems[0][:2] == (32, column)  # row 32: the header is row 1
     assert reason in error.value.problems[0][2]
+    assert isinstance(error.value.problems[0][2], Reason), "a msgid the workspace translates"
     assert (count(db, Demand), count(db, DemandEvent)) == before
 
 

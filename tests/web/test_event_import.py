@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from portal.demands.imports import ImportRefused, import_demands, import_events
 from portal.demands.models import Demand, DemandEvent
+from portal.demands.problems import Reason
 from portal.demands.services import latest_decision
 from tests.demand_files import demand_rows, event_rows, write_csv, write_events_csv
 
@@ -79,6 +80,7 @@ def test_a_bad_row_is_reported_and_the_history_is_left_as_it_was(
         import_events(db, write_events_csv(tmp_path / "events.csv", rows), TODAY)
     assert error.value.problems[0][:2] == (42, column), error.value.problems  # the header is row 1
     assert reason in error.value.problems[0][2]
+    assert isinstance(error.value.problems[0][2], Reason), "a msgid the workspace translates"
     assert history(db) == before
 
 
