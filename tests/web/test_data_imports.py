@@ -181,6 +181,63 @@ def test_a_long_list_of_problems_is_cut_and_says_how_many_more(editor, db, tmp_p
     assert "50" in text_of(page.find(".//table[@id='import-problems']/caption"))
 
 
+YEAR_TOO_OLD = b"year,commune,dwelling_type,landlord,dwellings,financing\n1900,72181,T1,OPH-AGGLO,5,PLUS\n"
+BETWEEN = "must be between %(low)s and %(high)s"
+
+
+def reason_cells(response) -> list:
+    """(column cell, reason cell) of the report's only problem."""
+    rows = parse(response).findall(".//table[@id='import-problems']/tbody/tr")
+    assert len(rows) == 1
+    return rows[0].findall("td")[1:]
+
+
+def fake_catalog(monkeypatch, translations: dict[str, str]) -> None:
+    """The workspace's gettext, with these msgids translated (the catalogs are the lead's: not updated)."""
+    from portal.backoffice import imports as views
+
+    real = views._
+    monkeypatch.setattr(
+        views,
+        "_",
+        lambda msgid, **values: translations[msgid] if msgid in translations else real(msgid, **values),
+    )
+
+
+def test_a_reason_is_shown_in_english_with_its_values_in_an_english_workspace(editor, db):
+    assert editor.get(UPLOAD + "?lang=en").status_code == 302
+    response = send(editor, "stock", YEAR_TOO_OLD)
+    assert '<html lang="en"' in response.get_data(as_text=True)
+    column, reason = reason_cells(response)
+    assert text_of(column) == "year" and column.find("code") is not None, "column names stay code"
+    assert text_of(reason) == f"must be between 1950 and {clock.today().year}"
+    assert reason.get("lang") is None
+
+
+def test_a_reason_is_translated_from_its_msgid_then_its_values_filled(editor, db, monkeypatch):
+    fake_catalog(monkeypatch, {BETWEEN: "doit être entre %(low)s et %(high)s"})
+    response = send(editor, "stock", YEAR_TOO_OLD)
+    assert '<html lang="fr"' in response.get_data(as_text=True)
+    column, reason = reason_cells(response)
+    assert text_of(column) == "year"
+    assert text_of(reason) == f"doit être entre 1950 et {clock.today().year}"
+    assert reason.get("lang") is None, "a translated reason is in the page's language"
+
+
+def test_a_reason_not_translated_yet_is_marked_english_on_a_french_page(editor, db, monkeypatch):
+    fake_catalog(monkeypatch, {BETWEEN: BETWEEN})  # what gettext gives for a msgid its catalog lacks
+    _, reason = reason_cells(send(editor, "stock", YEAR_TOO_OLD))
+    assert text_of(reason) == f"must be between 1950 and {clock.today().year}"
+    assert reason.get("lang") == "en"
+
+
+def test_a_file_python_cannot_read_as_csv_is_reported_through_a_msgid(editor, db, monkeypatch):
+    fake_catalog(monkeypatch, {"the file is not readable as CSV: %(error)s": "illisible : %(error)s"})
+    content = b"year,commune,dwelling_type,landlord,dwellings\n2025," + b"x" * 200_000 + b",T1,X,1\n"
+    _, reason = reason_cells(send(editor, "stock", content))
+    assert text_of(reason).startswith("illisible : field larger than field limit")
+
+
 @pytest.mark.parametrize(
     ("content", "name"),
     [
