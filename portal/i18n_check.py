@@ -60,7 +60,7 @@ def problems() -> list[str]:
         extract(fresh)
         fresh_ids, committed_ids = set(_messages(fresh)), set(_messages(POT)) if POT.exists() else set()
     if fresh_ids != committed_ids:
-        added, removed = sorted(fresh_ids - committed_ids), sorted(committed_ids - fresh_ids)
+        added, removed = sorted(fresh_ids - committed_ids, key=str), sorted(committed_ids - fresh_ids, key=str)
         found.append(
             f"{POT.relative_to(PROJECT_ROOT)} is stale (run `make update`): "
             f"{len(added)} new, {len(removed)} gone; e.g. {(added or removed)[:3]}"
@@ -68,7 +68,7 @@ def problems() -> list[str]:
     for po in sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po")):
         locale = po.parts[-3]
         messages = _messages(po)
-        missing = sorted(fresh_ids - set(messages))
+        missing = sorted(fresh_ids - set(messages), key=str)
         if missing:
             found.append(f"{locale}: {len(missing)} msgids missing (run `make update`), e.g. {missing[:3]}")
         if locale in COMPLETE_LOCALES:

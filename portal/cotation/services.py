@@ -3,6 +3,7 @@ pages, the simulator, the look-up and the recompute (kept per process until the 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,7 +92,7 @@ def load_grids(session: Session, content_dir: Path) -> LoadReport:
 
     A loaded version whose rules (criteria, points, effective date) differ from its file is refused unless
     it is still a draft: scores were computed with it, so a change of rules takes a new version. Texts and
-    status (retiring a version) may change in place.
+    status (retiring a version) may change in place; a version retired in the workspace stays retired.
     """
     paths = sorted((content_dir / "cotation").glob("*.yaml"))
     files = [(path, read_grid_file(path)) for path in paths]  # every file checked before any write
@@ -117,6 +118,9 @@ def load_grids(session: Session, content_dir: Path) -> LoadReport:
             session.add(record)
             report.added.append(name)
             continue
+        if record.status == "retired" and grid_file.status == "active":
+            # Retired in the workspace (a newer version took over): a file does not bring it back.
+            grid_file = dataclasses.replace(grid_file, status="retired")
         stored = grid_file_from_record(record)
         if stored == grid_file:
             report.unchanged.append(name)

@@ -21,6 +21,7 @@ from portal.backoffice.import_models import ImportRecord
 from portal.backoffice.models import AuditEntry
 from portal.demands.imports import import_demands
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
+from portal.observatory.models import FiguresSnapshot
 from tests.allocation_files import SAMPLES, allocation_rows, write_allocations_csv
 from tests.demand_files import demand_rows, event_rows, write_csv, write_events_csv
 from tests.factories import create_organisation, create_partner
@@ -126,8 +127,10 @@ def test_a_good_file_is_reported_then_applied_on_confirmation(editor, db, db_app
     kept = db_app.config["PORTAL_SETTINGS"].instance_dir / "imports" / f"{fields['sha256']}.csv"
     assert kept.read_bytes() == content
 
+    snapshots = db.scalar(select(func.count()).select_from(FiguresSnapshot))
     applied = editor.post(CONFIRM, data=fields)
     assert applied.status_code == 302 and applied.headers["Location"].endswith(HISTORY)
+    assert db.scalar(select(func.count()).select_from(FiguresSnapshot)) == snapshots + 1, "figures follow"
     after = counts(db)
     assert after != before and after["records"] == before["records"] + 1
     record = db.scalar(select(ImportRecord).order_by(ImportRecord.id.desc()))

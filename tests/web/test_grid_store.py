@@ -124,3 +124,15 @@ def test_a_bad_file_or_a_version_defined_twice_loads_nothing(db, content):
         load_grids(db, content)
     db.rollback()
     assert snapshot(db) == before
+
+
+def test_a_version_retired_in_the_workspace_stays_retired_when_the_files_load_again(db):
+    record = db.scalar(select(GridRecord).where(GridRecord.code == "general", GridRecord.version == 1))
+    record.status = "retired"
+    db.flush()
+    report = load_grids(db, CONTENT_DIR)
+    assert "general v1" in report.unchanged
+    db.expire_all()
+    assert db.scalar(
+        select(GridRecord.status).where(GridRecord.code == "general", GridRecord.version == 1)
+    ) == ("retired")
