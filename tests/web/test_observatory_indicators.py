@@ -196,7 +196,7 @@ def test_last_year_is_the_twelve_months_before_the_day():
 def test_the_snapshot_serves_each_commune_masked_and_keeps_a_week(db, data):
     from portal.observatory import services
 
-    a, b = data
+    a, _b = data
     services.forget()
     day = D(2026, 1, 1)  # the twelve months of 2025
     services.refresh(db, day)
