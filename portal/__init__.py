@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.desks import views as desks_views
     from portal.guides import views as guides_views
     from portal.information import views as information_views
+    from portal.observatory import views as observatory_views
     from portal.site import views as site_views
     from portal.territory import services as territory
     from portal.ui import views as ui_views
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     cotation_views.init_app(app)
     demands_views.init_app(app)
     guides_views.init_app(app)
+    observatory_views.init_app(app)
     backoffice_views.init_app(app)
     desks_api.init_app(app)
     openapi.init_app(app)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, jsonify
 
+from portal.observatory import openapi as observatory
+
 bp = Blueprint("openapi", __name__)
 
 _error = {
@@ -39,7 +41,10 @@ DOCUMENT = {
     "info": {
         "title": "Portail du demandeur de logement social – données ouvertes",
         "version": "1",
-        "description": "Registration desks and information pages of the territory. Read-only, any origin.",
+        "description": (
+            "Registration desks, information pages and public figures of the territory. "
+            "Read-only, any origin."
+        ),
         "license": {"name": "Licence Ouverte 2.0", "identifier": "etalab-2.0"},
     },
     "paths": {
@@ -96,9 +101,11 @@ DOCUMENT = {
                 },
             }
         },
+        **observatory.PATHS,
     },
     "components": {
         "schemas": {
+            **observatory.SCHEMAS,
             "Error": {
                 "type": "object",
                 "required": ["error"],

@@ -183,6 +183,8 @@ def sitemap_xml():
         ("information.index", {}),
         ("information.eligibility", {}),
         ("information.commune_list", {}),
+        ("observatory.territory", {}),
+        ("observatory.compare", {}),
         ("site.sitemap", {}),
     ]
     entries += [

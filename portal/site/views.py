@@ -52,6 +52,11 @@ PARTS = (
         _l("The scoring grid, a simulator, and your score and position among similar demands."),
     ),
     Part(
+        "observatory.territory",
+        _l("Demands and allocations"),
+        _l("How many demands and allocations, and how long the wait, in each commune and by dwelling type."),
+    ),
+    Part(
         "guides.index",
         _l("Print a guide"),
         _l("Printable guides in your language, for a commune or for one desk."),

@@ -39,7 +39,7 @@ def test_home_introduces_the_portal_and_lists_the_communes(client, locale):
     ]
     assert len(communes) == 20
     assert any(item.startswith("Le Mans 72000") for item in communes)
-    assert len(page.findall(".//ul[@class='card-grid']/li")) == 5
+    assert len(page.findall(".//ul[@class='card-grid']/li")) == 6
 
 
 def test_home_is_in_french_with_french_catalog(client):
