@@ -772,6 +772,9 @@ def init_app(app: Flask) -> None:
     from portal.backoffice import library  # shared documents and news (/partenaires/documents)
 
     library.init_app(app)
+    from portal.backoffice import observatory  # the partners' observatory (/partenaires/observatoire)
+
+    observatory.init_app(app)
     app.jinja_env.filters["role_label_filter"] = role_label
     app.jinja_env.filters["paris_datetime"] = paris_datetime
     app.jinja_env.filters["audit_action"] = accounts.audit_action_label
