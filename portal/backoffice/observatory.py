@@ -223,11 +223,19 @@ def charts(result: Observatory, names: dict[str, str]) -> list[dict]:
             [
                 (
                     figures.active_demands,
-                    _("%(series)s: %(value)s", series=demands, value=figures.active_demands),
+                    _(
+                        "%(series)s: %(value)s",
+                        series=demands,
+                        value=display("active_demands", figures.active_demands),
+                    ),
                 ),
                 (
                     figures.allocations,
-                    _("%(series)s: %(value)s", series=allocations, value=figures.allocations),
+                    _(
+                        "%(series)s: %(value)s",
+                        series=allocations,
+                        value=display("allocations", figures.allocations),
+                    ),
                 ),
             ],
         )
