@@ -60,8 +60,15 @@ def cell(figures: Figures, name: str) -> Cell:
     if kind == "ratio":
         return Cell(format_decimal(value, "#,##0.0"))
     if kind == "months":
-        return Cell(_("%(months)s months", months=format_decimal(value, "#,##0.#")))
+        return Cell(duration(value))
     return Cell(format_number(value))
+
+
+def duration(months: float) -> str:
+    """A wait in words ("1 month", "3 months", "4.5 months"); a whole number takes its plural form."""
+    if float(months).is_integer():
+        return ngettext("%(num)s month", "%(num)s months", int(months))
+    return _("%(months)s months", months=format_decimal(months, "#,##0.#"))
 
 
 def type_label(dwelling_type: str) -> str:
@@ -74,13 +81,15 @@ def readings(figures: Figures, dwelling_type: str, territory: bool) -> list[str]
     ratio = demands_per_allocation(figures)
     if ratio is not None:
         said.append(_pressure_sentence(dwelling_type, territory, ratio))
+    elif figures.pressure is not None and figures.pressure < 1 and "pressure" not in figures.hidden:
+        said.append(_more_allocations_sentence(dwelling_type, territory))
     elif figures.allocations == 0 and "active_demands" not in figures.hidden and figures.active_demands:
         said.append(_nothing_allocated_sentence(dwelling_type, territory))
     if figures.wait_median_months is not None and "wait_median_months" not in figures.hidden:
         said.append(
             _(
-                "Half of the households housed last year had waited less than %(months)s months.",
-                months=format_decimal(figures.wait_median_months, "#,##0.#"),
+                "Half of the households housed last year had waited less than %(duration)s.",
+                duration=duration(figures.wait_median_months),
             )
         )
     return said
@@ -119,6 +128,26 @@ def _pressure_sentence(dwelling_type: str, territory: bool, ratio: int) -> str:
         ratio,
         count=number,
     )
+
+
+def _more_allocations_sentence(dwelling_type: str, territory: bool) -> str:
+    if dwelling_type and territory:
+        return _(
+            "For a %(type)s in the territory, more dwellings were allocated last year than there are demands "
+            "in progress.",
+            type=dwelling_type,
+        )
+    if dwelling_type:
+        return _(
+            "For a %(type)s in this commune, more dwellings were allocated last year than there are demands "
+            "in progress.",
+            type=dwelling_type,
+        )
+    if territory:
+        return _(
+            "In the territory, more dwellings were allocated last year than there are demands in progress."
+        )
+    return _("In this commune, more dwellings were allocated last year than there are demands in progress.")
 
 
 def _nothing_allocated_sentence(dwelling_type: str, territory: bool) -> str:

@@ -155,7 +155,8 @@ def public_figures(session: Session, day: dt.date, insee: str | None = None) -> 
 
 
 def demands_per_allocation(figures: Figures) -> int | None:
-    """ "About 1 allocation for N demands": N, the pressure rounded (None when it cannot be said)."""
-    if figures.pressure is None or figures.allocations in (None, 0):
+    """N in "about 1 allocation for N demands": the pressure rounded (None when it cannot be said, or when
+    there were more allocations than demands in progress)."""
+    if figures.pressure is None or figures.allocations in (None, 0) or figures.pressure < 1:
         return None
     return max(1, round(figures.pressure))

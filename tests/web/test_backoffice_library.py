@@ -256,10 +256,14 @@ def test_hostile_file_names_are_stored_safely_and_offered_safely(
             "filename*=UTF-8''devis%20%22final%22%3B%20filename%3Devil.sh.pdf",
         ),
         (
-            "two\r\nContent-Type: text/html\r\n.pdf",
-            "twoContent-Type: text/html.pdf",
-            'attachment; filename="twoContent-Type_text_html.pdf"; '
-            "filename*=UTF-8''twoContent-Type%3A%20text%2Fhtml.pdf",
+            "two\r\nX-Injected: yes\r\n.pdf",
+            "twoX-Injected: yes.pdf",
+            "attachment; filename=\"twoX-Injected_yes.pdf\"; filename*=UTF-8''twoX-Injected%3A%20yes.pdf",
+        ),
+        (
+            "two\r\nContent-Type: text/html\r\n.pdf",  # a slash ends a path part: only the last part stays
+            "html.pdf",
+            "attachment; filename=\"html.pdf\"; filename*=UTF-8''html.pdf",
         ),
         (
             "Compte rendu – été.pdf",

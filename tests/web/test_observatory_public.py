@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import delete
 
 from portal import clock
@@ -329,3 +330,15 @@ def test_the_menu_and_the_sitemap_lead_to_the_figures(client):
     sitemap = client.get("/sitemap.xml").get_data(as_text=True)
     assert "/fr/chiffres</loc>" in sitemap
     assert "/ar/chiffres/comparer</loc>" in sitemap
+
+
+def test_waits_and_readings_in_words(app):
+    from portal.observatory.indicators import Cell, figures_of
+    from portal.observatory.presenting import duration, readings
+
+    with app.test_request_context(), force_locale("en"):
+        assert duration(1.0) == "1 month" and duration(3.0) == "3 months" and duration(4.5) == "4.5 months"
+        plenty = figures_of(Cell(active=3, allocations=10, waits=[30] * 10))
+        said = readings(plenty, "T2", territory=False)
+        assert said[0].startswith("For a T2 in this commune, more dwellings were allocated last year")
+        assert "about 1 allocation for" not in " ".join(said)
