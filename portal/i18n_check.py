@@ -60,7 +60,10 @@ def problems() -> list[str]:
         extract(fresh)
         fresh_ids, committed_ids = set(_messages(fresh)), set(_messages(POT)) if POT.exists() else set()
     if fresh_ids != committed_ids:
-        added, removed = sorted(fresh_ids - committed_ids, key=str), sorted(committed_ids - fresh_ids, key=str)
+        added, removed = (
+            sorted(fresh_ids - committed_ids, key=str),
+            sorted(committed_ids - fresh_ids, key=str),
+        )
         found.append(
             f"{POT.relative_to(PROJECT_ROOT)} is stale (run `make update`): "
             f"{len(added)} new, {len(removed)} gone; e.g. {(added or removed)[:3]}"
