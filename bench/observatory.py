@@ -21,6 +21,9 @@ snapshot of every commune, committed); (d) one commune's public figures, p50/p95
 the communes: through /api/v1/communes/<insee>/figures and the test client when the app has that route,
 else public_figures() directly (the output says which); (e) this process's peak memory.
 Targets: (a) < 5 s, (d) p95 < 200 ms. Last line JSON.
+
+Measured on 2026-11-28 (2 cores shared with other test runs, 1M demands, 100k allocations): (a) SQLite
+3.1 s, PostgreSQL 1.3 s; (c) 3.0 s and 1.4 s; (d) p95 0.9 ms and 1.1 ms through the API.
 """
 
 from __future__ import annotations
