@@ -75,6 +75,7 @@ def test_a_page_goes_from_an_editor_to_the_public_through_review(
 
     click(page, "button[value=submit]")
     assert "/partenaires/contenus/versions/" in page.url
+    draft = page.url.split(content_server, 1)[1]
     assert page.locator("ins", has_text=marker).count() >= 1
     check(page, watch, viewport)
     page.goto(f"{content_server}/partenaires/")
@@ -84,8 +85,8 @@ def test_a_page_goes_from_an_editor_to_the_public_through_review(
     page.fill("#code", pyotp.TOTP(SECRET).now())
     click(page, "main form button[type=submit]")
     click(page, "main a[href='/partenaires/contenus/']")
-    waiting = page.locator("main ul[aria-labelledby=review-title] a").first
-    assert waiting.count() == 1
+    waiting = page.locator(f"main ul[aria-labelledby=review-title] a[href='{draft}']")
+    assert waiting.count() == 1, "the draft waits for review"
     check(page, watch, viewport)
     waiting.click()
     page.wait_for_load_state()
