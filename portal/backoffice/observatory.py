@@ -26,9 +26,9 @@ from flask_babel import lazy_gettext as _l
 from wtforms.validators import Optional, ValidationError
 
 from portal import clock, db
+from portal.backoffice.blueprint import spreadsheet_safe
 from portal.backoffice.observatory_charts import bar_chart
 from portal.backoffice.permissions import signed_in
-from portal.backoffice.views import _spreadsheet_safe
 from portal.demands.models import DWELLING_TYPES
 from portal.i18n import current_localeinfo
 from portal.observatory.definitions import BY_NAME, INDICATORS, SECRECY_NOTE
@@ -395,8 +395,8 @@ def _csv(result: Observatory, names: dict[str, str]) -> str:
         writer.writerow(
             [
                 scope,
-                _spreadsheet_safe(insee),
-                _spreadsheet_safe(name),
+                spreadsheet_safe(insee),
+                spreadsheet_safe(name),
                 kind,
                 *values,
                 " ".join(public(figures).hidden),
