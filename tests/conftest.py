@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import Engine, create_engine, text
@@ -16,6 +17,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app, migrations
+from portal.backoffice import accounts
 from portal.config import load_settings
 from portal.content import territory_tokens
 from portal.cotation.services import load_grids, stored_grids
@@ -137,6 +139,18 @@ def _bind_app_to(app, connection) -> None:
 @pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request) -> str:
     return request.param
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_partner_passwords():
+    """Partner passwords hashed with Argon2id at its lowest cost: the same code paths (hash, verify, the
+    dummy hash of unknown addresses, rehash checks) without 0.2 s a hash, which hundreds of sign-ins would
+    add to the suite. Production keeps argon2-cffi's defaults (see portal/backoffice/accounts.py)."""
+    saved = accounts.HASHER, accounts.DUMMY_HASH
+    accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    accounts.DUMMY_HASH = accounts.HASHER.hash("an unknown address costs the same time as a known one")
+    yield
+    accounts.HASHER, accounts.DUMMY_HASH = saved
 
 
 @pytest.fixture(autouse=True)
