@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,13 +41,26 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+_prepared: list[Path] = []  # the database every server starts from, prepared once per run
+
+
+def prepared_copy(folder: Path) -> str:
+    """A copy of a database holding the schema and the demo content, prepared on first use (2 s a server)."""
+    if not _prepared:
+        template = Path(tempfile.mkdtemp(prefix="portal-browser-")) / "portal.db"
+        engine = make_engine(f"sqlite:///{template}")
+        prepare_schema(engine)
+        engine.dispose()  # the last connection closed: the WAL is folded into the file
+        atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
+        _prepared.append(template)
+    shutil.copyfile(_prepared[0], folder / "portal.db")
+    return f"sqlite:///{folder / 'portal.db'}"
+
+
 @contextmanager
 def serving(folder, **overrides):
     """The portal on its own SQLite file, with real commits, served by a thread of this process."""
-    url = f"sqlite:///{folder / 'portal.db'}"
-    engine = make_engine(url)
-    prepare_schema(engine)
-    engine.dispose()
+    url = prepared_copy(folder)
     server = make_server("127.0.0.1", 0, None, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
     settings = {
