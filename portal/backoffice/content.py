@@ -16,7 +16,6 @@ Restoring an old version starts a draft from it: what reaches the public is alwa
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
@@ -495,58 +494,3 @@ def restore(session: Session, version: PageVersion, organisation: Organisation, 
 
 def _target(page: Page, locale: str, variant: str) -> str:
     return f"{page.slug} ({locale}{', ' + variant if variant != STANDARD else ''})"
-
-
-# --- differences --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class DiffRow:
-    """One line of a side-by-side comparison: kind is equal, removed, added or changed."""
-
-    kind: str
-    old: str | None
-    new: str | None
-    old_number: int | None
-    new_number: int | None
-
-
-def side_by_side(old: str, new: str) -> list[DiffRow]:
-    """The lines of two texts paired for reading side by side (changed lines face each other)."""
-    old_lines, new_lines = old.splitlines(), new.splitlines()
-    rows = []
-    matcher = difflib.SequenceMatcher(a=old_lines, b=new_lines, autojunk=False)
-    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag == "equal":
-            rows += [
-                DiffRow("equal", old_lines[a1 + i], new_lines[b1 + i], a1 + i + 1, b1 + i + 1)
-                for i in range(a2 - a1)
-            ]
-            continue
-        for i in range(max(a2 - a1, b2 - b1)):
-            left = old_lines[a1 + i] if a1 + i < a2 else None
-            right = new_lines[b1 + i] if b1 + i < b2 else None
-            kind = (
-                "changed"
-                if left is not None and right is not None
-                else ("removed" if right is None else "added")
-            )
-            rows.append(
-                DiffRow(
-                    kind,
-                    left,
-                    right,
-                    a1 + i + 1 if left is not None else None,
-                    b1 + i + 1 if right is not None else None,
-                )
-            )
-    return rows
-
-
-def compare(old: Texts, new: Texts) -> dict[str, list[DiffRow]]:
-    """Title, summary and body compared; fields that did not change are left out."""
-    return {
-        name: side_by_side(getattr(old, name), getattr(new, name))
-        for name in ("title", "summary", "body")
-        if getattr(old, name) != getattr(new, name)
-    }

@@ -14,6 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal import db
 from portal.backoffice import content as workflow
+from portal.backoffice import diff
 from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import Organisation, User
 from portal.backoffice.permissions import any_organisation_role, current_user
@@ -52,7 +53,7 @@ class DraftForm(PortalForm):
         _l("Text (Markdown)"),
         validators=[DataRequired(_l("Enter the text of the page")), Length(max=60000)],
         hint=_l("## for a heading, - for a list, [words](/fr/informations/page) for a link, **bold**."),
-        render_kw={"rows": 24, "spellcheck": "true", "class": "textarea--code"},
+        render_kw={"rows": 24, "spellcheck": "true"},
     )
     follows_french = BooleanField(_l("This text now says what the current French page says"))
     lock_version = HiddenField()  # the draft's counter when this copy was made (empty: no draft yet)
@@ -226,7 +227,9 @@ def edit(slug: str, locale: str, variant: str):
     if action == "preview":
         return _edit_page(page, locale, variant, organisation, draft, form, preview=True)
     texts = workflow.Texts(
-        form.title.data.strip(), (form.summary.data or "").strip(), form.body.data.strip() + "\n"
+        form.title.data.strip(),
+        (form.summary.data or "").replace("\r\n", "\n").strip(),
+        form.body.data.replace("\r\n", "\n").strip() + "\n",  # browsers send a textarea's lines with CRLF
     )
     try:
         lock = int(form.lock_version.data) if form.lock_version.data else None
@@ -284,7 +287,7 @@ def _edit_page(page, locale, variant, organisation, draft, form, status=200, pre
         french=french,
         source=source,
         lagging=lagging,
-        french_changes=workflow.compare(
+        french_changes=diff.compare(
             workflow.texts_of(source or (published and published.source_version)), workflow.texts_of(french)
         )
         if lagging
@@ -304,7 +307,7 @@ def _conflict_page(page, locale, variant, organisation, current, form, texts):
     dbs = db.session()
     current = workflow.open_draft(dbs, page, locale, variant, organisation.id)
     form.lock_version.data = str(current.lock_version) if current else ""
-    changes = workflow.compare(workflow.texts_of(current), texts)
+    changes = diff.compare(workflow.texts_of(current), texts)
     return _edit_page(page, locale, variant, organisation, current, form, status=409, conflict=changes)
 
 
@@ -341,7 +344,7 @@ def draft(version_id: int):
         version=version,
         title=title_of(version.page),
         published=published,
-        changes=workflow.compare(workflow.texts_of(published), workflow.texts_of(version))
+        changes=diff.compare(workflow.texts_of(published), workflow.texts_of(version))
         if published is not None and published.id != version.id
         else {},
         moved_on=base is not None and published is not None and base.id != published.id,
