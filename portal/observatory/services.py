@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from portal.demands.models import DWELLING_TYPES
+from portal.observatory.definitions import INDICATORS
 from portal.observatory.indicators import ALL, Figures, Filters, Period, observatory, public
 from portal.observatory.models import FiguresSnapshot
 from portal.territory.models import Commune
@@ -137,7 +138,9 @@ class PublicFigures:
 
     @property
     def hides_something(self) -> bool:
-        return bool(self.overall.hidden) or any(figures.hidden for figures in self.by_type.values())
+        """Whether secrecy withholds a figure the public pages show (the others are not shown anyway)."""
+        shown = {indicator.name for indicator in INDICATORS if indicator.public}
+        return any(shown & set(figures.hidden) for figures in (self.overall, *self.by_type.values()))
 
 
 def public_figures(session: Session, day: dt.date, insee: str | None = None) -> PublicFigures | None:

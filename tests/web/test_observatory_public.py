@@ -342,3 +342,15 @@ def test_waits_and_readings_in_words(app):
         said = readings(plenty, "T2", territory=False)
         assert said[0].startswith("For a T2 in this commune, more dwellings were allocated last year")
         assert "about 1 allocation for" not in " ".join(said)
+
+
+def test_the_secrecy_notice_speaks_only_of_figures_the_page_shows(app):
+    from portal.observatory.indicators import Cell, figures_of, public
+    from portal.observatory.services import PublicFigures
+
+    # Many demands and allocations, but 2 DALO demands: withheld, yet not a figure the public pages show.
+    figures = public(figures_of(Cell(active=40, allocations=10, waits=[100] * 10, dalo_demands=2)))
+    assert "dalo_demands" in figures.hidden
+    assert not PublicFigures(snapshot=None, overall=figures, by_type={"T3": figures}).hides_something
+    few = public(figures_of(Cell(active=40, allocations=3, waits=[100] * 3)))
+    assert PublicFigures(snapshot=None, overall=figures, by_type={"T3": few}).hides_something
