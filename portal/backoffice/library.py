@@ -49,8 +49,6 @@ from portal.backoffice.accounts import AUDIT_LABELS
 from portal.backoffice.library_forms import (
     DocumentFilterForm,
     DocumentForm,
-    MeetingForm,
-    NewsForm,
     UploadForm,
     parse_tags,
 )
@@ -368,122 +366,6 @@ def delete_document(organisation, document_id: int):
     return redirect(url_for("library.index"))
 
 
-# ---- news items and meetings ---------------------------------------------------------------------------
-
-ITEMS = {
-    # URL word: (model, form, audit prefix, audit action on creation)
-    "actualites": (NewsItem, NewsForm, "news", "news.published"),
-    "reunions": (NetworkMeeting, MeetingForm, "meeting", "meeting.added"),
-}
-
-
-def item_snapshot(item) -> dict:
-    if isinstance(item, NewsItem):
-        return {"title": item.title, "body": item.body, "visibility": item.visibility}
-    return {
-        "title": item.title,
-        "starts_at": as_utc(item.starts_at).astimezone(PARIS).isoformat(timespec="minutes"),
-        "place": item.place,
-        "description": item.description,
-        "visibility": item.visibility,
-    }
-
-
-def _fill_item(item, form) -> None:
-    item.title = form.title.data.strip()
-    item.visibility = form.visibility.data
-    if isinstance(item, NewsItem):
-        item.body = form.body.data.strip()
-    else:
-        item.starts_at = dt.datetime.combine(form.day.data, form.time.data, PARIS).astimezone(dt.UTC)
-        item.place = (form.place.data or "").strip()
-        item.description = (form.description.data or "").strip()
-    item.updated_at = clock.now().astimezone(dt.UTC)
-
-
-def _item_form(form_class, item):
-    form = form_class(obj=item, formdata=None)
-    if isinstance(item, NetworkMeeting):
-        local = as_utc(item.starts_at).astimezone(PARIS)
-        form.day.data, form.time.data = local.date(), local.time()
-    return form
-
-
-def _item_page(organisation, kind, form, item=None, status=200):
-    return render_template(
-        "library/item_form.html", organisation=organisation, kind=kind, form=form, item=item
-    ), status
-
-
-@bp.route("/organisations/<slug>/<any(actualites, reunions):kind>/nouveau", methods=["GET", "POST"])
-@role_in_organisation(*EDITING_ROLES, epci_sees_all=True)
-def new_item(organisation, kind: str):
-    model, form_class, _prefix, action = ITEMS[kind]
-    form = form_class()
-    if request.method == "GET" or not form.validate_on_submit():
-        return _item_page(organisation, kind, form, status=200 if request.method == "GET" else 400)
-    dbs = db.session()
-    item = model(organisation_id=organisation.id, author_id=current_user().id)
-    _fill_item(item, form)
-    dbs.add(item)
-    dbs.flush()
-    accounts.audit(dbs, current_user(), organisation.id, action, item.title, after=item_snapshot(item))
-    dbs.commit()
-    flash(_("%(title)s is saved.", title=item.title))
-    return redirect(url_for("library.news"))
-
-
-def _organisation_item(organisation, kind: str, item_id: int):
-    item = db.session().get(ITEMS[kind][0], item_id)
-    if item is None or item.organisation_id != organisation.id:
-        abort(404)
-    return item
-
-
-@bp.route("/organisations/<slug>/<any(actualites, reunions):kind>/<int:item_id>", methods=["GET", "POST"])
-@role_in_organisation(*EDITING_ROLES, epci_sees_all=True)
-def edit_item(organisation, kind: str, item_id: int):
-    item = _organisation_item(organisation, kind, item_id)
-    _model, form_class, prefix, _action = ITEMS[kind]
-    if request.method == "GET":
-        return _item_page(organisation, kind, _item_form(form_class, item), item)
-    form = form_class()
-    if not form.validate_on_submit():
-        return _item_page(organisation, kind, form, item, status=400)
-    dbs = db.session()
-    before = item_snapshot(item)
-    _fill_item(item, form)
-    after = item_snapshot(item)
-    changed = [key for key in after if before[key] != after[key]]
-    accounts.audit(
-        dbs,
-        current_user(),
-        organisation.id,
-        f"{prefix}.updated",
-        item.title,
-        before={key: before[key] for key in changed},
-        after={key: after[key] for key in changed},
-    )
-    dbs.commit()
-    flash(_("%(title)s is saved.", title=item.title))
-    return redirect(url_for("library.news"))
-
-
-@bp.route("/organisations/<slug>/<any(actualites, reunions):kind>/<int:item_id>/supprimer", methods=["POST"])
-@role_in_organisation(*EDITING_ROLES, epci_sees_all=True)
-def delete_item(organisation, kind: str, item_id: int):
-    item = _organisation_item(organisation, kind, item_id)
-    prefix = ITEMS[kind][2]
-    dbs = db.session()
-    accounts.audit(
-        dbs, current_user(), organisation.id, f"{prefix}.deleted", item.title, before=item_snapshot(item)
-    )
-    dbs.delete(item)
-    dbs.commit()
-    flash(_("%(title)s is deleted.", title=item.title))
-    return redirect(url_for("library.news"))
-
-
 # ---- the public site -----------------------------------------------------------------------------------
 
 
@@ -532,5 +414,7 @@ public_bp.context_processor(template_helpers)
 
 
 def init_app(app: Flask) -> None:
+    from portal.backoffice import library_items  # noqa: F401  (its routes, on this module's blueprint)
+
     app.register_blueprint(bp)
     app.register_blueprint(public_bp)
