@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app, migrations
 from portal.backoffice import accounts
+from portal.backoffice.grid_impact import forget_impacts
 from portal.config import load_settings
 from portal.content import territory_tokens
 from portal.cotation.services import load_grids, stored_grids
@@ -159,10 +160,12 @@ def _fresh_content_copies():
     forget_published()
     forget_documents()
     forget_figures()
+    forget_impacts()
     yield
     forget_published()
     forget_documents()
     forget_figures()
+    forget_impacts()
 
 
 @pytest.fixture

@@ -13,10 +13,10 @@ import datetime as dt
 import json
 import statistics
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
-from sqlalchemy import Text, cast, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from portal.cotation.engine import score, with_derived_facts
@@ -25,6 +25,7 @@ from portal.cotation.services import stored_grids
 from portal.demands.models import Demand
 from portal.demands.scoring import _facts
 from portal.demands.services import HISTOGRAM_STEP
+from portal.information.services import published_stamp
 from portal.territory.models import Commune
 
 BATCH = 20000
@@ -198,3 +199,40 @@ def _median(counts: Counter) -> float:
             found.append(value)
             wanted.pop(0)
     return statistics.fmean(found)
+
+
+# Impacts already computed in this process, newest last: a reviewer opens the page again after reading the
+# criteria, and on a million demands each computation takes half a minute.
+_kept: OrderedDict[tuple, Impact] = OrderedDict()
+KEPT_IMPACTS = 8
+
+
+def forget_impacts() -> None:
+    _kept.clear()
+
+
+def kept_impact(
+    session: Session, draft: GridFile, fingerprint: str, day: dt.date, abnormal_delay_months: int
+) -> tuple[Impact, bool]:
+    """The draft's impact and whether it was kept from an earlier computation: kept while the draft (its
+    fingerprint), the day, the grids in force (the content revision) and the demands (their count and
+    highest id: an import replaces them) are the same."""
+    demands = tuple(session.execute(select(func.count(Demand.id), func.max(Demand.id))).one())
+    key = (
+        str(session.get_bind().engine.url),
+        draft.grid.code,
+        draft.grid.version,
+        fingerprint,
+        day,
+        abnormal_delay_months,
+        published_stamp(session),
+        demands,
+    )
+    if key in _kept:
+        _kept.move_to_end(key)
+        return _kept[key], True
+    result = grid_impact(session, draft, day, abnormal_delay_months)
+    _kept[key] = result
+    while len(_kept) > KEPT_IMPACTS:
+        _kept.popitem(last=False)
+    return result, False

@@ -22,7 +22,7 @@ from portal.backoffice.grid_forms import (
     kind_label,
     verification_choices,
 )
-from portal.backoffice.grid_impact import TOP_SEGMENTS, grid_impact
+from portal.backoffice.grid_impact import TOP_SEGMENTS, kept_impact
 from portal.backoffice.permissions import current_user, epci_role
 from portal.cotation.grids import SOURCE_LOCALE
 from portal.cotation.services import stored_grids
@@ -263,8 +263,12 @@ def impact(code: str, version: int):
     record = _version(code, version)
     today = clock.today()
     started = time.perf_counter()
-    result = grid_impact(
-        db.session(), operations.grid_file(record), today, current_territory().abnormal_delay_months
+    result, kept = kept_impact(
+        db.session(),
+        operations.grid_file(record),
+        operations.fingerprint(record),
+        today,
+        current_territory().abnormal_delay_months,
     )
     return render_template(
         "backoffice/grid_impact.html",
@@ -273,6 +277,7 @@ def impact(code: str, version: int):
         today=today,
         top=result.segments[:TOP_SEGMENTS],
         seconds=time.perf_counter() - started,
+        kept=kept,
     )
 
 

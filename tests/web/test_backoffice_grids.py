@@ -322,6 +322,29 @@ def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_
     assert len(page.findall(".//table[@id='impact-segments']/tbody/tr")) == 2
 
 
+def test_the_impact_is_kept_until_the_draft_or_the_demands_change(client, db, people, hand_made, monkeypatch):
+    from portal.backoffice import grid_impact as impacts
+
+    computed = []
+    monkeypatch.setattr(impacts, "grid_impact", lambda *args: computed.append(1) or grid_impact(*args))
+    draft = lower_dalo(db, people["reviewer"])
+    sign_in(client, people["reviewer"])
+    url = f"{BASE}/general/v2/impact"
+    first, again = client.get(url), client.get(url)
+    assert len(computed) == 1, "the second reading is the kept one"
+    assert text_of(parse(again).find(".//*[@id='impact-up']")) == text_of(
+        parse(first).find(".//*[@id='impact-up']")
+    )
+    operations.change_criterion(db, people["reviewer"], None, draft, "dalo", {"points": 20})
+    db.flush()
+    client.get(url)
+    assert len(computed) == 2, "a changed draft is computed again"
+    db.execute(delete(Demand).where(Demand.id == db.scalar(select(func.max(Demand.id)))))
+    db.flush()
+    client.get(url)
+    assert len(computed) == 3, "so are changed demands"
+
+
 def test_activating_today_retires_the_old_version_and_rescores_every_demand(client, db, people, hand_made):
     draft = lower_dalo(db, people["reviewer"])
     sign_in(client, people["reviewer"])
