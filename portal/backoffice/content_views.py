@@ -31,6 +31,7 @@ from portal.information.models import (
     Page,
     PageVersion,
 )
+from portal.information.services import published as published_content
 from portal.information.services import render_body
 from portal.territory.services import current_territory
 from portal.ui.forms import BooleanField, PortalForm, SelectField, StringField, TextAreaField
@@ -148,7 +149,8 @@ def preview_of(body: str, locale: str) -> Markup:
 
 
 def title_of(page: Page) -> str:
-    french = workflow.french_source(db.session(), page)
+    """The page's published French title, from the copy of the published content every worker keeps."""
+    french = published_content(db.session()).texts.get((page.slug, SOURCE_LOCALE, STANDARD))
     return fill_tokens(french.title, _settings()[2]) if french else page.slug
 
 
@@ -172,9 +174,10 @@ def index():
         (item.page.id, item.locale, item.variant) for item in workflow.lagging_translations(dbs, (locale,))
     }
     rows = []
+    texts = published_content(dbs).texts
     for page in dbs.scalars(select(Page).order_by(Page.section_slug, Page.position)):
         for variant in (STANDARD, EASY) if locale == SOURCE_LOCALE else (STANDARD,):
-            published = published_version(dbs, page, locale, variant)
+            published = texts.get((page.slug, locale, variant))  # the kept copy: no query per page
             if variant == EASY and published is None:
                 continue
             rows.append(
