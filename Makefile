@@ -8,32 +8,36 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test run test lint format extract update compile check-strings chromium guides-png bench clean
+.PHONY: help install install-test run test lint format extract update compile check-strings chromium guides-png bench lock audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
-$(VENV)/.installed: pyproject.toml
+# Every dependency comes pinned with its hashes from the lock files (make lock writes them from
+# pyproject.toml); the portal itself is installed on top, without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
-	$(BIN)/pip install --quiet -e '.[test]'
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements-test.txt
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv and install the portal
 
 install-test: $(VENV)/.installed-test ## Install the portal with its test tools
 
-run: install compile ## Serve the portal on http://127.0.0.1:5000 (creates the demo database on first use)
+run: install compile ## Serve the portal on http://127.0.0.1:5000 with its job consumer (demo database on first use)
 	test -f instance/portal.db || $(BIN)/portal init --demo
 	$(BIN)/portal db upgrade
-	$(BIN)/portal run --host $(HOST) --port $(PORT) --reload
+	$(BIN)/portal worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/portal run --host $(HOST) --port $(PORT) --reload
 
 test: install-test compile chromium lint check-strings ## Lint, check the strings and run every test, browser tests included
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 lint: install-test ## Ruff: lint and formatting check
 	$(BIN)/ruff check portal tests bench
@@ -71,8 +75,18 @@ guides-png: install compile chromium ## Render the fr and ar guides and a desk s
 	@ls instance/guides-png/*.png | wc -l | xargs echo "PNG pages in instance/guides-png/:"
 
 bench: install ## Run the benchmarks in bench/ (each prints its figures, last line JSON)
-	$(BIN)/pip install --quiet -e '.[production]'
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+lock: install ## Pin every dependency with its hashes (requirements.txt, requirements-test.txt) from pyproject.toml
+	$(BIN)/pip install --quiet 'uv==0.13.9'
+	for extras in "--extra production:requirements.txt" "--extra production --extra test:requirements-test.txt"; do \
+		$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+			--python-platform x86_64-unknown-linux-gnu $${extras%%:*} --quiet \
+			--custom-compile-command "make lock" -o $${extras##*:} || exit 1; done
+
+audit: install-test ## Check every pinned dependency against the known vulnerabilities (pip-audit, PyPI's advisories)
+	$(BIN)/pip install --quiet 'pip-audit==2.10.1'
+	$(BIN)/pip-audit --require-hashes --disable-pip -r requirements-test.txt
 
 clean: ## Remove the virtualenv, caches and compiled catalogs (keeps instance/)
 	rm -rf $(VENV) .pytest_cache .ruff_cache

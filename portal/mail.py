@@ -1,4 +1,5 @@
-"""E-mails to partners (invitations, password resets), over SMTP as configured; nothing about them is logged
+"""E-mails over SMTP as configured. They are sent by the job queue after the change they tell about is
+committed, and retried with growing delays while the mail server is away; nothing about them is logged
 but their kind, since they carry personal addresses and one-time links."""
 
 from __future__ import annotations
@@ -7,7 +8,11 @@ import logging
 import smtplib
 from email.message import EmailMessage
 
+from flask import current_app
+from sqlalchemy.orm import Session
+
 from portal.config import Settings
+from portal.jobs import after_commit, job
 
 log = logging.getLogger(__name__)
 
@@ -17,6 +22,7 @@ class MailError(RuntimeError):
 
 
 def send_mail(settings: Settings, to: str, subject: str, body: str, kind: str) -> None:
+    """Hand one e-mail to the SMTP server now (MailError when it cannot be)."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
@@ -36,3 +42,14 @@ def send_mail(settings: Settings, to: str, subject: str, body: str, kind: str) -
         log.error("%s e-mail not sent: %s", kind, exc.__class__.__name__)
         raise MailError(kind) from exc
     log.info("%s e-mail sent", kind)
+
+
+@job(retries=8, retry_delay=30, retry_backoff=2.0, priority=10)
+def deliver(to: str, subject: str, body: str, kind: str) -> None:
+    """The job: one e-mail, retried for about two hours (30 s, 1 min, 2 min… 64 min) if the server fails."""
+    send_mail(current_app.config["PORTAL_SETTINGS"], to, subject, body, kind)
+
+
+def queue_mail(session: Session, to: str, subject: str, body: str, kind: str) -> None:
+    """Send the e-mail once `session` commits (never for a change that is rolled back)."""
+    after_commit(session, deliver, to, subject, body, kind)
