@@ -2,18 +2,29 @@
 
 from portal.backoffice.import_models import ImportRecord
 from portal.backoffice.library_models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
-from portal.backoffice.models import AuditEntry, Membership, Organisation, User
+from portal.backoffice.models import (
+    AuditEntry,
+    Membership,
+    OneTimeLink,
+    Organisation,
+    RoleInvitation,
+    SignInThrottle,
+    User,
+)
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.db import Base
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
+from portal.guides.models import RenderClaim
 from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
 from portal.observatory.models import FiguresSnapshot
+from portal.sessions import AuthSession
 from portal.territory.models import Commune
 
 __all__ = [
     "Allocation",
     "AuditEntry",
+    "AuthSession",
     "Base",
     "Closure",
     "Commune",
@@ -31,12 +42,16 @@ __all__ = [
     "Membership",
     "NetworkMeeting",
     "NewsItem",
+    "OneTimeLink",
     "OpeningSlot",
     "Organisation",
     "Page",
     "PageVersion",
+    "RenderClaim",
+    "RoleInvitation",
     "SearchEntry",
     "Section",
     "SharedDocument",
+    "SignInThrottle",
     "User",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,13 +19,14 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from portal.backoffice import throttle
 from portal.backoffice.models import AuditEntry, User
 
 HASHER = PasswordHasher()
 DUMMY_HASH = HASHER.hash("an unknown address costs the same time as a known one")
 MIN_LENGTH = 12
-MAX_FAILURES = 5  # wrong passwords in a row before the account is locked
-LOCK_MINUTES = 15
+MIN_GUESSES = 1e10  # zxcvbn's estimate: out of reach of online guessing, and costly offline with Argon2
+CODE_POLICY = throttle.Policy(free=5, base_seconds=60)  # wrong second-factor codes: 1 min, 2 min… 15 min
 TOTP_ISSUER = "Portail du demandeur – partenaires"
 
 
@@ -35,22 +37,47 @@ def common_passwords() -> frozenset[str]:
     return frozenset(line.strip().lower() for line in lines if line.strip() and not line.startswith("#"))
 
 
+@lru_cache(maxsize=1)
+def _zxcvbn_with_local_words():
+    """zxcvbn (a maintained port of Dropbox's estimator: dictionaries, l33t, keyboard patterns,
+    sequences, repetitions, dates), with the bundled list of French and local favourites added."""
+    from zxcvbn import matching, zxcvbn
+
+    matching.add_frequency_lists({"portal_common": sorted(common_passwords())})
+    return zxcvbn
+
+
+# zxcvbn's pattern names, and what to tell the person about them.
+PATTERN_ADVICE = {
+    "sequence": _l("Avoid sequences such as abcd or 1234."),
+    "repeat": _l("Avoid repeated characters or words."),
+    "spatial": _l("Avoid keyboard patterns such as azerty."),
+    "date": _l("Avoid dates and years."),
+}
+
+
 def password_problems(password: str, email: str = "", name: str = "") -> list[str]:
     """Why a new password is refused (translated), or nothing."""
     problems = []
     if len(password) < MIN_LENGTH:
         problems.append(_l("Use at least %(count)s characters.", count=MIN_LENGTH))
     lowered = password.lower()
-    core = re.sub(r"[\d\W_]+$", "", lowered)  # "Motdepasse2026!" is "motdepasse"
-    if lowered in common_passwords() or core in common_passwords() or len(set(lowered)) < 4:
-        problems.append(
-            _l("This password is too common: choose another one, for instance three unrelated words.")
-        )
     local = email.split("@")[0].lower()
     if (local and len(local) >= 4 and local in lowered) or (
-        name and name.lower().replace(" ", "") in lowered
+        name and name.lower().replace(" ", "") in lowered.replace(" ", "")
     ):
         problems.append(_l("The password must not contain your name or your address."))
+    if len(password) >= MIN_LENGTH:
+        estimate = _zxcvbn_with_local_words()(password[:100], user_inputs=[local, *name.lower().split()])
+        if estimate["guesses"] < MIN_GUESSES:
+            problems.append(
+                _l(
+                    "This password is too easy to guess: choose another one, for instance three "
+                    "unrelated words."
+                )
+            )
+            patterns = {match["pattern"] for match in estimate["sequence"]}
+            problems += [advice for pattern, advice in PATTERN_ADVICE.items() if pattern in patterns]
     return [str(problem) for problem in problems]
 
 
@@ -62,25 +89,36 @@ def find_user(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
 
 
-def authenticate(session: Session, email: str, password: str, now: dt.datetime) -> User | None:
-    """The active user with that address and password, or None. An unknown address, a wrong password and a
-    locked account get the same answer after the same work; MAX_FAILURES wrong passwords lock the account
-    for LOCK_MINUTES (a right password does not open it before then)."""
+@dataclass(frozen=True)
+class SignIn:
+    """What a password attempt gave: the person, or None; and how long to wait before trying again
+    when the attempt was not even checked."""
+
+    user: User | None
+    wait_seconds: int = 0
+
+
+def authenticate(
+    session: Session, email: str, password: str, keys: dict[str, str], now: dt.datetime
+) -> SignIn:
+    """The active user with that address and password. An unknown address and a wrong password get the
+    same answer after the same work; while a key of the attempt (see throttle.keys_for) imposes a wait,
+    the password is not even checked. A right password clears the address's counters, never the
+    second factor's."""
     now = now.astimezone(dt.UTC)  # stored in UTC: SQLite keeps no time zone
+    wait = throttle.wait_seconds(session, keys, now)
+    if wait:
+        return SignIn(None, wait)
     user = find_user(session, email)
-    if user is None or not user.active or not user.password_hash:
-        _verify(DUMMY_HASH, password)
-        return None
-    locked = user.locked_until is not None and _aware(user.locked_until) > now
-    if not _verify(user.password_hash, password) or locked:
-        if not locked:
-            record_failure(session, user, now)
-        return None
-    user.failed_logins = 0
-    user.locked_until = None
+    known = user is not None and user.active and bool(user.password_hash)
+    if not _verify(user.password_hash if known else DUMMY_HASH, password) or not known:
+        if throttle.record_failure(session, keys, now) and known:
+            audit(session, user, None, "account.locked", user.email)
+        return SignIn(None)
+    throttle.clear(session, [name for kind, name in keys.items() if kind != "client"])
     if HASHER.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
-    return user
+    return SignIn(user)
 
 
 def _verify(stored: str, password: str) -> bool:
@@ -90,16 +128,26 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-def record_failure(session: Session, user: User, now: dt.datetime) -> bool:
-    """A wrong password or code; the MAX_FAILURES-th in a row locks the account for LOCK_MINUTES
-    (audited). True when it did."""
-    user.failed_logins += 1
-    if user.failed_logins < MAX_FAILURES:
-        return False
-    user.locked_until = now.astimezone(dt.UTC) + dt.timedelta(minutes=LOCK_MINUTES)
-    user.failed_logins = 0
-    audit(session, user, None, "account.locked", user.email)
-    return True
+def code_wait_seconds(user: User, now: dt.datetime) -> int:
+    """How long before the person may try a second-factor code again (0: now)."""
+    if user.codes_blocked_until is None:
+        return 0
+    return max(0, int((_aware(user.codes_blocked_until) - now.astimezone(dt.UTC)).total_seconds() + 0.999))
+
+
+def record_code_failure(session: Session, user: User, now: dt.datetime) -> int:
+    """A wrong code: past CODE_POLICY's allowance, a growing wait (audited when it starts). The wait."""
+    user.failed_codes += 1
+    wait = CODE_POLICY.wait_after(user.failed_codes)
+    user.codes_blocked_until = now.astimezone(dt.UTC) + dt.timedelta(seconds=wait) if wait else None
+    if user.failed_codes == CODE_POLICY.free:
+        audit(session, user, None, "account.codes_blocked", user.email)
+    return wait
+
+
+def record_code_success(user: User) -> None:
+    user.failed_codes = 0
+    user.codes_blocked_until = None
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
@@ -155,7 +203,11 @@ def audit(
 # the back-office add their own actions with AUDIT_LABELS.update(...) when they are imported.
 AUDIT_LABELS: dict[str, LazyString] = {
     "account.signed_in": _l("Signed in"),
-    "account.locked": _l("Account locked after too many attempts"),
+    "account.locked": _l("Sign-in slowed down after repeated wrong passwords"),
+    "account.codes_blocked": _l("Second-factor codes slowed down after repeated wrong codes"),
+    "account.role_invitation_accepted": _l("Role invitation accepted"),
+    "account.role_invitation_declined": _l("Role invitation declined"),
+    "member.role_offered": _l("Role offered (waiting for the person's answer)"),
     "account.second_factor_enabled": _l("Two-step sign-in activated"),
     "account.signed_out_everywhere": _l("Signed out on every device"),
     "account.password_set_by_invitation": _l("Password chosen after an invitation"),

@@ -77,6 +77,12 @@ class ForgotForm(PortalForm):
 
 
 class NewPasswordForm(PortalForm):
+    code = StringField(
+        _l("Code from the e-mail"),
+        validators=[DataRequired(_l("Enter the code from the e-mail")), Length(max=60)],
+        hint=_l("Filled in when you open the e-mail's link; otherwise copy it from the e-mail."),
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "characters"},
+    )
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(_l("Enter your password")), Length(max=200)],
@@ -114,6 +120,16 @@ class AuditFilterForm(PortalForm):
     organisation = SelectField(_l("Organisation"), validators=[Optional()])
     since = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
     until = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
+
+    def filter_values(self) -> dict[str, str]:
+        """The filters as query values for a link (only these names: never url_for's own options)."""
+        values = {
+            "action": self.action.data,
+            "organisation": self.organisation.data,
+            "since": self.since.data.isoformat() if self.since.data else "",
+            "until": self.until.data.isoformat() if self.until.data else "",
+        }
+        return {name: value for name, value in values.items() if value}
 
 
 class DeskEditForm(PortalForm):

@@ -4,31 +4,32 @@ from __future__ import annotations
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal import db
-from portal.backoffice import accounts, tokens
+from portal.backoffice import accounts, notifications
 from portal.backoffice.blueprint import bp, kind_label, role_label
 from portal.backoffice.forms import (
     InviteForm,
     OrganisationForm,
 )
-from portal.backoffice.mail import MailError, send_mail
-from portal.backoffice.models import ORGANISATION_KINDS, ROLES, Membership, Organisation, User
+from portal.backoffice.models import ORGANISATION_KINDS, ROLES, Membership, Organisation, RoleInvitation, User
 from portal.backoffice.permissions import (
     current_user,
     epci_role,
     role_in_organisation,
+    signed_in,
 )
 from portal.desks.models import Desk
+from portal.jobs import after_commit
 from portal.text import slugify
 
 
@@ -121,40 +122,95 @@ def members(organisation):
 
 
 def _invite(organisation, form):
+    """A new person gets an account and an invitation e-mail; a person with an account in another
+    organisation gets an offer they accept or decline on their dashboard (nobody is given a role
+    elsewhere without knowing); a member of this organisation gets the role at once."""
     dbs = db.session()
     admin = current_user()
-    settings = current_app.config["PORTAL_SETTINGS"]
+    locale = str(get_locale())
     user = accounts.find_user(dbs, form.email.data)
     new_account = user is None
     if new_account:
         user = User(email=form.email.data, name=form.name.data.strip())
         dbs.add(user)
         dbs.flush()
-    if form.role.data in user.roles_in(organisation.id):
+    role = form.role.data
+    if role in user.roles_in(organisation.id):
         flash(_("%(email)s already has this role.", email=user.email))
         return redirect(url_for("backoffice.members", slug=organisation.slug))
-    dbs.add(Membership(user_id=user.id, organisation_id=organisation.id, role=form.role.data))
-    accounts.audit(
-        dbs, admin, organisation.id, "member.role_given", user.email, after={"role": form.role.data}
-    )
-    if new_account or not user.password_hash:
-        link = url_for(
-            "backoffice.accept_invitation",
-            token=tokens.make_token(settings.secret_key, "invitation", user),
-            _external=True,
+    if user.password_hash and not user.roles_in(organisation.id):
+        offered = dbs.scalar(
+            select(RoleInvitation).where(
+                RoleInvitation.user_id == user.id,
+                RoleInvitation.organisation_id == organisation.id,
+                RoleInvitation.role == role,
+            )
         )
-        body = render_template(
-            "backoffice/mail_invitation.txt", user=user, organisation=organisation, admin=admin, link=link
+        if offered is None:
+            dbs.add(
+                RoleInvitation(
+                    user_id=user.id, organisation_id=organisation.id, role=role, invited_by_id=admin.id
+                )
+            )
+            accounts.audit(
+                dbs, admin, organisation.id, "member.role_offered", user.email, after={"role": role}
+            )
+            after_commit(dbs, notifications.send_role_offer, user.id, organisation.id, role, admin.id, locale)
+        dbs.commit()
+        flash(
+            _(
+                "%(email)s already has an account: the role %(role)s is offered to them, and is theirs once "
+                "they accept it.",
+                email=user.email,
+                role=role_label(role),
+            )
         )
-        try:
-            send_mail(settings, user.email, _("Your account on the partners' workspace"), body, "invitation")
-        except MailError:
-            dbs.rollback()
-            flash(_("The invitation could not be sent: nothing was changed. Try again later."))
-            return redirect(url_for("backoffice.members", slug=organisation.slug))
+        return redirect(url_for("backoffice.members", slug=organisation.slug))
+    dbs.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role))
+    accounts.audit(dbs, admin, organisation.id, "member.role_given", user.email, after={"role": role})
+    if not user.password_hash:
+        after_commit(dbs, notifications.send_invitation, user.id, organisation.id, admin.id, locale)
     dbs.commit()
-    flash(_("%(email)s is now %(role)s.", email=user.email, role=role_label(form.role.data)))
+    flash(_("%(email)s is now %(role)s.", email=user.email, role=role_label(role)))
     return redirect(url_for("backoffice.members", slug=organisation.slug))
+
+
+@bp.route("/roles-proposes/<int:offer_id>", methods=["POST"])
+@signed_in
+def answer_role_offer(offer_id: int):
+    """The person's answer to a role offered by another organisation (only their own offers)."""
+    dbs = db.session()
+    user = current_user()
+    offer = dbs.get(RoleInvitation, offer_id)
+    if offer is None or offer.user_id != user.id:
+        abort(404)
+    answer = request.form.get("answer")
+    if answer not in ("accept", "decline"):
+        abort(400)
+    organisation = offer.organisation
+    if answer == "accept" and offer.role not in user.roles_in(organisation.id):
+        dbs.add(Membership(user_id=user.id, organisation_id=organisation.id, role=offer.role))
+    accounts.audit(
+        dbs,
+        user,
+        organisation.id,
+        {"accept": "account.role_invitation_accepted", "decline": "account.role_invitation_declined"}[answer],
+        user.email,
+        after={"role": offer.role},
+    )
+    dbs.delete(offer)
+    dbs.commit()
+    if answer == "accept":
+        flash(
+            _(
+                "You are now %(role)s in %(organisation)s.",
+                role=role_label(offer.role),
+                organisation=organisation.name,
+            )
+        )
+    else:
+        flash(_("You declined the role offered by %(organisation)s.", organisation=organisation.name))
+    return redirect(url_for("backoffice.dashboard"))
 
 
 @bp.route("/organisations/<slug>/membres/<int:user_id>/<role>/retirer", methods=["POST"])

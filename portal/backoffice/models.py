@@ -41,14 +41,18 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     totp_secret: Mapped[str] = mapped_column(String(64), default="")
     totp_last_step: Mapped[int] = mapped_column(Integer, default=0)  # a code is accepted once
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Wrong second-factor codes in a row (only a right code resets it) and the wait they impose; wrong
+    # passwords are counted apart (SignInThrottle), so a right password never clears this.
+    failed_codes: Mapped[int] = mapped_column(Integer, default=0)
+    codes_blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
-    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", foreign_keys="Membership.user_id"
+    )
 
     def roles_in(self, organisation_id: int) -> set[str]:
         return {m.role for m in self.memberships if m.organisation_id == organisation_id}
@@ -93,3 +97,49 @@ class AuditEntry(Base):
     before: Mapped[dict] = mapped_column(JSON, default=dict)
     after: Mapped[dict] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+class SignInThrottle(Base):
+    """Failed sign-ins counted under one key (an e-mail address, an address and a client, a client): past
+    a few, each new failure doubles the wait before the next attempt under that key. Keys are keyed
+    hashes: neither addresses nor IP addresses are stored."""
+
+    __tablename__ = "sign_in_throttle"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    blocked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class OneTimeLink(Base):
+    """An invitation or a password reset sent by e-mail: only the SHA-256 of its code is kept; it works
+    once, until it expires."""
+
+    __tablename__ = "one_time_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # invitation, reset
+    user_id: Mapped[int] = mapped_column(ForeignKey("partner_user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class RoleInvitation(Base):
+    """A role offered to a person who already has an account elsewhere: it is theirs once they accept."""
+
+    __tablename__ = "role_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("partner_user.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(12))
+    invited_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

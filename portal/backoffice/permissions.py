@@ -3,14 +3,14 @@ decorators below (a test enumerates the routes and fails on a view without one).
 
 from __future__ import annotations
 
-import time
+import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, g, redirect, request, session, url_for
+from flask import abort, g, redirect, request, url_for
 from sqlalchemy import select
 
-from portal import db
+from portal import db, sessions
 from portal.backoffice.models import Organisation, User
 
 IDLE_SECONDS = 30 * 60  # a partner session left alone for 30 minutes ends
@@ -18,25 +18,18 @@ MAX_SECONDS = 12 * 3600  # and no session lasts more than 12 hours
 
 
 def signed_in_user() -> User | None:
-    """The person of this session, if the session is still valid: not idle for IDLE_SECONDS, not older
-    than MAX_SECONDS, and not signed out everywhere since."""
+    """The person of this session, if its row on the server is still there (not signed out), not idle for
+    IDLE_SECONDS, not older than MAX_SECONDS, and made for the account's current session version (a
+    new password or "sign out everywhere" moves it)."""
     if "partner_user" in g:
         return g.partner_user
     user = None
-    now = time.time()
-    if "partner_id" in session and (
-        now - session.get("partner_seen", 0) > IDLE_SECONDS
-        or now - session.get("partner_since", 0) > MAX_SECONDS
-    ):
-        for key in [key for key in session if key.startswith("partner_") and key != "partner_locale"]:
-            session.pop(key)
-    user_id = session.get("partner_id")
-    if user_id is not None:
-        found = db.session().get(User, user_id)
-        if found is not None and found.active and found.session_version == session.get("partner_version"):
+    record = sessions.current("partner")
+    if record is not None:
+        found = db.session().get(User, record.user_id)
+        if found is not None and found.active and found.session_version == record.session_version:
             user = found
-            if now - session.get("partner_seen", 0) > 60:  # the cookie is rewritten at most once a minute
-                session["partner_seen"] = now
+            sessions.touch(record, dt.timedelta(seconds=IDLE_SECONDS))
     g.partner_user = user
     return user
 
@@ -44,7 +37,9 @@ def signed_in_user() -> User | None:
 def current_user() -> User | None:
     """The person, once fully signed in (with the second factor when their roles need it)."""
     user = signed_in_user()
-    if user is None or (user.needs_second_factor and not session.get("partner_second_factor")):
+    if user is None:
+        return None
+    if user.needs_second_factor and not sessions.current("partner").second_factor_done:
         return None
     return user
 

@@ -3,10 +3,8 @@ resets. Every view has a permission rule (portal.backoffice.permissions)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import io
-import time
 from urllib.parse import urlsplit
 
 import qrcode
@@ -18,13 +16,14 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
 
-from portal import clock, db
-from portal.backoffice import accounts, tokens
+from portal import clock, db, sessions
+from portal.backoffice import accounts, notifications, throttle, tokens
 from portal.backoffice.blueprint import bp
 from portal.backoffice.forms import (
     CodeForm,
@@ -32,15 +31,17 @@ from portal.backoffice.forms import (
     LoginForm,
     NewPasswordForm,
 )
-from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import User
 from portal.backoffice.permissions import (
+    IDLE_SECONDS,
+    MAX_SECONDS,
     current_user,
     password_step,
     public,
     signed_in,
     signed_in_user,
 )
+from portal.jobs import enqueue
 from portal.security import rate_limit
 
 
@@ -51,17 +52,55 @@ def safe_next(target: str | None) -> str:
     return url_for("backoffice.dashboard")
 
 
-def _begin_session(user: User) -> None:
-    """A new session at sign-in: whatever the old one held (and its CSRF token) is dropped."""
-    locale = session.get("partner_locale")
-    session.clear()
-    session["partner_id"] = user.id
-    session["partner_version"] = user.session_version
-    session["partner_second_factor"] = False
-    session["partner_since"] = session["partner_seen"] = time.time()
-    if locale:
-        session["partner_locale"] = locale
-    session.permanent = False
+IDLE = dt.timedelta(seconds=IDLE_SECONDS)
+LASTING = dt.timedelta(seconds=MAX_SECONDS)
+DEVICE_COOKIE = "partner_device"
+DEVICE_DAYS = 180
+
+
+def _secret() -> str:
+    return current_app.config["PORTAL_SETTINGS"].secret_key
+
+
+def _device_signer() -> URLSafeSerializer:
+    return URLSafeSerializer(_secret(), salt="partner-device")
+
+
+def _known_device(email: str) -> bool:
+    """True when this browser signed in before with this address (its device cookie says so)."""
+    try:
+        value = _device_signer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        return False
+    return isinstance(value, list) and throttle.device_key(_secret(), email) in value
+
+
+def _remember_device(response: Response, email: str) -> Response:
+    """The device cookie after a full sign-in: the address's key (a keyed hash), for a few addresses."""
+    try:
+        known = _device_signer().loads(request.cookies.get(DEVICE_COOKIE, ""))
+    except BadSignature:
+        known = []
+    key = throttle.device_key(_secret(), email)
+    kept = [key, *[item for item in (known if isinstance(known, list) else []) if item != key][:4]]
+    production = current_app.config["PORTAL_SETTINGS"].env == "production"
+    response.set_cookie(
+        DEVICE_COOKIE,
+        _device_signer().dumps(kept),
+        max_age=DEVICE_DAYS * 86400,
+        path="/partenaires/",
+        secure=production,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
+
+
+def wait_text(seconds: int) -> str:
+    if seconds < 90:
+        return ngettext("%(num)s second", "%(num)s seconds", seconds)
+    minutes = (seconds + 59) // 60
+    return ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -69,70 +108,96 @@ def _begin_session(user: User) -> None:
 @public
 def login():
     form = LoginForm()
-    failed = False
+    failed, wait = False, 0
     if form.validate_on_submit():
         dbs = db.session()
-        user = accounts.authenticate(dbs, form.email.data, form.password.data, clock.now())
-        dbs.commit()  # failures and locks are kept
+        email = form.email.data
+        keys = throttle.keys_for(_secret(), email, request.remote_addr or "", _known_device(email))
+        attempt = accounts.authenticate(dbs, email, form.password.data, keys, clock.now())
+        dbs.commit()  # failures are kept
+        user, wait = attempt.user, attempt.wait_seconds
         if user is not None:
-            _begin_session(user)
+            sessions.start(
+                dbs,
+                "partner",
+                IDLE,
+                LASTING,
+                user_id=user.id,
+                session_version=user.session_version,
+                second_factor_done=not user.needs_second_factor,
+                next_path=safe_next(request.args.get("next")),
+            )
+            dbs.commit()
             if not user.needs_second_factor:
                 return _complete(user)
-            session["partner_next"] = safe_next(request.args.get("next"))
             return redirect(url_for("backoffice.second_factor"))
-        failed = True
-    status = 401 if failed else (400 if form.errors else 200)
-    return render_template("backoffice/login.html", form=form, failed=failed), status
+        failed = not wait
+    status = 429 if wait else 401 if failed else (400 if form.errors else 200)
+    return render_template(
+        "backoffice/login.html", form=form, failed=failed, wait=wait_text(wait) if wait else ""
+    ), status
 
 
 def _complete(user: User):
-    session["partner_second_factor"] = True
     dbs = db.session()
+    record = sessions.current("partner")
+    record.second_factor_done = True
+    record.pending_totp_secret = ""
     user.last_login_at = clock.now().astimezone(dt.UTC)
     accounts.audit(dbs, user, None, "account.signed_in", user.email)
+    target = record.next_path or url_for("backoffice.dashboard")
     dbs.commit()
-    target = session.pop("partner_next", None) or safe_next(request.args.get("next"))
-    return redirect(target)
+    return _remember_device(redirect(target), user.email)
 
 
 @bp.route("/connexion/code", methods=["GET", "POST"])
 @rate_limit("10 per minute", methods=["POST"])
 @password_step
 def second_factor():
+    """The second step. Its state (and the secret being set up) is on the server, in the session's row,
+    which is valid only for the account's current session version; wrong codes are counted on the
+    account whatever the session, and while they impose a wait no code is even checked."""
     user = signed_in_user()
-    if not user.needs_second_factor or session.get("partner_second_factor"):
+    record = sessions.current("partner")
+    if not user.needs_second_factor or record.second_factor_done:
         return redirect(url_for("backoffice.dashboard"))
+    dbs = db.session()
     setting_up = not user.totp_secret
-    if setting_up and "partner_pending_secret" not in session:
-        session["partner_pending_secret"] = accounts.new_totp_secret()
-    secret = session.get("partner_pending_secret") if setting_up else user.totp_secret
+    if setting_up and not record.pending_totp_secret:
+        record.pending_totp_secret = accounts.new_totp_secret()
+        dbs.commit()
+    secret = record.pending_totp_secret if setting_up else user.totp_secret
     form = CodeForm()
     wrong = False
-    if form.validate_on_submit():
-        dbs = db.session()
+    wait = accounts.code_wait_seconds(user, clock.now())
+    if wait:
+        if request.method == "POST":
+            sessions.end()
+            flash(_("Too many wrong codes: try again in %(wait)s.", wait=wait_text(wait)))
+            return redirect(url_for("backoffice.login"))
+    elif form.validate_on_submit():
         if accounts.check_totp(user, secret, form.code.data, clock.now()):
+            accounts.record_code_success(user)
             if setting_up:
                 user.totp_secret = secret
-                session.pop("partner_pending_secret", None)
                 accounts.audit(dbs, user, None, "account.second_factor_enabled", user.email)
             return _complete(user)
-        if accounts.record_failure(dbs, user, clock.now()):
-            # Too many wrong codes: the account locks as after wrong passwords, and the session ends.
-            dbs.commit()
-            session.clear()
-            flash(
-                _(
-                    "Too many wrong codes: the account is locked for %(minutes)s minutes.",
-                    minutes=accounts.LOCK_MINUTES,
-                )
-            )
-            return redirect(url_for("backoffice.login"))
+        wait = accounts.record_code_failure(dbs, user, clock.now())
         dbs.commit()
+        if wait:
+            sessions.end()
+            flash(_("Too many wrong codes: try again in %(wait)s.", wait=wait_text(wait)))
+            return redirect(url_for("backoffice.login"))
         wrong = True
     grouped = " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)) if setting_up else ""
-    status = 401 if wrong else (400 if form.errors else 200)
+    status = 429 if wait else 401 if wrong else (400 if form.errors else 200)
     return render_template(
-        "backoffice/second_factor.html", form=form, setting_up=setting_up, secret=grouped, wrong=wrong
+        "backoffice/second_factor.html",
+        form=form,
+        setting_up=setting_up,
+        secret=grouped,
+        wrong=wrong,
+        wait=wait_text(wait) if wait else "",
     ), status
 
 
@@ -141,8 +206,9 @@ def second_factor():
 def second_factor_qr():
     """The QR code of the pending secret, for the authenticator app (made here, never stored)."""
     user = signed_in_user()
-    secret = session.get("partner_pending_secret")
-    if user.totp_secret or not secret:
+    record = sessions.current("partner")
+    secret = record.pending_totp_secret
+    if user.totp_secret or not secret or record.second_factor_done:
         return Response(status=404)
     image = qrcode.make(
         accounts.totp_uri(user, secret), image_factory=qrcode.image.svg.SvgPathImage, border=2
@@ -157,7 +223,8 @@ def second_factor_qr():
 @bp.route("/deconnexion", methods=["POST"])
 @password_step
 def log_out():
-    session.clear()
+    """This session ends on the server: any copy of the cookie is worth nothing from now on."""
+    sessions.end()
     flash(_("You are signed out."))
     return redirect(url_for("backoffice.login"))
 
@@ -168,66 +235,65 @@ def log_out_everywhere():
     user = current_user()
     dbs = db.session()
     user.session_version += 1
+    sessions.end_all_for_user(dbs, user.id)
     accounts.audit(dbs, user, None, "account.signed_out_everywhere", user.email)
     dbs.commit()
-    session.clear()
+    sessions.end()
     flash(_("You are signed out on every device."))
     return redirect(url_for("backoffice.login"))
 
 
-@bp.route("/invitation/<token>", methods=["GET", "POST"])
+@bp.route("/invitation", methods=["GET", "POST"])
 @rate_limit("20 per minute", methods=["POST"])
 @public
-def accept_invitation(token: str):
-    return _set_password(token, "invitation")
+def accept_invitation():
+    return _set_password("invitation")
 
 
-@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+@bp.route("/mot-de-passe", methods=["GET", "POST"])
 @rate_limit("20 per minute", methods=["POST"])
 @public
-def reset_password(token: str):
-    return _set_password(token, "reset")
+def reset_password():
+    return _set_password("reset")
 
 
-def _set_password(token: str, purpose: str):
+def _set_password(purpose: str):
+    """The page of an e-mailed link: its code comes in the form (from the link's fragment, or typed)."""
     dbs = db.session()
-    user = tokens.read_token(dbs, current_app.config["PORTAL_SETTINGS"].secret_key, purpose, token)
-    if user is None:
-        return render_template("backoffice/link_expired.html"), 410
+    link = None
+    if request.method == "POST":
+        link = tokens.read_code(dbs, purpose, request.form.get("code", ""), clock.now())
+    user = dbs.get(User, link.user_id) if link is not None else None
     form = NewPasswordForm(user=user)
     if form.validate_on_submit():
-        user.password_hash = accounts.hash_password(form.password.data)
-        user.session_version += 1  # every open session of the account ends
-        user.failed_logins = 0
-        user.locked_until = None
-        accounts.audit(dbs, user, None, f"account.password_set_by_{purpose}", user.email)
-        dbs.commit()
-        session.clear()
-        flash(_("Your password is saved: sign in with it."))
-        return redirect(url_for("backoffice.login"))
+        if user is None:
+            form.code.errors = [
+                _("This code does not work (expired, already used or mistyped): ask for a new link.")
+            ]
+        else:
+            tokens.use(link, clock.now())
+            user.password_hash = accounts.hash_password(form.password.data)
+            user.session_version += 1  # every open session of the account ends
+            sessions.end_all_for_user(dbs, user.id)
+            throttle.clear_address(dbs, _secret(), user.email)  # a reset by e-mail unlocks
+            accounts.audit(dbs, user, None, f"account.password_set_by_{purpose}", user.email)
+            dbs.commit()
+            sessions.end()
+            flash(_("Your password is saved: sign in with it."))
+            return redirect(url_for("backoffice.login"))
     status = 400 if form.errors else 200
-    return render_template("backoffice/set_password.html", form=form, user=user, purpose=purpose), status
+    return render_template("backoffice/set_password.html", form=form, purpose=purpose), status
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @rate_limit("5 per minute", methods=["POST"])
 @public
 def forgot_password():
-    """The same answer whether the address has an account or not; a link is sent only if it has one."""
+    """The same answer, after the same work, whether the address has an account or not: the request only
+    queues a job, which sends a link if the address has an account."""
     form = ForgotForm()
     if form.validate_on_submit():
-        settings = current_app.config["PORTAL_SETTINGS"]
-        user = accounts.find_user(db.session(), form.email.data)
-        if user is not None and user.active and user.password_hash:
-            link = url_for(
-                "backoffice.reset_password",
-                token=tokens.make_token(settings.secret_key, "reset", user),
-                _external=True,
-            )
-            body = render_template("backoffice/mail_reset.txt", user=user, link=link)
-            # The answer must not tell whether the address has an account, even when mail fails.
-            with contextlib.suppress(MailError):
-                send_mail(settings, user.email, _("Choose a new password"), body, "password reset")
+        enqueue(notifications.send_password_reset, form.email.data, str(get_locale()))
         flash(
             _(
                 "If this address has an account, a link to choose a new password has been sent to it. "

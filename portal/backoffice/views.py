@@ -3,7 +3,8 @@ views live in the modules imported below). Every view has a permission rule (see
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, Response, current_app, render_template, request
+from sqlalchemy import select
 
 from portal import clock, db
 from portal.backoffice import (  # noqa: F401  (their routes)
@@ -20,7 +21,7 @@ from portal.backoffice import (  # noqa: F401  (their routes)
 from portal.backoffice import desks as backoffice_desks
 from portal.backoffice import imports as data_imports
 from portal.backoffice.blueprint import bp, paris_datetime, role_label, switch_language
-from portal.backoffice.models import ROLES
+from portal.backoffice.models import ROLES, RoleInvitation
 from portal.backoffice.permissions import current_user, signed_in
 
 
@@ -49,11 +50,23 @@ def dashboard():
         stale=stale,
         keeps_desks=keeps_desks,
         months=settings.desk_reminder_months,
+        offers=db.session().scalars(
+            select(RoleInvitation).where(RoleInvitation.user_id == user.id).order_by(RoleInvitation.id)
+        ),
     )
+
+
+def no_store(response: Response) -> Response:
+    """Nothing of the workspace is kept by a browser or a proxy (back button after sign-out included)."""
+    if request.path.startswith("/partenaires/"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Pragma"] = "no-cache"
+    return response
 
 
 def init_app(app: Flask) -> None:
     app.before_request(switch_language)
+    app.after_request(no_store)
     app.register_blueprint(bp)
     content_views.init_app(app)  # /partenaires/contenus: the information pages' review workflow
     grids.init_app(app)  # /partenaires/grilles: the scoring grid editor

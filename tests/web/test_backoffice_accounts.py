@@ -15,8 +15,9 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal import cli, clock
-from portal.backoffice import accounts
+from portal.backoffice import accounts, throttle, tokens
 from portal.backoffice.models import AuditEntry, Organisation
+from portal.sessions import AuthSession
 from tests.conftest import DEMO_LOOKUPS
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
@@ -72,24 +73,99 @@ def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(client, peo
     assert client.get("/partenaires/").status_code == 302
 
 
-def test_five_wrong_passwords_lock_the_account_for_fifteen_minutes(client, people, db, monkeypatch):
-    for _ in range(accounts.MAX_FAILURES):
+def later(monkeypatch, **delta) -> None:
+    moment = clock.now() + dt.timedelta(**delta)
+    monkeypatch.setattr(clock, "now", lambda: moment)
+
+
+def test_wrong_passwords_slow_down_the_next_attempts_instead_of_locking(client, people, db, monkeypatch):
+    allowed = throttle.POLICIES["pair"].free
+    for _ in range(allowed):
         assert sign_in(client, "editeur@ville-a.fr", "mauvais mot de passe!").status_code == 401
-    assert sign_in(client, "editeur@ville-a.fr").status_code == 401, "locked: even the right password fails"
-    db.expire_all()
-    assert people["editor"].locked_until is not None
+    waiting = sign_in(client, "editeur@ville-a.fr")
+    assert waiting.status_code == 429, "during the wait, even the right password is not checked"
+    assert "essayez de nouveau dans 2 secondes" in text_of(parse(waiting).find(".//main")).lower()
     assert "account.locked" in audit_actions(db)
-    later = clock.now() + dt.timedelta(minutes=accounts.LOCK_MINUTES + 1)
-    monkeypatch.setattr(clock, "now", lambda: later)
-    assert sign_in(client, "editeur@ville-a.fr").status_code == 302, "open again after the lock"
+    later(monkeypatch, seconds=3)
+    assert sign_in(client, "editeur@ville-a.fr").status_code == 302, "open again after a short wait"
 
 
-def test_signing_in_starts_a_new_session(client, people):
+def test_the_waits_double_and_stop_at_fifteen_minutes():
+    policy = throttle.POLICIES["pair"]
+    waits = [policy.wait_after(failures) for failures in range(policy.free + 12)]
+    assert waits[: policy.free] == [0] * policy.free
+    assert waits[policy.free : policy.free + 4] == [2, 4, 8, 16]
+    assert max(waits) == 15 * 60 and waits == sorted(waits)
+
+
+def test_an_unknown_address_is_slowed_down_the_same_way(client, people):
+    """The waits do not tell which addresses have an account."""
+    answers = {}
+    for email in ("editeur@ville-a.fr", "personne@ville-a.fr"):
+        for _ in range(throttle.POLICIES["pair"].free):
+            sign_in(client, email, "mauvais mot de passe!")
+        answers[email] = sign_in(client, email, "mauvais mot de passe!")
+    known, unknown = answers.values()
+    assert known.status_code == unknown.status_code == 429
+    notice = lambda response: text_of(parse(response).find(".//main")).split("Adresse électronique")[0]  # noqa: E731
+    assert notice(known) == notice(unknown)
+
+
+def from_address(client, address: str):
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_failures_from_elsewhere_do_not_lock_out_the_persons_own_device(db_app, people, monkeypatch):
+    """Someone guessing a partner's password from many addresses slows down new devices for that address,
+    not the devices the partner signed in from before."""
+    own = from_address(db_app.test_client(), "10.0.0.1")
+    assert sign_in(own, "editeur@ville-a.fr").status_code == 302
+    own.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(own, "/partenaires/")})
+    for index in range(throttle.POLICIES["email"].free + 2):
+        attacker = from_address(db_app.test_client(), f"192.0.2.{index}")
+        sign_in(attacker, "editeur@ville-a.fr", "mauvais mot de passe!")
+    new_device = from_address(db_app.test_client(), "10.0.0.2")
+    assert sign_in(new_device, "editeur@ville-a.fr").status_code == 429, "a new device waits"
+    assert sign_in(own, "editeur@ville-a.fr").status_code == 302, "the person's own browser does not"
+
+
+def test_a_password_reset_by_email_unlocks_the_address(db_app, db, people):
+    client = db_app.test_client()
+    for _ in range(throttle.POLICIES["pair"].free + 3):
+        sign_in(client, "editeur@ville-a.fr", "mauvais mot de passe!")
+    assert sign_in(client, "editeur@ville-a.fr").status_code == 429
+    code = tokens.make_code(db, "reset", people["editor"], clock.now())
+    db.flush()
+    token = csrf_token(client, "/partenaires/mot-de-passe")
+    new_password = "un tout autre secret"
+    saved = client.post(
+        "/partenaires/mot-de-passe",
+        data={"csrf_token": token, "code": code, "password": new_password, "confirm": new_password},
+    )
+    assert saved.status_code == 302
+    assert sign_in(client, "editeur@ville-a.fr", new_password).status_code == 302
+
+
+def test_signing_in_starts_a_new_session_kept_on_the_server(client, people, db):
     with client.session_transaction() as session:
         session["left_over"] = "from before"
     sign_in(client, "editeur@ville-a.fr")
     with client.session_transaction() as session:
-        assert "left_over" not in session and session["partner_id"] == people["editor"].id
+        assert "left_over" not in session and set(session) <= {"sid", "_flashes", "csrf_token"}
+        token = session["sid"]
+    record = db.scalar(select(AuthSession).where(AuthSession.user_id == people["editor"].id))
+    assert record is not None and record.kind == "partner" and token not in record.token_hash
+
+
+def test_a_copy_of_the_cookie_is_worthless_once_signed_out(db_app, people):
+    browser, thief = db_app.test_client(), db_app.test_client()
+    sign_in(browser, "editeur@ville-a.fr")
+    cookie = browser.get_cookie("session")
+    thief.set_cookie("session", cookie.value)
+    assert thief.get("/partenaires/").status_code == 200, "the copy works while the session lasts"
+    browser.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(browser, "/partenaires/")})
+    assert thief.get("/partenaires/").status_code == 302, "signing out ended it on the server"
 
 
 def test_a_post_without_its_csrf_token_is_refused_and_signs_nobody_in(client, people):
@@ -109,7 +185,10 @@ def test_an_admin_activates_then_uses_two_step_sign_in(client, people, db):
     assert "Key" in setup.get_data(as_text=True) or "Clé" in setup.get_data(as_text=True)
     assert client.get("/partenaires/connexion/code/qr.svg").mimetype == "image/svg+xml"
     with client.session_transaction() as session:
-        secret = session["partner_pending_secret"]
+        assert set(session) <= {"sid", "_flashes", "csrf_token"}, "the secret is not in the cookie"
+    secret = db.scalar(
+        select(AuthSession.pending_totp_secret).where(AuthSession.user_id == people["admin"].id)
+    )
     assert enter_code(client, "000000").status_code == 401
     code = pyotp.TOTP(secret).now()
     assert enter_code(client, code).status_code == 302
@@ -124,15 +203,48 @@ def test_an_admin_activates_then_uses_two_step_sign_in(client, people, db):
     assert client.get("/partenaires/").status_code == 302
 
 
-def test_wrong_codes_lock_the_account(client, people, db):
-    sign_in(client, "admin@ville-a.fr")
-    client.get("/partenaires/connexion/code")
-    for _ in range(accounts.MAX_FAILURES - 1):
+def with_secret(db, user) -> str:
+    user.totp_secret = pyotp.random_base32()
+    db.flush()
+    return user.totp_secret
+
+
+def test_a_right_password_does_not_reset_the_count_of_wrong_codes(client, people, db):
+    """The attack the lock-out missed: "password, 4 wrong codes", again and again."""
+    secret = with_secret(db, people["admin"])
+    for _ in range(accounts.CODE_POLICY.free - 1):
+        sign_in(client, "admin@ville-a.fr")
         assert enter_code(client, "123456").status_code == 401
+        client.post(
+            "/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/connexion/code")}
+        )
+    sign_in(client, "admin@ville-a.fr")
     assert enter_code(client, "123456").headers["Location"] == "/partenaires/connexion"
     db.expire_all()
-    assert people["admin"].locked_until is not None
-    assert sign_in(client, "admin@ville-a.fr").status_code == 401
+    assert people["admin"].failed_codes == accounts.CODE_POLICY.free
+    assert "account.codes_blocked" in audit_actions(db)
+    sign_in(client, "admin@ville-a.fr")
+    blocked = enter_code(client, pyotp.TOTP(secret).now())
+    assert blocked.headers["Location"] == "/partenaires/connexion", "not even the right code while blocked"
+    assert client.get("/partenaires/").status_code == 302
+
+
+def test_a_cookie_taken_before_the_block_cannot_complete_the_code_step(db_app, people, db, monkeypatch):
+    secret = with_secret(db, people["admin"])
+    attacker, copy = db_app.test_client(), db_app.test_client()
+    sign_in(attacker, "admin@ville-a.fr")
+    copy.set_cookie("session", attacker.get_cookie("session").value)
+    for _ in range(accounts.CODE_POLICY.free):
+        enter_code(attacker, "123456")
+        sign_in(attacker, "admin@ville-a.fr")
+    replay = enter_code(copy, pyotp.TOTP(secret).now())
+    assert replay.status_code == 302 and replay.headers["Location"].startswith("/partenaires/connexion")
+    assert copy.get("/partenaires/").status_code == 302
+    later(monkeypatch, minutes=16)
+    sign_in(copy, "admin@ville-a.fr")
+    assert enter_code(copy, pyotp.TOTP(secret).at(clock.now())).headers["Location"] == "/partenaires/"
+    db.expire_all()
+    assert people["admin"].failed_codes == 0, "only a right code resets the count"
 
 
 def test_signing_out_everywhere_ends_the_other_sessions(db_app, people):
@@ -192,9 +304,13 @@ def test_the_next_page_after_signing_in_stays_in_the_workspace(client, people):
     ("password", "reason"),
     [
         ("court", "at least 12 characters"),
-        ("motdepasse2026!", "too common"),
-        ("Azertyuiop123", "too common"),
-        ("aaaaaaaaaaaaaa", "too common"),
+        ("motdepasse2026!", "too easy to guess"),
+        ("Azertyuiop123", "too easy to guess"),
+        ("aaaaaaaaaaaaaa", "too easy to guess"),
+        ("123456789012", "sequences"),
+        ("abcdefghijkl", "sequences"),
+        ("P@ssw0rd2026!!", "too easy to guess"),
+        ("motdepassemotdepasse", "repeated"),
         ("camille.dupont-secret", "your name or your address"),
     ],
 )
@@ -264,6 +380,15 @@ def test_the_epci_reads_and_exports_the_audit_log_with_filters(client, people, d
     assert json.loads(rows[1][6]) == {"role": "editor"}
 
 
+@pytest.mark.parametrize("query", ["endpoint=x", "_external=1", "action=x&_anchor=y", "since=2026-01-01"])
+def test_the_audit_log_export_link_carries_only_its_filters(client, people, db, query):
+    signed_in_with_code(client, db, people["epci_admin"])
+    page = client.get(f"/partenaires/journal?{query}")
+    assert page.status_code in (200, 400), "never a 500"
+    links = [a.get("href") for a in parse(page).iter("a") if "journal.csv" in (a.get("href") or "")]
+    assert links and all("endpoint" not in link and "_external" not in link for link in links)
+
+
 def test_only_the_epci_reads_the_audit_log(client, people, db):
     signed_in_with_code(client, db, people["admin"])
     assert client.get("/partenaires/journal").status_code == 403, "a commune's admin does not"
@@ -299,8 +424,9 @@ def test_a_desk_agent_looks_up_a_demand_with_the_applicant_and_it_is_audited(cli
     ]
     assert all(entry.user_id == agent.id for entry in entries)
     assert client.get("/partenaires/").status_code == 200, "the partner stays signed in"
-    with client.session_transaction() as session:
-        assert "demand_id" not in session, "nothing of the demand stays in the session"
+    assert db.scalar(select(AuthSession).where(AuthSession.kind == "lookup")) is None, (
+        "nothing of the demand stays in a session"
+    )
 
 
 def test_desk_tools_are_for_desk_agents(client, people):
@@ -309,21 +435,26 @@ def test_desk_tools_are_for_desk_agents(client, people):
 
 
 def test_a_partner_session_ends_after_thirty_idle_minutes_or_twelve_hours(client, people, monkeypatch):
-    from portal.backoffice import permissions
-
     sign_in(client, "editeur@ville-a.fr")
-    started = permissions.time.time()
-    monkeypatch.setattr(permissions.time, "time", lambda: started + 29 * 60)
+    started = clock.now()
+    monkeypatch.setattr(clock, "now", lambda: started + dt.timedelta(minutes=29))
     assert client.get("/partenaires/").status_code == 200, "still there after 29 minutes"
-    monkeypatch.setattr(permissions.time, "time", lambda: started + 29 * 60 + permissions.IDLE_SECONDS + 1)
+    monkeypatch.setattr(clock, "now", lambda: started + dt.timedelta(minutes=29 + 31))
     assert client.get("/partenaires/").headers["Location"].startswith("/partenaires/connexion")
     sign_in(client, "editeur@ville-a.fr")  # signed in at the patched time; active every 20 minutes…
-    now = permissions.time.time()
+    now = clock.now()
     for minutes in range(20, 12 * 60, 20):
-        monkeypatch.setattr(permissions.time, "time", lambda minutes=minutes: now + minutes * 60)
+        monkeypatch.setattr(clock, "now", lambda minutes=minutes: now + dt.timedelta(minutes=minutes))
         assert client.get("/partenaires/").status_code == 200
-    monkeypatch.setattr(permissions.time, "time", lambda: now + permissions.MAX_SECONDS + 60)
+    monkeypatch.setattr(clock, "now", lambda: now + dt.timedelta(hours=12, minutes=1))
     assert client.get("/partenaires/").status_code == 302, "…but not for more than 12 hours"
+
+
+def test_workspace_pages_are_never_stored_by_a_browser_or_a_proxy(client, people):
+    assert client.get("/partenaires/connexion").headers["Cache-Control"] == "no-store"
+    sign_in(client, "editeur@ville-a.fr")
+    assert client.get("/partenaires/").headers["Cache-Control"] == "no-store"
+    assert client.get("/fr/").headers.get("Cache-Control") != "no-store", "public pages may be kept"
 
 
 def test_the_authority_adds_an_organisation_and_no_one_else_can(client, people, db):

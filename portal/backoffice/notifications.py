@@ -1,0 +1,87 @@
+"""E-mails of the partners' accounts, composed and sent by the job queue: a request only queues them, so it
+answers at once and the same way whether an address has an account or not (nothing to time), and the
+one-time code is made by the job itself (it never sits in the queue). Links come from PORTAL_PUBLIC_URL.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from portal import clock, db
+from portal.backoffice import accounts, tokens
+from portal.backoffice.blueprint import role_label
+from portal.backoffice.models import Organisation, User
+from portal.jobs import job
+from portal.mail import send_mail
+from portal.urls import public_url_for
+
+RETRIES = {"retries": 8, "retry_delay": 30, "retry_backoff": 2.0, "priority": 10}
+
+
+def code_link(endpoint: str, code: str) -> str:
+    """The page's address with the code after `#`: browsers never send it to the server."""
+    return f"{public_url_for(endpoint)}#code={code}"
+
+
+@job(**RETRIES)
+def send_password_reset(email: str, locale: str) -> None:
+    """A code to choose a new password, if the address has an active account with a password."""
+    dbs = db.session()
+    user = accounts.find_user(dbs, email)
+    if user is None or not user.active or not user.password_hash:
+        return
+    code = tokens.make_code(dbs, "reset", user, clock.now())
+    dbs.commit()
+    with force_locale(locale):
+        body = render_template(
+            "backoffice/mail_reset.txt",
+            user=user,
+            link=code_link("backoffice.reset_password", code),
+            code=tokens.grouped(code),
+        )
+        subject = _("Choose a new password")
+    send_mail(current_app.config["PORTAL_SETTINGS"], user.email, subject, body, "password reset")
+
+
+@job(**RETRIES)
+def send_invitation(user_id: int, organisation_id: int, admin_id: int, locale: str) -> None:
+    """A code to open the account (7 days), for a person who has no password yet."""
+    dbs = db.session()
+    user, organisation = dbs.get(User, user_id), dbs.get(Organisation, organisation_id)
+    if user is None or organisation is None or user.password_hash:
+        return
+    code = tokens.make_code(dbs, "invitation", user, clock.now())
+    dbs.commit()
+    with force_locale(locale):
+        body = render_template(
+            "backoffice/mail_invitation.txt",
+            user=user,
+            organisation=organisation,
+            admin=dbs.get(User, admin_id),
+            link=code_link("backoffice.accept_invitation", code),
+            code=tokens.grouped(code),
+        )
+        subject = _("Your account on the partners' workspace")
+    send_mail(current_app.config["PORTAL_SETTINGS"], user.email, subject, body, "invitation")
+
+
+@job(**RETRIES)
+def send_role_offer(user_id: int, organisation_id: int, role: str, admin_id: int, locale: str) -> None:
+    """Tell a person with an account that a role waits for their answer on their dashboard."""
+    dbs = db.session()
+    user, organisation = dbs.get(User, user_id), dbs.get(Organisation, organisation_id)
+    if user is None or organisation is None:
+        return
+    with force_locale(locale):
+        body = render_template(
+            "backoffice/mail_role_offer.txt",
+            user=user,
+            organisation=organisation,
+            role=role_label(role),
+            admin=dbs.get(User, admin_id),
+            link=public_url_for("backoffice.dashboard"),
+        )
+        subject = _("A role is offered to you on the partners' workspace")
+    send_mail(current_app.config["PORTAL_SETTINGS"], user.email, subject, body, "role offer")

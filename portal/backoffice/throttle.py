@@ -1,0 +1,125 @@
+"""Progressive delays after failed sign-ins, instead of locking an account.
+
+A hard lock on the e-mail address alone let anyone who knows a partner's address lock them out forever,
+five wrong passwords at a time. Failures are counted under three keys instead, each with its own
+allowance: the address typed from this client, the address typed from anywhere (not counted for a
+device the person signed in from before: see `device_key`), and this client whatever the address.
+Past the allowance, each failure doubles the wait before the next attempt under that key (2 s, 4 s, 8 s…
+at most 15 minutes). Keys are keyed hashes (HMAC with the secret key): no address, e-mail or IP address
+is stored. A password reset by e-mail clears the address's keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import Session
+
+from portal import clock, db
+from portal.backoffice.models import SignInThrottle
+from portal.jobs import periodic
+
+
+@dataclass(frozen=True)
+class Policy:
+    free: int  # failures allowed before any wait
+    base_seconds: int  # the first wait, doubled at each further failure
+    cap_seconds: int = 15 * 60
+
+    def wait_after(self, failures: int) -> int:
+        if failures < self.free:
+            return 0
+        return min(self.base_seconds * 2 ** min(failures - self.free, 20), self.cap_seconds)
+
+
+POLICIES = {
+    "pair": Policy(free=3, base_seconds=2),  # this address from this client
+    "email": Policy(free=10, base_seconds=2),  # this address from any client but the person's devices
+    "client": Policy(free=20, base_seconds=1),  # this client, whatever the address
+}
+
+
+def digest(secret: str, kind: str, value: str) -> str:
+    return hmac.new(secret.encode(), f"{kind}|{value}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def keys_for(secret: str, email: str, client: str, known_device: bool) -> dict[str, str]:
+    """The keys an attempt is counted under: {kind: key}. A pair's key starts with its address's, so a
+    reset can clear the address from every client."""
+    address = digest(secret, "email", email.strip().lower())
+    keys = {
+        "pair": f"pair:{address}:{digest(secret, 'client', client)}",
+        "client": f"client:{digest(secret, 'client', client)}",
+    }
+    if not known_device:
+        keys["email"] = f"email:{address}"
+    return keys
+
+
+def clear_address(session: Session, secret: str, email: str) -> None:
+    """A password reset by e-mail: the address may be tried again at once, from anywhere."""
+    address = digest(secret, "email", email.strip().lower())
+    session.execute(
+        delete(SignInThrottle).where(
+            or_(SignInThrottle.key == f"email:{address}", SignInThrottle.key.startswith(f"pair:{address}:"))
+        )
+    )
+
+
+def device_key(secret: str, email: str) -> str:
+    """What the device cookie of a successful sign-in holds: a device that knows it is not slowed down by
+    failures made elsewhere under the person's address (someone guessing their password)."""
+    return digest(secret, "device", email.strip().lower())
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def wait_seconds(session: Session, keys: dict[str, str], now: dt.datetime) -> int:
+    """How long before the next attempt under these keys may be tried (0: now)."""
+    rows = session.scalars(select(SignInThrottle).where(SignInThrottle.key.in_(keys.values())))
+    waits = [
+        (_aware(row.blocked_until) - now).total_seconds()
+        for row in rows
+        if row.blocked_until is not None and _aware(row.blocked_until) > now
+    ]
+    return int(max(waits, default=0) + 0.999)
+
+
+def record_failure(session: Session, keys: dict[str, str], now: dt.datetime) -> bool:
+    """Count one failure under each key; True when the address's own key starts a wait (to audit)."""
+    now = now.astimezone(dt.UTC)
+    started = False
+    for kind, name in keys.items():
+        row = session.get(SignInThrottle, name)
+        if row is None:
+            row = SignInThrottle(key=name, failures=0, updated_at=now)
+            session.add(row)
+        row.failures += 1
+        row.updated_at = now
+        wait = POLICIES[kind].wait_after(row.failures)
+        row.blocked_until = now + dt.timedelta(seconds=wait) if wait else None
+        started = started or (kind in ("email", "pair") and row.failures == POLICIES[kind].free)
+    session.flush()
+    return started
+
+
+def clear(session: Session, names: list[str]) -> None:
+    session.execute(delete(SignInThrottle).where(SignInThrottle.key.in_(names)))
+
+
+FORGET_AFTER = dt.timedelta(days=1)
+
+
+@periodic(minute="15", hour="*")
+def forget_old() -> None:
+    """Counters untouched for a day start again from zero (their waits ended long before)."""
+    dbs = db.session()
+    cutoff = clock.now().astimezone(dt.UTC) - FORGET_AFTER
+    dbs.execute(delete(SignInThrottle).where(SignInThrottle.updated_at < cutoff))
+    dbs.commit()
