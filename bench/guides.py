@@ -22,8 +22,8 @@ from pathlib import Path
 from _common import bench_settings, init_database
 
 from portal import create_app
+from portal.guides.documents import guide_document
 from portal.guides.render import render, render_pdf
-from portal.guides.views import guide_document
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -50,12 +50,11 @@ from portal import create_app, db
 from portal.demands.allocations import ALLOCATION_COLUMNS, import_allocations
 from portal.demands.imports import COLUMNS, EVENT_COLUMNS, FLAG_FACTS, import_demands, import_events
 from portal.demands.models import DWELLING_TYPES
-from portal.demands.services import lookup_secret
+from portal.demands.services import hash_lookup
 from portal.demands.stock import STOCK_COLUMNS, import_stock
 from portal.observatory import services
 from portal.observatory.indicators import Filters, Period, observatory
 from portal.territory.models import Commune
-from tests.demand_files import CHEAP
 
 DAY = dt.date(2026, 11, 1)  # the day measured: "last year" is the twelve months before it
 BIG_COMMUNE = "72181"  # Le Mans: most demands wish for it
@@ -82,7 +81,7 @@ def write_files(
 ) -> None:
     """The four files, streamed: demands (with allocated_on), events, allocations' details and stock."""
     rng = random.Random(seed)
-    shared_hash = CHEAP.hash(lookup_secret("0720325000001G0101", dt.date(1980, 1, 1)))
+    shared_hash = hash_lookup("0720325000001G0101", dt.date(1980, 1, 1))
     codes = list(communes)
     weights = [8 if insee == BIG_COMMUNE else 1 for insee in codes]
     handles = []

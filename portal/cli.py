@@ -6,15 +6,14 @@ import time
 from pathlib import Path
 
 import click
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from flask.cli import FlaskGroup, with_appcontext
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
-from portal import clock, create_app, db, migrations
+from portal import clock, create_app, db, jobs, migrations
 from portal.backoffice import accounts
 from portal.backoffice.desks import reminder_recipients, stale_desks
-from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import Membership, Organisation, User
 from portal.content import ContentError, territory_tokens
 from portal.cotation.grids import GridFile, grid_in_force
@@ -27,13 +26,15 @@ from portal.demands.models import Demand, HousingStock
 from portal.demands.scoring import recompute
 from portal.demands.stock import import_stock
 from portal.desks.loader import load_desks
-from portal.desks.models import Desk
-from portal.guides.documents import cached_pdf
-from portal.guides.views import desk_document, guide_document
+from portal.guides import documents
+from portal.guides.render import render_pdf
+from portal.guides.slots import render_slot
 from portal.information.loader import load_pages, stamp_translation
 from portal.information.services import reindex
+from portal.mail import MailError, send_mail
 from portal.observatory.services import refresh as refresh_snapshot
 from portal.territory.services import current_territory, sync_communes
+from portal.urls import public_url_for
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -66,6 +67,21 @@ def init_command(demo: bool) -> None:
         add_demo_stock()
         click.echo("Demonstration data: the territory is marked as such on every page.")
     refresh_figures()
+
+
+@main.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Jobs run at the same time by this consumer.")
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Run the job consumer: e-mails, guides to print and the periodic tasks (run one or more, on any
+    machine sharing the database, and Redis when PORTAL_REDIS_URL is set)."""
+    settings = current_app.config["PORTAL_SETTINGS"]
+    if settings.jobs_immediate:
+        raise click.UsageError("jobs run inside the caller in testing: nothing to consume")
+    click.echo(
+        f"Job consumer: {workers} workers, queue in {'Redis' if settings.redis_url else 'instance/jobs.db'}."
+    )
+    jobs.run_consumer(current_app._get_current_object(), workers)
 
 
 @main.group("db")
@@ -190,7 +206,7 @@ def desks_remind() -> None:
             by_organisation.setdefault(desk.organisation, []).append(desk)
         for organisation, desks in by_organisation.items():
             with current_app.test_request_context(base_url=settings.public_url):
-                link = url_for("backoffice.desks", slug=organisation.slug, _external=True)
+                link = public_url_for("backoffice.desks", slug=organisation.slug)
                 for user in reminder_recipients(session, organisation):
                     with force_locale("fr"):
                         body = render_template(
@@ -462,28 +478,29 @@ def guides_build(build_all: bool, locales: tuple[str, ...], out: Path | None) ->
         raise click.BadParameter(
             f"not a locale of the portal: {', '.join(sorted(unknown))}", param_hint="--locale"
         )
-    jobs: list[tuple] = [("guide", code, None) for code in chosen]
-    if "fr" in chosen:
-        jobs.append(("easy", "fr", None))
-    jobs += [("grid", code, None) for code in chosen]
-    if build_all:
-        with db.database().sessions() as session:
-            desk_ids = list(session.scalars(select(Desk.id).order_by(Desk.id)))
-        jobs += [("commune", code, item.insee) for item in current_territory().communes for code in chosen]
-        jobs += [("desk", code, desk_id) for desk_id in desk_ids for code in chosen]
+    with current_app.test_request_context(base_url=settings.public_url):
+        every = documents.public_documents()
+    jobs = [
+        (kind, code, target)
+        for kind, code, target in every
+        if code in chosen and (build_all or kind in ("guide", "easy", "grid"))
+    ]
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
     built = reused = size = 0
     started = time.perf_counter()
     with click.progressbar(jobs, label="Guides", show_pos=True, item_show_func=_job_label) as bar:
-        for kind, code, target in bar:
+        for spec in bar:
             with current_app.test_request_context(base_url=settings.public_url):
-                if kind == "desk":
-                    document = desk_document(db.session().get(Desk, target), code)
+                document = documents.build(*spec)
+                found = documents.cached(document)
+                if found is None:
+                    with render_slot(wait=600):
+                        pdf = render_pdf(document.html, documents.static_dir(), document.generated)
+                    documents.cache().put(document.name, documents.document_key(document), pdf)
                 else:
-                    document = guide_document(kind, code, target)
-                pdf, _, _, from_cache = cached_pdf(document)
-            built, reused, size = built + (not from_cache), reused + from_cache, size + len(pdf)
+                    pdf = found[0]
+            built, reused, size = built + (found is None), reused + (found is not None), size + len(pdf)
             if out is not None:
                 (out / document.filename).write_bytes(pdf)
     click.echo(

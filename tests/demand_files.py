@@ -7,19 +7,16 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from argon2 import PasswordHasher
-
+from portal.demands import services
 from portal.demands.imports import COLUMNS, FLAG_FACTS
-from portal.demands.services import lookup_secret
 
-CHEAP = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 COMMUNES = ("72181", "72003", "72095", "72008", "72213")
 
 
 def demand_rows(count: int, seed: int = 7, hash_every: int = 1000):
     """Rows of valid demands; one Argon2 hash is made and reused, to keep big files quick to write."""
     rng = random.Random(seed)
-    shared_hash = CHEAP.hash(lookup_secret("0720325000001G0101", dt.date(1980, 1, 1)))
+    shared_hash = services.hash_lookup("0720325000001G0101", dt.date(1980, 1, 1))
     for index in range(count):
         filed_on = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2000))
         allocated = rng.random() < 0.1

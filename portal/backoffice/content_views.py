@@ -4,7 +4,7 @@ lag behind their French page. The rules of the workflow are in portal.backoffice
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -15,10 +15,10 @@ from wtforms.validators import DataRequired, Length, Optional
 from portal import db
 from portal.backoffice import content as workflow
 from portal.backoffice import diff
-from portal.backoffice.mail import MailError, send_mail
 from portal.backoffice.models import Organisation, User
 from portal.backoffice.permissions import any_organisation_role, current_user
 from portal.content import fill_tokens, territory_tokens
+from portal.guides.jobs import prerender_all
 from portal.i18n import locales
 from portal.information.loader import published_version
 from portal.information.models import (
@@ -33,8 +33,11 @@ from portal.information.models import (
 )
 from portal.information.services import published as published_content
 from portal.information.services import render_body
+from portal.jobs import after_commit, enqueue
+from portal.mail import deliver
 from portal.territory.services import current_territory
 from portal.ui.forms import BooleanField, PortalForm, SelectField, StringField, TextAreaField
+from portal.urls import public_url_for
 
 bp = Blueprint("content", __name__, url_prefix="/partenaires/contenus", template_folder="templates")
 
@@ -258,8 +261,8 @@ def edit(slug: str, locale: str, variant: str):
         return _edit_page(page, locale, variant, organisation, draft, form, status=409)
     dbs.commit()
     flash(_("The draft is sent for review.") if action == "submit" else _("The draft is saved."))
-    if action == "submit" and not notify(draft, "submit", user):
-        flash(_("The e-mail to tell the people concerned could not be sent; the change is made."))
+    if action == "submit":
+        notify(draft, "submit", user)
     return redirect(url_for("content.draft", version_id=draft.id))
 
 
@@ -400,6 +403,7 @@ def _act_on(version: PageVersion, user: User, action: str):
             if action == "publish":
                 codes, _hosts, tokens = _settings()
                 workflow.publish(dbs, version, user, codes, tokens)
+                after_commit(dbs, prerender_all)  # the guides print the new text
                 message = _("The version is published: the public page shows it now.")
             else:
                 workflow.send_back(dbs, version, user, form.comment.data or "")
@@ -412,17 +416,16 @@ def _act_on(version: PageVersion, user: User, action: str):
         return redirect(url_for("content.draft", version_id=version.id))
     dbs.commit()
     flash(message)
-    if action in ("submit", "publish", "send_back") and not notify(version, action, user):
-        flash(_("The e-mail to tell the people concerned could not be sent; the change is made."))
+    if action in ("submit", "publish", "send_back"):
+        notify(version, action, user)
     return redirect(target)
 
 
-def notify(version: PageVersion, action: str, user: User) -> bool:
-    """Tell the reviewers that a draft waits for them, or its author what the review decided (after the
-    change is committed: a mail server down delays the news, not the work). False if a mail failed."""
+def notify(version: PageVersion, action: str, user: User) -> None:
+    """Tell the reviewers that a draft waits for them, or its author what the review decided: queued
+    after the change is committed (a mail server down delays the news, not the work)."""
     dbs = db.session()
-    settings = current_app.config["PORTAL_SETTINGS"]
-    link = url_for("content.draft", version_id=version.id, _external=True)
+    link = public_url_for("content.draft", version_id=version.id)
     title = title_of(version.page)
     if action == "submit":
         template, subject = "backoffice/mail_content_submitted.txt", _("A page draft waits for your review")
@@ -434,7 +437,6 @@ def notify(version: PageVersion, action: str, user: User) -> bool:
         )
         recipients = [dbs.get(User, version.author_id)] if version.author_id else []
     organisation = dbs.get(Organisation, version.organisation_id) if version.organisation_id else None
-    sent = True
     for person in recipients:
         if person is None or not person.active or person.id == user.id:
             continue
@@ -448,11 +450,7 @@ def notify(version: PageVersion, action: str, user: User) -> bool:
             published=action == "publish",
             reviewer=user,
         )
-        try:
-            send_mail(settings, person.email, subject, body, f"content {action}")
-        except MailError:
-            sent = False
-    return sent
+        enqueue(deliver, person.email, subject, body, f"content {action}")
 
 
 @bp.route("/<slug>/<locale>/<variant>/historique")

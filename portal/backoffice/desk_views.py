@@ -29,26 +29,28 @@ from portal.backoffice.permissions import (
     current_user,
     role_in_organisation,
 )
-from portal.demands import views as demand_views
 from portal.demands.forms import LookupForm
+from portal.demands.lookup import find_or_explain, refuse_other_bodies
+from portal.demands.presenting import situation_context
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.desks.views import upcoming, weekday_name
 from portal.security import rate_limit
 
 
 @bp.route("/accueil", methods=["GET", "POST"])
-@rate_limit("5 per minute;30 per hour", methods=["POST"])
-@rate_limit("10 per hour", key=demand_views.number_key, methods=["POST"])
+@rate_limit("20 per minute;300 per hour", methods=["POST"])
 @any_organisation_role("desk_agent", "admin")
 def desk_tools():
     """What an agent needs at the counter: guides, desks, the simulator, and the applicant's demand looked
-    up with them present (the same limits as the public look-up; recorded in the audit log; nothing kept
-    in the session, so the next applicant starts afresh)."""
+    up with them present (limited per number too, apart from the public look-up's limit, so a demand
+    paused online can still be shown at a desk; recorded in the audit log; nothing kept in the session,
+    so the next applicant starts afresh)."""
+    refuse_other_bodies()
     form = LookupForm()
     situation = None
     if form.validate_on_submit():
         dbs = db.session()
-        demand = demand_views.find_or_explain(form)
+        demand = find_or_explain(form, "desk")
         user = current_user()
         agent_of = next((m.organisation_id for m in user.memberships if m.role == "desk_agent"), None)
         accounts.audit(
@@ -61,7 +63,7 @@ def desk_tools():
         )
         dbs.commit()
         if demand is not None:
-            situation = demand_views.situation_context(demand)
+            situation = situation_context(demand)
     response = make_response(render_template("backoffice/desk_tools.html", form=form, situation=situation))
     response.headers["Cache-Control"] = "no-store"
     return response

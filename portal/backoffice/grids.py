@@ -28,6 +28,8 @@ from portal.cotation.grids import SOURCE_LOCALE
 from portal.cotation.services import stored_grids
 from portal.cotation.views import rule
 from portal.demands.scoring import recompute
+from portal.guides.jobs import prerender_all
+from portal.jobs import after_commit
 from portal.territory.services import current_territory
 
 bp = Blueprint("backoffice_grids", __name__, url_prefix="/partenaires/grilles", template_folder="templates")
@@ -308,6 +310,8 @@ def activate(code: str, version: int):
         record = _version(code, version)
         form.effective_from.errors = [_refused(exc)]
         return _version_page(record, activate_form=form, status=400)
+    if now:
+        after_commit(dbs, prerender_all)  # the guides and grid sheets print the grid in force
     dbs.commit()
     if not now:
         flash(

@@ -5,21 +5,19 @@ demand has its allocation row, in a commune, dwelling type and landlord the stoc
 from __future__ import annotations
 
 import datetime as dt
+import os
 import random
+from concurrent.futures import ThreadPoolExecutor
 
-from argon2 import PasswordHasher
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.cotation.grids import GridFile
 from portal.demands.models import DWELLING_TYPES, Allocation, Demand, DemandEvent, HousingStock
 from portal.demands.scoring import rescore
-from portal.demands.services import HASHER, lookup_secret
+from portal.demands.services import hash_lookup
 from portal.territory.models import Commune
 
-# The bulk of the demo demands cannot be looked up (nobody knows their birth dates): a cheap Argon2 keeps
-# generating them fast. The three printed demands get the real cost.
-CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 FLAGS = ("dalo", "pdalhpd", "violence", "disability", "eviction", "overcrowding", "job_distance")
 HOSTED = ("homeless", "temporary_housing", "hosted")
 # Demo data are made as on this day, so that the same seed always gives the same numbers (README lists them).
@@ -56,6 +54,7 @@ def generate(
     start = (session.scalar(select(func.count()).select_from(Demand)) or 0) + 1
     weights = [8 if insee == "72181" else 1 for insee in communes]  # most demands wish for Le Mans
     demo = []
+    births: list[tuple[Demand, dt.date]] = []
     for sequence in range(start, start + count):
         filed_on = today - dt.timedelta(days=rng.randint(10, 6 * 365))
         birth_date = dt.date(rng.randint(1950, 2004), rng.randint(1, 12), rng.randint(1, 28))
@@ -89,10 +88,9 @@ def generate(
             household_size=size,
             facts=facts,
             checked=[name for name in facts if rng.random() < 0.7],
-            lookup_hash=(HASHER if len(demo) < 3 and not allocated else CHEAP_HASHER).hash(
-                lookup_secret(number, birth_date)
-            ),
+            lookup_hash="",  # below, all at once
         )
+        births.append((demand, birth_date))
         demand.events.append(DemandEvent(kind="filed", occurred_on=filed_on))
         if renewed_on:
             demand.events.append(DemandEvent(kind="renewed", occurred_on=renewed_on))
@@ -121,6 +119,12 @@ def generate(
         session.add(demand)
         if len(demo) < 3 and not allocated:
             demo.append((number, birth_date))
+    # Every demo demand is hashed with the look-up's own parameters (a cheaper hash would make its number
+    # answer faster than an unknown one); Argon2 leaves the GIL, so threads use every core.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        hashes = pool.map(lambda pair: hash_lookup(pair[0].number, pair[1]), births)
+        for (demand, _birth), value in zip(births, hashes, strict=True):
+            demand.lookup_hash = value
     session.flush()
     return demo
 

@@ -7,7 +7,10 @@ is refused whole, with the row, the column and the reason of each problem, and n
 Columns (UTF-8, comma-separated, a header line; empty cells mean no / zero / unknown):
   number            the unique number, 18 characters (072 MM YY NNNNNN + desk code), spaces allowed
   lookup_hash       Argon2id hash of "NUMBER|YYYY-MM-DD" (number without spaces, birth date): the birth date
-                    itself never reaches the portal
+                    itself never reaches the portal. Made with exactly the look-up's parameters (version
+                    19, m=19456, t=2, p=1, 16-byte salt, 32-byte hash: portal.demands.services), which
+                    `argon2.PasswordHasher(time_cost=2, memory_cost=19456, parallelism=1)` gives; others
+                    are refused (a different cost would tell apart known numbers by the time they take).
   filed_on          first filing date, YYYY-MM-DD
   renewed_on        last renewal date, YYYY-MM-DD (empty if never renewed)
   status            active, allocated or struck_off
@@ -43,7 +46,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -54,7 +56,7 @@ from sqlalchemy.orm import Session
 
 from portal.demands.models import DWELLING_TYPES, STATUSES, Demand, DemandEvent
 from portal.demands.problems import N_
-from portal.demands.services import NUMBER, normalize_number
+from portal.demands.services import NUMBER, is_lookup_hash, normalize_number
 from portal.territory.models import Commune
 
 FLAG_FACTS = (
@@ -83,7 +85,6 @@ COLUMNS = (
     "housing_cost_ratio",
     "refusals",
 )
-ARGON2 = re.compile(r"^\$argon2id\$v=\d+\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$")
 MAX_REPORTED = 200
 # The import gives the ids itself; on PostgreSQL the sequences then move past them.
 SEQUENCE_RESETS = (
@@ -145,7 +146,11 @@ class _Row:
         self._check(
             "number", NUMBER.match(number), N_("must have 18 characters: 13 digits, then the desk code")
         )
-        self._check("lookup_hash", ARGON2.match(raw["lookup_hash"]), N_("must be an Argon2id hash"))
+        self._check(
+            "lookup_hash",
+            is_lookup_hash(raw["lookup_hash"]),
+            N_("must be an Argon2id hash made with the look-up's parameters (see the format)"),
+        )
         filed_on = self._parse("filed_on", raw["filed_on"], _date, N_("must be a date like 2025-03-14"))
         renewed_on = (
             self._parse("renewed_on", raw["renewed_on"], _date, N_("must be a date"))

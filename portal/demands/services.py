@@ -7,16 +7,21 @@ import re
 import statistics
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.demands.models import Demand, DemandEvent
 
-HASHER = PasswordHasher()  # the library's defaults: about 50 ms and 64 MiB a hash
-# Compared against when the number is unknown, so that "unknown number" and "wrong date" take as long.
-_DUMMY_HASH = HASHER.hash("000000000000000000|1900-01-01")
+# Every look-up hash is made with these parameters (OWASP's Argon2id setting: 19 MiB, 2 passes, one lane;
+# about 20 ms). The import refuses others, and the hash checked for an unknown number uses them too, so
+# "unknown number" and "wrong date" cost the same time (another cost would tell which numbers exist).
+LOOKUP_PARAMETERS = Parameters(
+    type=Type.ID, version=19, salt_len=16, hash_len=32, time_cost=2, memory_cost=19456, parallelism=1
+)
+HASHER = PasswordHasher.from_parameters(LOOKUP_PARAMETERS)
+DUMMY_HASH = HASHER.hash("000000000000000000|1900-01-01")
 NUMBER = re.compile(r"^\d{13}[0-9A-Z]{5}$")
 MIN_ALLOCATIONS = 10  # below this, the segment's waiting time falls back to the territory's
 HISTOGRAM_STEP = 10
@@ -31,12 +36,44 @@ def lookup_secret(number: str, birth_date: dt.date) -> str:
     return f"{normalize_number(number)}|{birth_date.isoformat()}"
 
 
+def use_parameters(parameters: Parameters) -> None:
+    """Set the look-up's Argon2 parameters (the tests use the cheapest ones, for every hash alike)."""
+    global LOOKUP_PARAMETERS, HASHER, DUMMY_HASH, _HASH_SHAPE
+    LOOKUP_PARAMETERS = parameters
+    HASHER = PasswordHasher.from_parameters(parameters)
+    DUMMY_HASH = HASHER.hash("000000000000000000|1900-01-01")
+    _HASH_SHAPE = _shape(parameters)
+
+
+def _shape(parameters: Parameters) -> re.Pattern:
+    def length(size: int) -> int:  # unpadded base 64
+        return (size * 4 + 2) // 3
+
+    return re.compile(
+        rf"^\$argon2id\$v={parameters.version}\$m={parameters.memory_cost},t={parameters.time_cost},"
+        rf"p={parameters.parallelism}\$[A-Za-z0-9+/]{{{length(parameters.salt_len)}}}"
+        rf"\$[A-Za-z0-9+/]{{{length(parameters.hash_len)}}}$"
+    )
+
+
+_HASH_SHAPE = _shape(LOOKUP_PARAMETERS)
+
+
+def is_lookup_hash(value: str) -> bool:
+    """An Argon2id hash made with exactly the look-up's parameters (what an import may bring)."""
+    return bool(_HASH_SHAPE.match(value))
+
+
+def hash_lookup(number: str, birth_date: dt.date) -> str:
+    return HASHER.hash(lookup_secret(number, birth_date))
+
+
 def find_demand(session: Session, number: str, birth_date: dt.date) -> Demand | None:
     """The demand when the number and the birth date match; None otherwise, after the same work."""
     number = normalize_number(number)
     demand = session.scalar(select(Demand).where(Demand.number == number)) if NUMBER.match(number) else None
     try:
-        HASHER.verify(demand.lookup_hash if demand else _DUMMY_HASH, lookup_secret(number, birth_date))
+        HASHER.verify(demand.lookup_hash if demand else DUMMY_HASH, lookup_secret(number, birth_date))
     except (VerificationError, InvalidHashError):
         return None
     return demand

@@ -1,55 +1,41 @@
-"""The secure look-up (/ma-demande) and the applicant's situation page; a 15-minute session."""
+"""The secure look-up (/ma-demande), the applicant's situation page and statement; a 15-minute session
+kept on the server (leaving ends it for every copy of the cookie)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 from flask import (
     Blueprint,
     Flask,
+    abort,
     flash,
     make_response,
     redirect,
     render_template,
-    request,
     session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from portal import clock, db
-from portal.cotation.engine import months_before
+from portal import db, sessions
 from portal.cotation.grids import GridText
-from portal.cotation.services import grid_version
 from portal.demands import services
 from portal.demands.forms import LookupForm
+from portal.demands.lookup import find_or_explain, refuse_other_bodies
 from portal.demands.models import Demand
-from portal.guides.documents import Document, document_globals, pdf_response, theme_file
-from portal.security import rate_limit
+from portal.demands.presenting import situation_context
+from portal.guides.delivery import preparing_response, private_pdf_response
+from portal.guides.documents import document_globals, static_dir, theme_file
+from portal.guides.render import render_pdf
+from portal.guides.slots import Busy, render_slot
+from portal.security import consume, rate_limit
 from portal.territory.services import commune as find_commune
-from portal.territory.services import current_territory
 
 bp = Blueprint("demands", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
-SESSION_SECONDS = 15 * 60
-
-
-def number_key() -> str:
-    """Rate-limit key: the number tried, whoever tries it (guessing birth dates for one number)."""
-    return "demand:" + services.normalize_number(request.form.get("number", ""))[:18]
-
-
-def find_or_explain(form: LookupForm) -> Demand | None:
-    """The demand of a valid look-up form, or None with the reason on the form: the same words for an
-    unknown number and a wrong date, so nobody learns which numbers exist."""
-    demand = services.find_demand(db.session(), form.number.data, form.date())
-    if demand is None:
-        form.number.errors = [
-            *form.number.errors,
-            _("No demand matches this number and this date of birth. Check both, or ask a desk."),
-        ]
-    return demand
+SESSION = dt.timedelta(minutes=15)
+STATEMENTS_PER_DEMAND = "6 per hour"  # renders of one demand's statement (a kept one is served again)
 
 
 def no_store(response):
@@ -59,48 +45,31 @@ def no_store(response):
 
 @bp.route("/ma-demande", methods=["GET", "POST"])
 @rate_limit("5 per minute;30 per hour", methods=["POST"])
-@rate_limit("10 per hour", key=number_key, methods=["POST"])
 def lookup():
+    refuse_other_bodies()
     form = LookupForm()
+    status = 200
     if form.validate_on_submit():
-        demand = find_or_explain(form)
+        demand = find_or_explain(form, "public")
         if demand is not None:
-            session.clear()  # a fresh session for this demand only
-            session["demand_id"] = demand.id
-            session["demand_until"] = time.time() + SESSION_SECONDS
+            dbs = db.session()
+            sessions.start(dbs, "lookup", SESSION, SESSION, demand_id=demand.id)  # a fresh session
+            dbs.commit()
             return redirect(url_for("demands.situation"))
-    return no_store(make_response(render_template("demands/lookup.html", form=form)))
+        status = 429 if form.limited else 400
+    elif form.errors:
+        status = 400
+    return no_store(make_response(render_template("demands/lookup.html", form=form), status))
 
 
 def current_demand() -> Demand | None:
-    until = session.get("demand_until", 0)
-    if "demand_id" not in session or until < time.time():
-        return None
-    return db.session().get(Demand, session["demand_id"])
-
-
-def situation_context(demand: Demand) -> dict:
-    """What the situation page and the statement show."""
-    today = clock.today()
-    territory = current_territory()
-    grid_file = grid_version(db.session(), demand.grid_code, demand.grid_version)
-    return {
-        "demand": demand,
-        "grid_file": grid_file,
-        "position": services.queue_position(db.session(), demand),
-        "wait": services.waiting_time(db.session(), demand, today),
-        "today": today,
-        "renewal_soon": demand.status == "active" and demand.expires_on - today <= dt.timedelta(days=31),
-        "dalo_from": add_months(demand.filed_on, territory.abnormal_delay_months),
-        "decision": services.latest_decision(demand),
-        "pick": GridText.pick,
-        "priorities": [line for line in demand.score_lines if line["code"] in PRIORITY_CODES],
-    }
+    record = sessions.current("lookup")
+    return db.session().get(Demand, record.demand_id) if record is not None else None
 
 
 def ended_session():
-    ended = "demand_id" in session
-    session.clear()
+    ended = sessions.COOKIE_KEY in session
+    sessions.end()
     if ended:
         flash(_("Your session has ended after 15 minutes: look your demand up again."))
     return redirect(url_for("demands.lookup"))
@@ -115,38 +84,36 @@ def situation():
 
 
 @bp.route("/ma-demande/situation.pdf")
-@rate_limit("20 per minute")
+@rate_limit("10 per minute;30 per hour")
 def statement():
-    """The applicant's statement: made on demand, never stored, never cached."""
+    """The applicant's statement: printed once for the look-up session (kept with it on the server,
+    deleted with it), limited per demand as well as per address, never stored in any cache."""
+    record = sessions.current("lookup")
     demand = current_demand()
     if demand is None:
         return ended_session()
     locale = str(get_locale())
+    if record.statement_pdf and record.statement_locale == locale:
+        return private_pdf_response(record.statement_pdf, "situation.pdf")
+    if not consume(STATEMENTS_PER_DEMAND, "statement", str(demand.id)):
+        abort(429)
     html = render_template(
         "demands/statement.html", **{**situation_context(demand), **document_globals(locale, for_pdf=True)}
     )
-    return pdf_response(Document("statement", html, theme_file(), "situation.pdf"), cached=False)
-
-
-PRIORITY_CODES = (
-    "dalo",
-    "pdalhpd",
-    "violences",
-    "handicap",
-    "expulsion",
-    "sans_logement",
-    "hebergement_temporaire",
-    "renouvellement_urbain",
-)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    return months_before(day, -months)
+    try:
+        with render_slot(wait=2):
+            pdf = render_pdf(html, static_dir(), theme_file())
+    except Busy:
+        return preparing_response()
+    record.statement_pdf, record.statement_locale = pdf, locale
+    db.session().commit()
+    return private_pdf_response(pdf, "situation.pdf")
 
 
 @bp.route("/ma-demande/deconnexion", methods=["POST"])
 def log_out():
-    session.clear()
+    """Leaving deletes the session on the server: a copy of the cookie opens nothing any more."""
+    sessions.end()
     flash(_("You have left your demand. Nothing stays open on this device."))
     return redirect(url_for("demands.lookup"))
 

@@ -1,34 +1,43 @@
-"""Print documents: the values every print template uses, and PDF responses (cached or never stored)."""
+"""Print documents: what each one shows, as HTML ready for WeasyPrint (cheap: milliseconds), and the
+names and keys the cache knows them by. Printing them (expensive: seconds) is for the job queue
+(portal/guides/jobs.py); serving them is portal/guides/delivery.py."""
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-from collections import OrderedDict
-from collections.abc import Callable
+import io
 from dataclasses import dataclass
-from email.utils import format_datetime
 from pathlib import Path
 
-from flask import Response, current_app, request, url_for
+import qrcode
+import qrcode.image.svg
+from flask import current_app, render_template, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import func, select
 
-from portal import clock
+from portal import clock, db
 from portal.cotation.grids import GridText
+from portal.cotation.services import grids_in_force
 from portal.cotation.views import rule, verification_label
-from portal.desks.views import week_rows
+from portal.desks.models import Desk
+from portal.desks.views import upcoming, week_rows
 from portal.guides import services
-from portal.guides.render import render_pdf
 from portal.i18n import locales
+from portal.information.eligibility import ceilings_on
+from portal.information.services import published_stamp, render_body
+from portal.information.views import tokens, zone_label
+from portal.territory.services import commune as find_commune
 from portal.territory.services import current_territory
+from portal.text import slugify
 from portal.ui.views import theme_css
+from portal.urls import public_url_for
+
+GUIDES = ("guide", "easy", "commune", "grid")  # desk sheets ("desk") are made per desk
 
 
 def static_dir() -> Path:
     return Path(current_app.static_folder)
-
-
-def cache() -> services.GuideCache:
-    return services.GuideCache(current_app.config["PORTAL_SETTINGS"].instance_dir / "cache" / "guides")
 
 
 def document_globals(locale: str, for_pdf: bool) -> dict:
@@ -64,70 +73,124 @@ def document_key(document: Document) -> str:
     return services.cache_key(document.html + extra, static_dir())
 
 
-def cached_pdf(document: Document) -> tuple[bytes, float, str, bool]:
-    """(PDF, when it was made, its key, whether it came from the cache): rendered only when the cache
-    has no file for this exact document."""
+def cache() -> services.GuideCache:
+    return services.GuideCache(current_app.config["PORTAL_SETTINGS"].instance_dir / "cache" / "guides")
+
+
+def cached(document: Document) -> tuple[bytes, float, str] | None:
+    """(PDF, when it was made, its key) if the cache holds this exact document."""
     key = document_key(document)
     found = cache().get(document.name, key)
-    if found is not None:
-        return found[0], found[1], key, True
-    pdf = render_pdf(document.html, static_dir(), document.generated)
-    cache().put(document.name, key, pdf)
-    return pdf, clock.now().timestamp(), key, False
-
-
-def pdf_response(document: Document, cached: bool = True, download: bool = False) -> Response:
-    """The PDF as a response: cached documents get ETag and Last-Modified; the others are never stored."""
-    if not cached:
-        response = Response(
-            render_pdf(document.html, static_dir(), document.generated), mimetype="application/pdf"
-        )
-        response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
-        response.cache_control.no_store = True
-        response.cache_control.private = True
-        return response
-    pdf, modified, key, _ = cached_pdf(document)
-    return _cached_response(pdf, modified, key, document.filename, download)
-
-
-# What a guide shows is known from a few stamps (see views.guide_stamp); for the same stamps the same
-# document comes out, so its key is remembered and a cache hit skips writing the HTML again.
-_known: OrderedDict[tuple, tuple[str, str, str]] = OrderedDict()
-KNOWN_MAX = 1024
-
-
-def remembered_response(stamp: tuple, build: Callable[[], Document], download: bool = False) -> Response:
-    """The PDF of the document `build` makes, without making it when the stamp's PDF is on disk."""
-    known = _known.get(stamp)
-    if known is not None:
-        name, key, filename = known
-        found = cache().get(name, key)
-        if found is not None:
-            return _cached_response(found[0], found[1], key, filename, download)
-    document = build()
-    pdf, modified, key, _ = cached_pdf(document)
-    _known[stamp] = (document.name, key, document.filename)
-    while len(_known) > KNOWN_MAX:
-        _known.popitem(last=False)
-    return _cached_response(pdf, modified, key, document.filename, download)
-
-
-def forget_documents() -> None:
-    _known.clear()
-
-
-def _cached_response(pdf: bytes, modified: float, key: str, filename: str, download: bool) -> Response:
-    response = Response(pdf, mimetype="application/pdf")
-    disposition = "attachment" if download else "inline"
-    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
-    response.set_etag(key)
-    response.headers["Last-Modified"] = format_datetime(
-        dt.datetime.fromtimestamp(modified, dt.UTC), usegmt=True
-    )
-    response.cache_control.public = True
-    response.cache_control.max_age = 300
-    return response.make_conditional(request)
+    return (found[0], found[1], key) if found is not None else None
 
 
 def theme_file() -> dict:
     return {"theme.css": (theme_css(current_territory().theme).encode(), "text/css")}
+
+
+def guide_html(guide: str, locale: str, commune_insee: str | None, for_pdf: bool) -> str:
+    """The guide as one HTML document, in the guide's locale."""
+    session = db.session()
+    territory = current_territory()
+    today = clock.today()
+    with force_locale(locale):
+        commune = find_commune(commune_insee) if commune_insee else None
+        variant = services.easy_variant(guide)
+        pages = services.guide_pages(session, locale, variant) if guide != "grid" else []
+        grids = grids_in_force(session, today)
+        ceilings = ceilings_on(current_app.extensions["portal.ceilings"], today) if guide != "grid" else None
+        zone = territory.communes[0].ceiling_zone if territory.communes else "other"
+        if commune is not None:
+            zone = commune.ceiling_zone
+        titles = {
+            "guide": _("Applicant's guide"),
+            "easy": _("Applicant's guide in easy-to-read French"),
+            "commune": _("Applicant's guide"),
+            "grid": _("Scoring grid sheet"),
+        }
+        subtitle = (
+            commune.name
+            if commune is not None
+            else _("Social housing in %(territory)s", territory=territory.name)
+        )
+        dates = [page.updated_on for page in pages] + [item.grid.effective_from for item in grids]
+        locale_codes = tuple(locales())
+        page_tokens = tokens()
+        return render_template(
+            "guides/grid_sheet.html" if guide == "grid" else "guides/guide.html",
+            title=titles[guide],
+            subtitle=subtitle,
+            pages=pages,
+            render=lambda page: render_body(page.body_source, locale, page_tokens, locale_codes),
+            ceilings=ceilings,
+            zone=zone,
+            zone_name=zone_label(zone),
+            grids=grids,
+            desks=services.registration_desks(session, commune.insee if commune else None),
+            commune_edition=commune is not None,
+            content_date=max(dates) if dates else today,
+            **document_globals(locale, for_pdf),
+        )
+
+
+def guide_stamp(guide: str, locale: str, target: str | int | None = None) -> tuple:
+    """Everything a document's content depends on: the published content and grids (one revision
+    number), the day (the ceilings and the grid in force change on dates), and the desks as they were
+    last changed. For the same stamp, the same document comes out."""
+    session = db.session()
+    desks = session.execute(
+        select(func.count(Desk.id), func.max(Desk.updated_on), func.max(Desk.hours_confirmed_on))
+    ).one()
+    return (guide, locale, target, published_stamp(session), clock.today(), tuple(desks))
+
+
+def guide_document(guide: str, locale: str, commune_insee: str | None = None) -> Document:
+    name = "-".join(filter(None, [guide, locale, commune_insee]))
+    return Document(name, guide_html(guide, locale, commune_insee, for_pdf=True), theme_file(), f"{name}.pdf")
+
+
+def qr_svg(url: str) -> bytes:
+    """A QR code made here (no service called): an SVG path, crisp at any size."""
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    out = io.BytesIO()
+    image.save(out)
+    return out.getvalue()
+
+
+def desk_document(desk: Desk, locale: str) -> Document:
+    """One desk on one page, with a QR code to its page on the site (on PORTAL_PUBLIC_URL, whatever
+    address the request came to)."""
+    page_url = public_url_for("desks.desk_page", lang_code=locale, desk_id=desk.id, slug=slugify(desk.name))
+    with force_locale(locale):
+        html = render_template(
+            "guides/desk_sheet.html",
+            desk=desk,
+            page_url=page_url,
+            closures=upcoming(desk.closures, clock.now()),
+            content_date=desk.updated_on,
+            **document_globals(locale, for_pdf=True),
+        )
+    generated = {**theme_file(), "qr.svg": (qr_svg(page_url), "image/svg+xml")}
+    return Document(f"desk-{desk.id}-{locale}", html, generated, f"guichet-{desk.id}-{locale}.pdf")
+
+
+def build(kind: str, locale: str, target: str | int | None) -> Document | None:
+    """Any public document from its description: a guide (`target`: the commune of an edition) or a desk
+    sheet (`kind` "desk", `target`: the desk's id); None for a desk that no longer exists."""
+    if kind == "desk":
+        desk = db.session().get(Desk, int(target))
+        return desk_document(desk, locale) if desk is not None else None
+    return guide_document(kind, locale, target)
+
+
+def public_documents() -> list[tuple[str, str, str | int | None]]:
+    """(kind, locale, target) of every document anyone may ask for: the guides in every locale, the
+    easy-to-read guide, the grid sheets, each commune's edition and each desk's sheet."""
+    codes = current_app.config["PORTAL_SETTINGS"].locales
+    desk_ids = list(db.session().scalars(select(Desk.id).order_by(Desk.id)))
+    documents: list[tuple[str, str, str | int | None]] = [("guide", code, None) for code in codes]
+    documents.append(("easy", "fr", None))
+    documents += [("grid", code, None) for code in codes]
+    documents += [("commune", code, item.insee) for item in current_territory().communes for code in codes]
+    documents += [("desk", code, desk_id) for desk_id in desk_ids for code in codes]
+    return documents

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
+from argon2 import PasswordHasher, Type, extract_parameters
 from sqlalchemy import select
 
+from portal import clock
 from portal.demands import services, views
 from portal.demands.models import Demand
-from tests.conftest import DEMO_LOOKUPS
+from tests.conftest import DEMO_LOOKUPS, PRODUCTION_LOOKUP_PARAMETERS
 from tests.pagecheck import csrf_token, parse, text_of
 
 
@@ -61,26 +65,36 @@ def test_the_situation_needs_a_look_up_and_ends_after_fifteen_minutes(client, de
     assert client.get("/fr/ma-demande/situation").headers["Location"] == "/fr/ma-demande"
     look_up(client, *demo)
     assert client.get("/fr/ma-demande/situation").status_code == 200
-    later = views.time.time() + views.SESSION_SECONDS + 1
-    monkeypatch.setattr(views.time, "time", lambda: later)
+    moment = clock.now() + views.SESSION + dt.timedelta(seconds=1)
+    monkeypatch.setattr(clock, "now", lambda: moment)
     response = client.get("/fr/ma-demande/situation")
     assert response.headers["Location"] == "/fr/ma-demande"
     assert "15 minutes" in client.get("/fr/ma-demande").get_data(as_text=True)
 
 
-def test_leaving_closes_the_situation(client, demo):
+def test_leaving_closes_the_situation_for_every_copy_of_the_cookie(app, demo):
+    client, copy = app.test_client(), app.test_client()
     look_up(client, *demo)
+    copy.set_cookie("session", client.get_cookie("session").value)
+    assert copy.get("/fr/ma-demande/situation").status_code == 200
     leave = token(client, "/fr/ma-demande/situation")
     client.post("/fr/ma-demande/deconnexion", data={"csrf_token": leave})
     assert client.get("/fr/ma-demande/situation").status_code == 302
+    assert copy.get("/fr/ma-demande/situation").status_code == 302, "ended on the server, not only here"
+
+
+def test_the_cookie_holds_only_a_session_id(client, demo):
+    look_up(client, *demo)
+    with client.session_transaction() as session:
+        assert set(session) <= {"sid", "csrf_token", "_flashes"}
 
 
 def test_look_ups_are_limited_per_address(client):
     statuses = [look_up(client, "072" + "9" * 10 + "G0101", "01/01/1990").status_code for _ in range(6)]
-    assert statuses[:5] == [200] * 5 and statuses[5] == 429
+    assert statuses[:5] == [400] * 5 and statuses[5] == 429
 
 
-def test_look_ups_are_limited_per_number_whatever_the_address(app, demo):
+def test_look_ups_are_limited_per_number_whatever_the_address_then_point_to_a_desk(app, demo):
     number, _ = demo
     statuses = []
     for attempt in range(11):
@@ -92,8 +106,62 @@ def test_look_ups_are_limited_per_number_whatever_the_address(app, demo):
             "number": number,
             "birth_date": "01/01/1990",
         }
+        response = client.post("/fr/ma-demande", data=data, environ_base=address)
+        statuses.append(response.status_code)
+    assert statuses[:10] == [400] * 10 and statuses[10] == 429
+    message = text_of(parse(response).find(".//p[@id='number-error']"))
+    assert "guichet" in message, "the applicant is told where to go"
+
+
+def test_the_number_limit_counts_the_number_as_validated_whatever_its_spelling(app, demo):
+    number, _ = demo
+    spellings = [number, number.lower(), f"{number[:3]} {number[3:]}", f"{number[:7]}-{number[7:]}"]
+    statuses = []
+    for attempt in range(11):
+        client = app.test_client()
+        address = {"REMOTE_ADDR": f"10.1.0.{attempt + 1}"}
+        data = {
+            "csrf_token": csrf_token(client, "/fr/ma-demande", environ_base=address),
+            "number": spellings[attempt % len(spellings)],
+            "birth_date": "01/01/1990",
+        }
         statuses.append(client.post("/fr/ma-demande", data=data, environ_base=address).status_code)
-    assert statuses[:10] == [200] * 10 and statuses[10] == 429
+    assert statuses[10] == 429
+
+
+def test_a_json_body_is_refused_and_not_counted_as_a_look_up(client, demo):
+    number, birth = demo
+    csrf = token(client)
+    response = client.post(
+        "/fr/ma-demande",
+        json={"number": number, "birth_date": birth},
+        headers={"X-CSRFToken": csrf},
+    )
+    assert response.status_code == 415
+    assert client.get("/fr/ma-demande/situation").status_code == 302, "nothing was looked up"
+
+
+def test_every_look_up_hash_uses_the_same_argon2_parameters(db):
+    """A known number must cost the same time as an unknown one: the dummy hash, the stored hashes and
+    the import's check all use the look-up's parameters."""
+    expected = services.LOOKUP_PARAMETERS
+    assert extract_parameters(services.DUMMY_HASH) == expected
+    stored = db.scalars(select(Demand.lookup_hash).limit(50)).all()
+    assert stored and all(extract_parameters(value) == expected for value in stored)
+    other = PasswordHasher(time_cost=expected.time_cost + 1, memory_cost=expected.memory_cost, parallelism=1)
+    assert services.is_lookup_hash(services.HASHER.hash("x"))
+    assert not services.is_lookup_hash(other.hash("x")), "the import refuses other parameters"
+
+
+def test_the_production_parameters_are_owasp_argon2id():
+    """What production uses (the tests run with the cheapest parameters, for every hash alike)."""
+    production = PRODUCTION_LOOKUP_PARAMETERS
+    assert (production.type, production.time_cost, production.memory_cost, production.parallelism) == (
+        Type.ID,
+        2,
+        19456,
+        1,
+    )
 
 
 def test_the_birth_date_is_never_stored(db, demo):

@@ -3,9 +3,12 @@ the portal's own files, the disk cache, the statement that is never stored, the 
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
+import sqlite3
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pypdf
@@ -16,15 +19,18 @@ from sqlalchemy import select
 
 from portal import cli, clock, db
 from portal.cotation.models import CriterionRecord
+from portal.demands import views as demand_views
 from portal.desks.models import Desk
 from portal.desks.services import haversine_km
-from portal.guides import documents
+from portal.guides import jobs as guide_jobs
+from portal.guides.models import RenderClaim
 from portal.guides.render import BASE_URL, GuideFetcher, RefusedURL, render_pdf
 from portal.guides.services import NEIGHBOUR_KM, registration_desks
+from portal.guides.slots import Busy, RenderSlot
 from portal.information.services import bump_revision
 from portal.territory.models import Commune
 from portal.text import slugify
-from tests.conftest import DEMO_LOOKUPS
+from tests.conftest import DEMO_LOOKUPS, build_app
 from tests.pagecheck import csrf_token, parse, text_of
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -182,10 +188,15 @@ def test_a_document_asking_for_foreign_files_renders_without_them(tmp_path):
     assert "TOP-SECRET" not in pdf.pages[0].extract_text()
 
 
+def count_renders(monkeypatch) -> list[int]:
+    renders: list[int] = []
+    real = guide_jobs.render_pdf
+    monkeypatch.setattr(guide_jobs, "render_pdf", lambda *args: renders.append(1) or real(*args))
+    return renders
+
+
 def test_guides_are_cached_on_disk_and_answer_conditional_requests(client, app, monkeypatch):
-    renders = []
-    real = documents.render_pdf
-    monkeypatch.setattr(documents, "render_pdf", lambda *args: renders.append(1) or real(*args))
+    renders = count_renders(monkeypatch)
     first = client.get("/fr/cotation/grille.pdf")
     again = client.get("/fr/cotation/grille.pdf")
     assert len(renders) == 1 and first.data == again.data
@@ -195,6 +206,71 @@ def test_guides_are_cached_on_disk_and_answer_conditional_requests(client, app, 
     assert [path.name.split("--")[0] for path in folder.glob("*.pdf")] == ["grid-fr"]
     unchanged = client.get("/fr/cotation/grille.pdf", headers={"If-None-Match": first.headers["ETag"]})
     assert unchanged.status_code == 304 and len(renders) == 1
+
+
+@pytest.fixture
+def queued_app(tmp_path, sqlite_url):
+    """The portal on a copy of the test database (real commits, a connection per request, as in
+    production) with a real queue (SQLite storage in its instance folder): requests only queue renders."""
+    copy = tmp_path / "portal.db"
+    with sqlite3.connect(sqlite_url.removeprefix("sqlite:///")) as source, sqlite3.connect(copy) as target:
+        source.backup(target)
+    app = build_app(tmp_path, None, jobs_immediate=False, database_url=f"sqlite:///{copy}")
+    yield app
+    app.extensions["portal.db"].engine.dispose()
+
+
+def run_queued(app) -> int:
+    """What a consumer does: run every queued job; how many ran."""
+    huey = app.extensions["portal.jobs"].huey
+    ran = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+        ran += 1
+    return ran
+
+
+def test_three_parallel_cold_requests_queue_one_render_and_none_renders_in_the_request(
+    queued_app, monkeypatch
+):
+    renders = count_renders(monkeypatch)
+    url = "/fr/guides?guide=commune&locale=fr&commune=72003&format=pdf"
+    with ThreadPoolExecutor(3) as pool:
+        answers = list(pool.map(lambda _: queued_app.test_client().get(url), range(3)))
+    assert [answer.status_code for answer in answers] == [503] * 3 and renders == []
+    assert all(
+        answer.headers["Retry-After"] == "5" and answer.headers["Refresh"] == "5" for answer in answers
+    )
+    assert "no-store" in answers[0].headers["Cache-Control"]
+    assert "en préparation" in text_of(parse(answers[0]).find(".//main")).lower()
+    assert queued_app.extensions["portal.jobs"].huey.pending_count() == 1, "one render queued, not three"
+    assert run_queued(queued_app) == 1 and len(renders) == 1
+    ready = queued_app.test_client().get(url)
+    assert ready.status_code == 200 and ready.mimetype == "application/pdf" and len(renders) == 1
+
+
+def test_every_public_document_is_prerendered_once_and_a_waiting_request_goes_first(queued_app, monkeypatch):
+    with queued_app.app_context():
+        queued = guide_jobs.prerender_all()
+        assert queued == 0, "not when PORTAL_GUIDES_PRERENDER is off"
+    settings = queued_app.config["PORTAL_SETTINGS"]
+    monkeypatch.setitem(
+        queued_app.config, "PORTAL_SETTINGS", dataclasses.replace(settings, guides_prerender=True)
+    )
+    with queued_app.app_context():
+        queued = guide_jobs.prerender_all()
+        documents_count = len(guide_jobs.documents.public_documents())
+        assert queued == documents_count > 400, "guides, grid sheets, commune editions and desk sheets"
+        assert guide_jobs.prerender_all() == 0, "each is queued once"
+        claims = db.session().scalars(select(RenderClaim)).all()
+        assert len(claims) == documents_count and not any(claim.urgent for claim in claims)
+    huey = queued_app.extensions["portal.jobs"].huey
+    assert huey.pending_count() == documents_count
+    waiting = queued_app.test_client().get("/ar/cotation/grille.pdf")
+    assert waiting.status_code == 503
+    assert huey.pending_count() == documents_count + 1, "an urgent render of it, ahead of the others"
+    first = huey.dequeue()
+    assert first.args == ("grid", "ar", None) and first.priority == guide_jobs.URGENT
 
 
 def test_publishing_new_content_makes_a_new_guide(client, app, monkeypatch):
@@ -213,12 +289,12 @@ def test_publishing_new_content_makes_a_new_guide(client, app, monkeypatch):
     assert len(list(folder.glob("grid-fr--*.pdf"))) == 1, "the older file is removed"
 
 
-def test_a_broken_cache_still_serves_the_guide(client, app, caplog):
+def test_a_broken_cache_is_logged_and_never_rendered_inside_the_request(client, app, caplog):
     folder = app.config["PORTAL_SETTINGS"].instance_dir / "cache"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "guides").write_text("not a folder", encoding="utf-8")
     response = client.get("/fr/cotation/grille.pdf")
-    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+    assert response.status_code == 503, "the page says it is being prepared"
     assert "guide cache not written" in caplog.text
 
 
@@ -243,6 +319,66 @@ def test_the_statement_needs_a_look_up_and_is_never_stored(client, app):
     assert "Relevé du" in whole, "dated"
     folder = app.config["PORTAL_SETTINGS"].instance_dir / "cache" / "guides"
     assert not folder.exists() or not list(folder.glob("statement*")), "nothing written to disk"
+
+
+def look_up_first_demo(client) -> None:
+    number, birth = DEMO_LOOKUPS[0]
+    client.post(
+        "/fr/ma-demande",
+        data={
+            "csrf_token": csrf_token(client, "/fr/ma-demande"),
+            "number": number,
+            "birth_date": birth.strftime("%d/%m/%Y"),
+        },
+    )
+
+
+def test_the_statement_is_printed_once_per_look_up_and_limited_per_demand(app, monkeypatch):
+    renders: list[int] = []
+    real = demand_views.render_pdf
+    monkeypatch.setattr(demand_views, "render_pdf", lambda *args: renders.append(1) or real(*args))
+    client = app.test_client()
+    look_up_first_demo(client)
+    first, again = client.get("/fr/ma-demande/situation.pdf"), client.get("/fr/ma-demande/situation.pdf")
+    assert first.data == again.data and len(renders) == 1, "kept with the look-up session"
+    statuses = []
+    for attempt in range(6):  # other browsers, other addresses, the same demand
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = f"10.9.0.{attempt}"
+        look_up_first_demo(other)
+        statuses.append(other.get("/fr/ma-demande/situation.pdf").status_code)
+    assert statuses == [200] * 5 + [429], "six printings of one demand an hour, whoever asks"
+
+
+def test_a_statement_waits_when_every_render_slot_is_taken(app):
+    client = app.test_client()
+    look_up_first_demo(client)
+    settings = app.config["PORTAL_SETTINGS"]
+    held = [RenderSlot(settings.instance_dir / "render-slots", settings.render_slots) for _ in range(2)]
+    for slot in held:
+        slot.__enter__()
+    try:
+        busy = client.get("/fr/ma-demande/situation.pdf")
+    finally:
+        for slot in held:
+            slot.__exit__()
+    assert busy.status_code == 503 and busy.headers["Retry-After"]
+    assert client.get("/fr/ma-demande/situation.pdf").status_code == 200
+
+
+def test_render_slots_cap_the_renders_of_a_machine(tmp_path):
+    with RenderSlot(tmp_path, 1), pytest.raises(Busy):
+        RenderSlot(tmp_path, 1).__enter__()
+    with RenderSlot(tmp_path, 1):
+        pass
+
+
+def test_a_desk_sheet_points_to_the_public_address_whatever_the_host(client, app):
+    with app.test_request_context(headers={"Host": "attacker.example"}):
+        desk = db.session().scalars(select(Desk).order_by(Desk.id)).first()
+        document = guide_jobs.documents.desk_document(desk, "fr")
+    assert "attacker.example" not in document.html
+    assert f"http://127.0.0.1:5000/fr/guichets/{desk.id}-" in document.html
 
 
 def test_the_desk_agent_page_offers_every_guide_and_explains_a_wrong_choice(client):
