@@ -20,7 +20,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.config.update(settings.flask_config())
 
-    from portal import db, errors, i18n, openapi, security
+    from portal import db, errors, i18n, jobs, openapi, security, urls
     from portal.backoffice import views as backoffice_views
     from portal.cotation import views as cotation_views
     from portal.demands import views as demands_views
@@ -36,7 +36,9 @@ def create_app(settings: Settings | None = None) -> Flask:
     init_logging(app, settings)
     territory.init_app(app)
     db.init_app(app)
+    jobs.init_app(app)
     i18n.init_app(app)
+    urls.init_app(app)
     security.init_app(app)
     ui_views.init_app(app)
     site_views.init_app(app)

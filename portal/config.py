@@ -29,8 +29,9 @@ class Settings:
     locales: tuple[str, ...] = DEFAULT_LOCALES
     proxy_count: int = 0
     ratelimit_default: str = "300 per minute"
+    ratelimit_cached: str = "60000 per minute"  # pages kept in memory (see portal/pagecache.py)
     log_level: str = "INFO"
-    trusted_hosts: tuple[str, ...] = ()  # host names the portal answers to; empty: any (development)
+    trusted_hosts: tuple[str, ...] = ()  # Host headers (name or name:port) answered; empty: any
     map_tiles_url: str = ""  # e.g. https://tiles.example.org/{z}/{x}/{y}.png; empty: no map, the list alone
     map_attribution: str = ""
     public_url: str = "http://127.0.0.1:5000"  # the portal's address, for QR codes of guides built offline
@@ -43,13 +44,15 @@ class Settings:
     desk_reminder_months: int = 6  # desks whose hours were not confirmed for this long are flagged
     import_max_mb: int = 100  # the largest data file (demands, events…) partners may upload, in megabytes
     document_max_mb: int = 10  # the largest shared document partners may upload, in megabytes
+    jobs_immediate: bool = False  # run jobs inside the caller instead of queueing them (tests only)
+    render_slots: int = 2  # PDFs rendered at the same time on one machine, whatever the number of processes
+    guides_prerender: bool = True  # print every public guide after each publication and every night
 
     def flask_config(self) -> dict:
         """The Flask config keys derived from these settings."""
         production = self.env == "production"
         return {
             "PORTAL_SETTINGS": self,
-            "TRUSTED_HOSTS": list(self.trusted_hosts) or None,
             "SECRET_KEY": self.secret_key,
             "TESTING": self.env == "testing",
             "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
@@ -60,8 +63,15 @@ class Settings:
             "WTF_CSRF_TIME_LIMIT": 3600 * 4,
             "MAX_CONTENT_LENGTH": max(16, self.document_max_mb + 1) * 1024 * 1024,  # a document and its form
             "RATELIMIT_STORAGE_URI": self.redis_url or "memory://",
+            # Redis away: every page keeps working, the limits are counted in each process meanwhile.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+            if self.redis_url
+            else {},
             "RATELIMIT_DEFAULT": self.ratelimit_default,
-            "RATELIMIT_HEADERS_ENABLED": True,
+            # No X-RateLimit-* headers on every answer (they also overwrite a page's own Retry-After): a 429
+            # says when to come back (portal/errors.py).
+            "RATELIMIT_HEADERS_ENABLED": False,
             "RATELIMIT_KEY_PREFIX": "portal",
             "BABEL_DEFAULT_LOCALE": self.locales[0],
             "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
@@ -113,6 +123,15 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         secret_key = _dev_secret_key(instance_dir)
     if name == "production" and len(secret_key) < 32:
         raise ConfigError("PORTAL_SECRET_KEY must be at least 32 characters long")
+    if name == "production":
+        for required, why in (
+            ("PORTAL_PUBLIC_URL", "every link in an e-mail or on a printed guide is built from it"),
+            ("PORTAL_TRUSTED_HOSTS", "the portal answers only to these host names"),
+        ):
+            if not (overrides.get(required.removeprefix("PORTAL_").lower()) or get(required, "").strip()):
+                raise ConfigError(f"{required} is required in production: {why}")
+        if not (overrides.get("public_url") or get("PORTAL_PUBLIC_URL", "")).startswith("https://"):
+            raise ConfigError("PORTAL_PUBLIC_URL must be an https:// URL in production")
     locales = tuple(
         code.strip()
         for code in (
@@ -132,6 +151,7 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         "locales": locales,
         "proxy_count": proxy_count,
         "ratelimit_default": get("PORTAL_RATELIMIT_DEFAULT", "300 per minute"),
+        "ratelimit_cached": get("PORTAL_RATELIMIT_CACHED", "60000 per minute"),
         "log_level": get("PORTAL_LOG_LEVEL", "INFO").upper(),
         "trusted_hosts": tuple(
             host.strip() for host in get("PORTAL_TRUSTED_HOSTS", "").split(",") if host.strip()
@@ -148,12 +168,17 @@ def load_settings(environ: os._Environ | dict | None = None, **overrides) -> Set
         "desk_reminder_months": _int(get("PORTAL_DESK_REMINDER_MONTHS", "6"), "PORTAL_DESK_REMINDER_MONTHS"),
         "import_max_mb": _int(get("PORTAL_IMPORT_MAX_MB", "100"), "PORTAL_IMPORT_MAX_MB"),
         "document_max_mb": _int(get("PORTAL_DOCUMENT_MAX_MB", "10"), "PORTAL_DOCUMENT_MAX_MB"),
+        "jobs_immediate": name == "testing",
+        "render_slots": _int(get("PORTAL_RENDER_SLOTS", "2"), "PORTAL_RENDER_SLOTS"),
+        "guides_prerender": get("PORTAL_GUIDES_PRERENDER", "1") not in ("0", "false", "no"),
     }
     values.update(overrides)
     if values["redis_url"] and not values["redis_url"].startswith(("redis://", "rediss://", "unix://")):
         raise ConfigError("PORTAL_REDIS_URL must be a redis:// or rediss:// URL")
     if values["document_max_mb"] < 1:
         raise ConfigError("PORTAL_DOCUMENT_MAX_MB must be at least 1")
+    if values["render_slots"] < 1:
+        raise ConfigError("PORTAL_RENDER_SLOTS must be at least 1")
     if values["import_max_mb"] < 1:
         raise ConfigError("PORTAL_IMPORT_MAX_MB must be at least 1")
     if not values["public_url"].startswith(("https://", "http://")):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+import time
+
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError
@@ -34,6 +36,10 @@ ERROR_TEXTS = {
         _l("This page cannot be used in this way. Please go back and try again."),
     ),
     413: (_l("File too large"), _l("What you sent is too large. Please send a smaller file.")),
+    415: (
+        _l("Unsupported content"),
+        _l("This page accepts only its own form. Please go back to the page and send the form again."),
+    ),
     429: (
         _l("Too many requests"),
         _l("You have made too many requests in a short time. Please wait a few minutes, then try again."),
@@ -54,6 +60,12 @@ ERROR_TEXTS = {
         ),
     ),
 }
+
+
+def retry_after_seconds() -> int:
+    """When the limit that refused this request lets the client in again (60 s when it is not known)."""
+    limit = current_app.extensions["portal.limiter"].current_limit
+    return max(1, int(limit.reset_at - time.time())) if limit is not None else 60
 
 
 def render_error(code: int):
@@ -77,6 +89,8 @@ def init_app(app: Flask) -> None:
             return response
         # Keep the exception's own headers (Allow on 405, Retry-After on 429).
         response = error.get_response()
+        if error.code == 429 and "Retry-After" not in response.headers:
+            response.headers["Retry-After"] = str(retry_after_seconds())
         body, _ = render_error(error.code)
         response.set_data(body)
         response.content_type = "text/html; charset=utf-8"

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Flask, Response, g
+from flask import Flask, Response, current_app, g
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
+from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+log = logging.getLogger(__name__)
 
 csrf = CSRFProtect()
 
@@ -46,18 +52,39 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+class TrustedHosts:
+    """WSGI middleware: a plain 400 for a Host header (name *and* port) the portal does not answer to.
+
+    An entry without a port accepts the name alone, as browsers send it on the scheme's default port;
+    `host:port` accepts exactly that. X-Forwarded-Host is never read (see init_app), so a forged header
+    cannot put another address in a link: absolute links come from PORTAL_PUBLIC_URL anyway.
+    """
+
+    def __init__(self, wsgi_app, hosts: tuple[str, ...]):
+        self.wsgi_app = wsgi_app
+        self.hosts = {host.lower() for host in hosts}
+
+    def allows(self, host: str) -> bool:
+        return host.lower() in self.hosts
+
+    def __call__(self, environ, start_response):
+        if not self.allows(environ.get("HTTP_HOST", "")):
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"Unknown host\n"]
+        return self.wsgi_app(environ, start_response)
+
+
 def init_app(app: Flask) -> None:
     settings = app.config["PORTAL_SETTINGS"]
     if settings.proxy_count:
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app,
-            x_for=settings.proxy_count,
-            x_proto=settings.proxy_count,
-            x_host=settings.proxy_count,
-        )
+        # The client's address and scheme come from the proxies; the host never does.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_count, x_proto=settings.proxy_count)
+    if settings.trusted_hosts:
+        app.wsgi_app = TrustedHosts(app.wsgi_app, settings.trusted_hosts)
     csrf.init_app(app)
     # One limiter per app: its storage (memory, or Redis shared by every app server) is the app's own.
     app.extensions["portal.limiter"] = Limiter(get_remote_address, app=app)
+    app.extensions["portal.limiter_fallback"] = MovingWindowRateLimiter(MemoryStorage())
     app.jinja_env.globals["csp_nonce"] = csp_nonce
     production = settings.env == "production"
     tiles = urlsplit(settings.map_tiles_url)
@@ -95,6 +122,21 @@ def no_rate_limit(view: Callable) -> Callable:
     """Mark a view that the default limit must not count (health checks, the theme stylesheet)."""
     view.rate_limit_exempt = True
     return view
+
+
+def consume(limit: str, *identifiers: str) -> bool:
+    """Count one hit of a limit whose key a view knows only once its form is valid (the number looked up,
+    the demand of a session); False when the limit is reached. Redis away: counted in this process."""
+    limiter: Limiter = current_app.extensions["portal.limiter"]
+    if not limiter.enabled:
+        return True
+    items = parse_many(limit)
+    try:
+        return all([limiter.limiter.hit(item, "portal", *identifiers) for item in items])
+    except Exception:  # the storage is unreachable: the same limits, kept in memory meanwhile
+        log.warning("rate limit storage unreachable: counting %s in memory", identifiers[:1])
+        fallback = current_app.extensions["portal.limiter_fallback"]
+        return all([fallback.hit(item, "portal", *identifiers) for item in items])
 
 
 def init_rate_limits(app: Flask) -> None:

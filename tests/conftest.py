@@ -6,9 +6,10 @@ import datetime as dt
 import os
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-from argon2 import PasswordHasher
+from argon2 import Parameters, PasswordHasher, Type
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import Engine, create_engine, text
@@ -23,10 +24,11 @@ from portal.config import load_settings
 from portal.content import territory_tokens
 from portal.cotation.services import load_grids, stored_grids
 from portal.db import make_engine
+from portal.demands import services as demand_services
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
 from portal.desks.loader import load_desks
-from portal.guides.documents import forget_documents
+from portal.guides.delivery import forget_documents
 from portal.information.loader import load_pages
 from portal.information.services import forget_published, reindex
 from portal.observatory.services import forget as forget_figures
@@ -36,7 +38,10 @@ from tests.pagecheck import check_page
 pytest_plugins = ["tests.mailbox"]  # the `inbox` fixture: a real SMTP server for the test
 
 POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-REDIS_URL = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Parallel workers (pytest-xdist) each get a Redis database of their own, counting down from the URL's.
+_REDIS_BASE = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = _REDIS_BASE.rsplit("/", 1)[0] + f"/{int(_REDIS_BASE.rsplit('/', 1)[1]) - _WORKER}"
 CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
 
 
@@ -47,6 +52,7 @@ def make_settings(tmp_path: Path, **overrides):
         "instance_dir": tmp_path / "instance",
         "secret_key": "test-secret-key",
         "database_url": f"sqlite:///{tmp_path / 'unused.db'}",
+        "guides_prerender": False,  # tests that want it say so: printing every guide takes minutes
     }
     values.update(overrides)
     return load_settings(environ={}, **values)
@@ -142,16 +148,26 @@ def backend(request) -> str:
     return request.param
 
 
+PRODUCTION_LOOKUP_PARAMETERS = demand_services.LOOKUP_PARAMETERS  # before the tests make them cheap
+CHEAP_LOOKUP = Parameters(
+    type=Type.ID, version=19, salt_len=16, hash_len=32, time_cost=1, memory_cost=1024, parallelism=1
+)
+
+
 @pytest.fixture(scope="session", autouse=True)
-def _cheap_partner_passwords():
-    """Partner passwords hashed with Argon2id at its lowest cost: the same code paths (hash, verify, the
-    dummy hash of unknown addresses, rehash checks) without 0.2 s a hash, which hundreds of sign-ins would
-    add to the suite. Production keeps argon2-cffi's defaults (see portal/backoffice/accounts.py)."""
-    saved = accounts.HASHER, accounts.DUMMY_HASH
+def _cheap_hashes():
+    """Partner passwords and look-up hashes made with Argon2id at its lowest cost: the same code paths
+    (hash, verify, the dummy hash of unknown addresses and numbers, rehash checks, the import's check of
+    the parameters) without 0.02–0.2 s a hash, which thousands of demo demands and hundreds of sign-ins
+    would add to the suite. Production keeps its own parameters (portal/backoffice/accounts.py,
+    portal/demands/services.py)."""
+    saved = accounts.HASHER, accounts.DUMMY_HASH, demand_services.LOOKUP_PARAMETERS
     accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     accounts.DUMMY_HASH = accounts.HASHER.hash("an unknown address costs the same time as a known one")
+    demand_services.use_parameters(CHEAP_LOOKUP)
     yield
-    accounts.HASHER, accounts.DUMMY_HASH = saved
+    accounts.HASHER, accounts.DUMMY_HASH = saved[:2]
+    demand_services.use_parameters(saved[2])
 
 
 @pytest.fixture(autouse=True)
@@ -198,7 +214,7 @@ class CheckedClient(FlaskClient):
                 rtl_locales={code for code, info in locales.items() if info.rtl},
                 error_prefixes=prefixes,
                 link_hosts=app.extensions["portal.territory"].link_hosts,
-                host=response.request.host.split(":")[0],
+                host=urlsplit(app.config["PORTAL_SETTINGS"].public_url).hostname,  # the portal's own
             )
         return response
 

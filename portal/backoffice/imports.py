@@ -107,10 +107,13 @@ def _organisation_id(user: User) -> int | None:
 
 @bp.url_value_preprocessor
 def _raise_upload_limit(endpoint: str | None, _values) -> None:
-    """Data files may be larger than the app's limit (MAX_CONTENT_LENGTH): for the upload only. This
-    runs before the CSRF check, which is the first to read the body."""
+    """Data files may be larger than the app's limit (MAX_CONTENT_LENGTH): for the upload only, and only
+    for a person signed in with an import role. This runs before the CSRF check, which is the first to
+    read the body: anybody else's upload is cut at the app's limit before it is read."""
     if endpoint == "imports.upload" and request.method == "POST":
-        request.max_content_length = max_mb() * MB + MB  # the file and the rest of the form
+        user = current_user()
+        if user is not None and may_import(user):
+            request.max_content_length = max_mb() * MB + MB  # the file and the rest of the form
 
 
 @bp.errorhandler(RequestEntityTooLarge)

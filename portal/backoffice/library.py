@@ -57,7 +57,6 @@ from portal.backoffice.models import Organisation, User
 from portal.backoffice.permissions import current_user, role_in_organisation, signed_in
 from portal.clock import PARIS
 from portal.errors import render_error
-from portal.markdown import render_markdown
 
 AUDIT_LABELS.update(
     {
@@ -402,7 +401,6 @@ def meeting_time(moment: dt.datetime) -> str:
 
 def template_helpers() -> dict:
     return {
-        "render_markdown": render_markdown,
         "meeting_time": meeting_time,
         "paris_date": lambda moment: as_utc(moment).astimezone(PARIS).date(),
         "file_label": file_label,

@@ -16,6 +16,7 @@ from portal.backoffice.library_forms import MeetingForm, NewsForm
 from portal.backoffice.library_models import NetworkMeeting, NewsItem
 from portal.backoffice.permissions import current_user, role_in_organisation
 from portal.clock import PARIS
+from portal.markdown import render_markdown
 
 ITEMS = {
     # URL word: (model, form, audit prefix, audit action on creation)
@@ -41,6 +42,8 @@ def _fill_item(item, form) -> None:
     item.visibility = form.visibility.data
     if isinstance(item, NewsItem):
         item.body = form.body.data.strip()
+        # Rendered and sanitised once, here: the public page shows it on every view.
+        item.body_html = str(render_markdown(item.body))
     else:
         item.starts_at = dt.datetime.combine(form.day.data, form.time.data, PARIS).astimezone(dt.UTC)
         item.place = (form.place.data or "").strip()

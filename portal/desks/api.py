@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Flask, Response, jsonify, request, url_for
+from flask import Blueprint, Flask, Response, jsonify, request
 
 from portal import clock, db
 from portal.desks import services
@@ -17,6 +17,7 @@ from portal.desks.services import DeskResult, Filters
 from portal.security import rate_limit
 from portal.territory.services import communes
 from portal.text import slugify
+from portal.urls import public_url_for
 
 api = Blueprint("desks_api", __name__, url_prefix="/api/v1")
 TRUE, FALSE = ("1", "true", "yes"), ("0", "false", "no", "")
@@ -173,9 +174,7 @@ def record(result: DeskResult) -> dict:
         "distance_km": round(result.distance_km, 3) if result.distance_km is not None else None,
         "hours_confirmed_on": desk.hours_confirmed_on.isoformat() if desk.hours_confirmed_on else None,
         "updated_on": desk.updated_on.isoformat(),
-        "url": url_for(
-            "desks.desk_page", lang_code="fr", desk_id=desk.id, slug=slugify(desk.name), _external=True
-        ),
+        "url": public_url_for("desks.desk_page", lang_code="fr", desk_id=desk.id, slug=slugify(desk.name)),
         "demo": desk.demo,
     }
 

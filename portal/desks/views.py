@@ -20,6 +20,7 @@ from portal.i18n import locale_info
 from portal.security import rate_limit
 from portal.territory.services import communes
 from portal.text import slugify
+from portal.urls import public_url_for
 
 bp = Blueprint("desks", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
 
@@ -140,7 +141,7 @@ def json_ld(desk) -> Markup:
         "geo": {"@type": "GeoCoordinates", "latitude": desk.latitude, "longitude": desk.longitude},
         "telephone": desk.phone or None,
         "email": desk.email or None,
-        "url": url_for("desks.desk_page", desk_id=desk.id, slug=slugify(desk.name), _external=True),
+        "url": public_url_for("desks.desk_page", desk_id=desk.id, slug=slugify(desk.name)),
         "openingHoursSpecification": [
             {
                 "@type": "OpeningHoursSpecification",

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import (
     Blueprint,
     Flask,
     abort,
     current_app,
-    g,
     jsonify,
     make_response,
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import format_currency, format_number, get_locale
@@ -28,43 +24,15 @@ from portal.information import services
 from portal.information.eligibility import Household, assess, ceilings_on, read_all_ceilings
 from portal.information.forms import EligibilityForm
 from portal.information.models import EASY
+from portal.pagecache import cached_page
 from portal.security import rate_limit
 from portal.territory.services import commune as find_commune
 from portal.territory.services import communes, current_territory
 from portal.text import slugify
+from portal.urls import public_url_for
 
 bp = Blueprint("information", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
 machines = Blueprint("machines", __name__)
-
-
-_page_cache: dict[tuple, str] = {}
-PAGE_CACHE_SIZE = 4096
-
-
-def cached_page(view):
-    """Keep the HTML of an information page until the published content changes.
-
-    Only pages that used no per-response secret are kept: no CSP nonce (no script), no CSRF token
-    (no form that posts), no query string, no cookie set; the rate limiter still counts every request.
-    """
-
-    @wraps(view)
-    def wrapper(**kwargs):
-        if request.args:
-            return view(**kwargs)
-        stamp = services.published_stamp(db.session())
-        key = (request.endpoint, request.host_url, locale(), tuple(sorted(kwargs.items())), stamp)
-        kept = _page_cache.get(key)
-        if kept is not None:
-            return kept
-        html = view(**kwargs)
-        if isinstance(html, str) and "csp_nonce" not in g and "csrf_token" not in g and not session.modified:
-            if len(_page_cache) >= PAGE_CACHE_SIZE:
-                _page_cache.clear()
-            _page_cache[key] = html
-        return html
-
-    return wrapper
 
 
 def locale() -> str:
@@ -196,12 +164,11 @@ def sitemap_xml():
             entries.append(("information.page", {"slug": version.slug}))
     entries += [("information.commune", {"insee": item.insee, "slug": item.slug}) for item in communes()]
     urls = [
-        [url_for(endpoint, lang_code=code, _external=True, **values) for code in locales]
+        [public_url_for(endpoint, lang_code=code, **values) for code in locales]
         for endpoint, values in entries
     ]
     easy_urls = [
-        url_for("information.easy", lang_code="fr", slug=slug, _external=True)
-        for slug in services.easy_slugs(session)
+        public_url_for("information.easy", lang_code="fr", slug=slug) for slug in services.easy_slugs(session)
     ]
     body = render_template("information/sitemap.xml", urls=urls, locales=locales, easy_urls=easy_urls)
     return current_app.response_class(body, mimetype="application/xml")
@@ -233,7 +200,7 @@ def api_pages():
                     "updated": view.version.updated_on.isoformat(),
                     "version": view.version.number,
                     "translation_outdated": view.outdated,
-                    "url": url_for("information.page", lang_code=code, slug=view.slug, _external=True),
+                    "url": public_url_for("information.page", lang_code=code, slug=view.slug),
                 }
             )
     response = jsonify(language=code, territory=current_territory().name, pages=pages)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Flask, current_app, jsonify, request, url_for
+from flask import Blueprint, Flask, current_app, jsonify, request
 from flask_babel import force_locale
 
 from portal import clock, db
@@ -20,6 +20,7 @@ from portal.observatory.services import PublicFigures, public_figures
 from portal.security import rate_limit
 from portal.territory.services import commune as find_commune
 from portal.territory.services import current_territory
+from portal.urls import public_url_for
 
 api = Blueprint("observatory_api", __name__, url_prefix="/api/v1")
 CACHE_SECONDS = 300  # the figures change once a day, after the refresh or an import
@@ -103,7 +104,7 @@ def territory_figures():
     payload = {
         "territory": {
             "name": current_territory().name,
-            "url": url_for("observatory.territory", lang_code=code, _external=True),
+            "url": public_url_for("observatory.territory", lang_code=code),
         },
         **document(figures, code),
     }
@@ -124,9 +125,7 @@ def commune_figures(insee: str):
         "commune": {
             "insee": found.insee,
             "name": found.name,
-            "url": url_for(
-                "information.commune", lang_code=code, insee=found.insee, slug=found.slug, _external=True
-            ),
+            "url": public_url_for("information.commune", lang_code=code, insee=found.insee, slug=found.slug),
         },
         **document(figures, code),
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import redis
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.i18n import negotiated_locale
 from portal.markdown import localize_links
+from portal.pagecache import cached_page
 from portal.security import no_rate_limit
 from portal.site.services import SITE_PAGES, site_page
 from portal.territory.services import communes
@@ -97,11 +99,13 @@ def nav_items() -> list[tuple[str, str, str | None]]:
 
 
 @bp.route("/")
+@cached_page
 def home():
     return render_template("site/home.html", parts=PARTS, part_url=part_url, communes=communes())
 
 
 @bp.route("/<any(" + ", ".join(f'"{slug}"' for slug in SITE_PAGES) + "):slug>")
+@cached_page
 def page(slug: str):
     found = site_page(slug, str(get_locale()))
     if found is None:
@@ -127,10 +131,31 @@ def root():
 
 @no_rate_limit
 def health():
-    """For the load balancer: 200 when the database answers, 503 otherwise."""
-    if db.is_reachable():
-        return {"status": "ok"}
-    return {"status": "database unavailable"}, 503
+    """For the load balancer: 200 while the database answers, 503 otherwise. Redis is reported too: when
+    it is away the pages still work (rate limits are then counted in each process), so the portal is
+    "degraded", not down."""
+    database = db.is_reachable()
+    redis_now = redis_state()
+    degraded = redis_now == "unavailable"
+    status = ("degraded" if degraded else "ok") if database else "database unavailable"
+    body = {"status": status, "database": "ok" if database else "unavailable", "redis": redis_now}
+    return body, 200 if database else 503
+
+
+def redis_state() -> str:
+    """ok, unavailable, or not configured (PORTAL_REDIS_URL empty)."""
+    url = current_app.config["PORTAL_SETTINGS"].redis_url
+    if not url:
+        return "not configured"
+    client = current_app.extensions.get("portal.redis_health")
+    if client is None:
+        client = redis.Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=0.5)
+        current_app.extensions["portal.redis_health"] = client
+    try:
+        client.ping()
+    except redis.RedisError:
+        return "unavailable"
+    return "ok"
 
 
 def init_app(app: Flask) -> None:

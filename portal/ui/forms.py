@@ -7,7 +7,7 @@ hint and its error, and links them with aria-describedby and aria-invalid.
 from __future__ import annotations
 
 import wtforms
-from flask import current_app
+from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -97,6 +97,15 @@ class SubmitField(ComponentField, wtforms.SubmitField):
 
 class PortalForm(FlaskForm):
     """A form whose errors feed the error summary and the page title."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            """HTML form bodies only: Flask-WTF would also read a JSON body as the form, which is never
+            what a page of the portal sends (and would dodge limits counted on the form's fields)."""
+            wrapped = super().wrap_formdata(form, formdata)
+            if has_request_context() and request.is_json and wrapped is not formdata:
+                return None
+            return wrapped
 
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, first message) for every field in error, in the form's order."""

@@ -37,6 +37,35 @@ def test_development_defaults_to_sqlite_in_instance_and_keeps_a_generated_secret
             },
             "at least 32",
         ),
+        (
+            {
+                "PORTAL_ENV": "production",
+                "PORTAL_DATABASE_URL": "postgresql+psycopg://db/portal",
+                "PORTAL_SECRET_KEY": "s" * 40,
+                "PORTAL_TRUSTED_HOSTS": "logement.example.org",
+            },
+            "PORTAL_PUBLIC_URL is required in production",
+        ),
+        (
+            {
+                "PORTAL_ENV": "production",
+                "PORTAL_DATABASE_URL": "postgresql+psycopg://db/portal",
+                "PORTAL_SECRET_KEY": "s" * 40,
+                "PORTAL_PUBLIC_URL": "https://logement.example.org",
+            },
+            "PORTAL_TRUSTED_HOSTS is required in production",
+        ),
+        (
+            {
+                "PORTAL_ENV": "production",
+                "PORTAL_DATABASE_URL": "postgresql+psycopg://db/portal",
+                "PORTAL_SECRET_KEY": "s" * 40,
+                "PORTAL_PUBLIC_URL": "http://logement.example.org",
+                "PORTAL_TRUSTED_HOSTS": "logement.example.org",
+            },
+            "must be an https:// URL in production",
+        ),
+        ({"PORTAL_RENDER_SLOTS": "0"}, "PORTAL_RENDER_SLOTS"),
         ({"PORTAL_ENV": "staging"}, "PORTAL_ENV must be one of"),
         ({"PORTAL_DATABASE_URL": "mysql://db/portal"}, "PORTAL_DATABASE_URL must be"),
         ({"PORTAL_REDIS_URL": "localhost:6379"}, "PORTAL_REDIS_URL must be"),
@@ -62,6 +91,8 @@ def test_production_settings_make_secure_cookies(tmp_path):
             "PORTAL_SECRET_KEY": "k" * 40,
             "PORTAL_REDIS_URL": "redis://cache:6379/0",
             "PORTAL_INSTANCE_DIR": str(tmp_path),
+            "PORTAL_PUBLIC_URL": "https://logement.example.org",
+            "PORTAL_TRUSTED_HOSTS": "logement.example.org",
         }
     )
     config = settings.flask_config()

@@ -397,8 +397,7 @@ def test_a_mail_server_down_does_not_undo_the_review(tmp_path, db, people):
     response = save(editor, action="submit", body=NEW_BODY)
     assert response.status_code == 302
     assert versions(db, IN_REVIEW)[0].body == NEW_BODY
-    notices = parse(editor.get(response.headers["Location"])).findall(".//main//div[@role='note']")
-    assert len(notices) == 2, "the draft is submitted, and the page says the e-mail could not go"
+    assert app.extensions["portal.jobs"].huey.scheduled_count() >= 1, "the e-mail is tried again later"
 
 
 def test_the_workspace_language_is_chosen_on_the_workflow_pages_too(db_app, people, db):

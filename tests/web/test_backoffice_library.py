@@ -13,6 +13,8 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from portal import markdown
+from portal.backoffice import library_items
 from portal.backoffice.library_files import content_disposition, display_name
 from portal.backoffice.library_models import NetworkMeeting, NewsItem, SharedDocument
 from portal.backoffice.models import AuditEntry
@@ -459,6 +461,28 @@ def test_news_markdown_is_sanitised_and_public_news_reach_the_public_site(client
     public = text_of(parse(client.get("/fr/reseau/")).find(".//main"))
     assert "Nouvelle grille" in public and "Entre nous" not in public
     assert "Entre nous" in text_of(parse(client.get("/partenaires/documents/actualites")).find(".//main"))
+
+
+def test_news_are_rendered_once_when_saved_not_at_each_view(client, people, db, monkeypatch):
+    """A crafted item made the public page take 1.2 s at every view: its HTML is made when it is saved."""
+    sign_in(client, "editeur@ville-a.fr")
+    url = "/partenaires/documents/organisations/ville-a/actualites/nouveau"
+    client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "title": "Rendu",
+            "body": "**gras**",
+            "visibility": "public",
+        },
+    )
+    item = db.scalars(select(NewsItem).where(NewsItem.title == "Rendu")).one()
+    assert item.body_html == "<p><strong>gras</strong></p>\n"
+    calls = []
+    monkeypatch.setattr(markdown, "render_markdown", lambda *args: calls.append(1) or "")
+    monkeypatch.setattr(library_items, "render_markdown", lambda *args: calls.append(1) or "")
+    page = client.get("/fr/reseau/")
+    assert "<strong>gras</strong>" in page.get_data(as_text=True) and calls == []
 
 
 def test_meetings_are_kept_in_paris_time_and_only_public_ones_are_published(client, people, db):

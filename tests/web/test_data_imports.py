@@ -348,6 +348,16 @@ def test_partners_outside_the_epci_admins_and_editors_get_403(client, people, db
     assert counts(db) == before
 
 
+@pytest.mark.parametrize("email", [None, "lecteur@metropole.fr"])
+def test_the_upload_limit_is_raised_only_after_the_sign_in_and_role(client, people, db, email):
+    """A visitor (or a partner without the role) cannot make the server read a body larger than the
+    app's own limit: it is cut before the CSRF check reads it."""
+    if email:
+        sign_in(client, email)
+    body = b"x" * (client.application.config["MAX_CONTENT_LENGTH"] + 1024)
+    assert send(client, "stock", body, "s.csv", token="x").status_code == 413
+
+
 def test_a_signed_out_visitor_is_sent_to_sign_in(client, people):
     for path in (UPLOAD, HISTORY):
         response = client.get(path)

@@ -157,16 +157,16 @@ def test_database_outage_gives_503_and_the_app_recovers(tmp_path, postgresql_url
             database_url=url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False),
         )
         client = app.test_client()
-        assert client.get("/fr/").status_code == 200
+        assert client.get("/fr/guichets").status_code == 200
         proxy.cut()
-        response = client.get("/fr/")
+        response = client.get("/fr/guichets")
         assert response.status_code == 503
         # 60 from the error page, or the rate limiter's own count of the seconds left in its window.
         assert 0 < int(response.headers["Retry-After"]) <= 60
         assert h1(response) == "Service temporairement indisponible"
         assert client.get("/healthz").status_code == 503
         proxy.restore()
-        assert client.get("/fr/").status_code == 200
+        assert client.get("/fr/guichets").status_code == 200
         assert client.get("/healthz").status_code == 200
     finally:
         if app is not None:

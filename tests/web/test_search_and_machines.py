@@ -81,9 +81,9 @@ def test_sitemap_lists_every_page_in_every_language(client, app):
     locs = [loc.text for loc in tree.findall("s:url/s:loc", ns)]
     locales = app.config["PORTAL_SETTINGS"].locales
     for code in locales:
-        assert f"http://localhost/{code}/informations/cotation" in locs
-        assert f"http://localhost/{code}/communes/72181-le-mans" in locs
-    assert "http://localhost/fr/informations/cotation/facile" in locs
+        assert f"http://127.0.0.1:5000/{code}/informations/cotation" in locs
+        assert f"http://127.0.0.1:5000/{code}/communes/72181-le-mans" in locs
+    assert "http://127.0.0.1:5000/fr/informations/cotation/facile" in locs
     first = tree.find("s:url", ns)
     assert len(first.findall("x:link", ns)) == len(locales)
 
@@ -95,6 +95,6 @@ def test_json_export_of_the_published_pages(client):
     assert len(slugs) == 12 and "cotation" in slugs
     page = next(page for page in data["pages"] if page["slug"] == "situations-prioritaires-et-dalo")
     assert "[[" not in page["body_markdown"] and "<script" not in page["body_html"]
-    assert page["url"] == "http://localhost/en/informations/situations-prioritaires-et-dalo"
+    assert page["url"] == "http://127.0.0.1:5000/en/informations/situations-prioritaires-et-dalo"
     assert client.get("/api/v1/pages?lang=xx").status_code == 400
     assert client.get("/api/v1/pages").get_json()["language"] == "fr"

@@ -8,6 +8,7 @@ import pytest
 
 from portal.security import init_rate_limits, rate_limit
 from tests.conftest import REDIS_URL, build_app
+from tests.pagecheck import csrf_token
 
 
 def test_security_headers_are_set_on_every_response(client):
@@ -40,7 +41,14 @@ def test_content_security_policy_uses_a_fresh_nonce_and_no_unsafe_inline(client)
 
 def test_production_adds_hsts_and_secure_cookies(tmp_path, engines):
     connection = engines("sqlite").connect()
-    app = build_app(tmp_path, connection, env="production", secret_key="x" * 40)
+    app = build_app(
+        tmp_path,
+        connection,
+        env="production",
+        secret_key="x" * 40,
+        public_url="https://localhost",
+        trusted_hosts=("localhost",),
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-session"
 
@@ -63,8 +71,8 @@ def test_too_many_requests_get_a_translated_429_page(tmp_path, engines):
     connection = engines("sqlite").connect()
     app = build_app(tmp_path, connection, ratelimit_default="3 per minute")
     client = app.test_client()
-    statuses = [client.get("/fr/mentions-legales").status_code for _ in range(4)]
-    response = client.get("/ar/mentions-legales")
+    statuses = [client.get("/fr/plan-du-site").status_code for _ in range(4)]
+    response = client.get("/ar/plan-du-site")
     connection.close()
     assert statuses == [200, 200, 200, 429]
     assert response.status_code == 429
@@ -118,11 +126,104 @@ def test_redis_storage_shares_the_limit_between_app_servers(tmp_path, engines, r
     ]
     first, second = (app.test_client() for app in apps)
     statuses = [
-        first.get("/fr/").status_code,
-        second.get("/fr/").status_code,
-        first.get("/fr/").status_code,
-        second.get("/fr/").status_code,
+        first.get("/fr/plan-du-site").status_code,
+        second.get("/fr/plan-du-site").status_code,
+        first.get("/fr/plan-du-site").status_code,
+        second.get("/fr/plan-du-site").status_code,
     ]
     connection.close()
     assert statuses == [200, 200, 200, 429]
     assert redis_client.keys("*portal*"), "the counters live in Redis"
+
+
+def test_only_the_trusted_hosts_are_answered_port_included(tmp_path, engines):
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, trusted_hosts=("logement.example.org", "interne.example.org:8443"))
+    client = app.test_client()
+    statuses = {
+        host: client.get("/fr/", headers={"Host": host}).status_code
+        for host in (
+            "logement.example.org",
+            "logement.example.org:8080",
+            "interne.example.org:8443",
+            "interne.example.org",
+            "attacker.example",
+        )
+    }
+    connection.close()
+    assert statuses == {
+        "logement.example.org": 200,
+        "logement.example.org:8080": 400,
+        "interne.example.org:8443": 200,
+        "interne.example.org": 400,
+        "attacker.example": 400,
+    }
+
+
+def test_forwarded_hosts_are_never_trusted_and_links_use_the_public_url(tmp_path, engines):
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, proxy_count=1, public_url="https://logement.example.org")
+    client = app.test_client()
+    page = client.get("/fr/informations", headers={"X-Forwarded-Host": "attacker.example"})
+    connection.close()
+    body = page.get_data(as_text=True)
+    assert "attacker.example" not in body
+    assert '<link rel="canonical" href="https://logement.example.org/fr/informations">' in body
+
+
+def test_the_page_cache_is_the_same_whatever_the_host(tmp_path, engines):
+    """Forged hosts neither change a kept page nor add copies of it (800 hosts grew a worker by 21 MB)."""
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection)
+    client = app.test_client()
+    bodies = {
+        client.get("/fr/informations", headers={"Host": f"h{index}.example"}).data for index in range(20)
+    }
+    connection.close()
+    assert len(bodies) == 1
+    assert len([key for key in app.extensions["portal.page_cache"] if key[0] == "information.index"]) == 1
+
+
+def test_pages_keep_working_when_redis_is_away_and_health_says_so(tmp_path, engines, caplog):
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, redis_url="redis://127.0.0.1:1/0")
+    client = app.test_client()
+    pages = [client.get(url).status_code for url in ("/fr/", "/fr/informations", "/fr/guichets")]
+    health = client.get("/healthz")
+    look_up = client.post(
+        "/fr/ma-demande",
+        data={
+            "csrf_token": csrf_token(client, "/fr/ma-demande"),
+            "number": "0729999999999G0101",
+            "birth_date": "01/01/1990",
+        },
+    )
+    connection.close()
+    assert pages == [200, 200, 200]
+    assert health.status_code == 200 and health.json == {
+        "status": "degraded",
+        "database": "ok",
+        "redis": "unavailable",
+    }
+    assert look_up.status_code == 400, "the look-up answers too (its limits counted in memory meanwhile)"
+    assert "falling back to in-memory storage" in caplog.text
+
+
+def test_health_reports_redis_when_it_answers(tmp_path, engines, redis_client):
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, redis_url=REDIS_URL)
+    health = app.test_client().get("/healthz")
+    connection.close()
+    assert health.json == {"status": "ok", "database": "ok", "redis": "ok"}
+
+
+def test_pages_served_from_the_cache_have_their_own_wider_limit(tmp_path, engines):
+    """Many people behind one address: kept pages get PORTAL_RATELIMIT_CACHED, the others the default."""
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, ratelimit_default="3 per minute", ratelimit_cached="8 per minute")
+    client = app.test_client()
+    kept = [client.get("/fr/informations").status_code for _ in range(9)]
+    other = [client.get("/fr/plan-du-site").status_code for _ in range(4)]
+    connection.close()
+    assert kept == [200] * 8 + [429]
+    assert other == [200] * 3 + [429]

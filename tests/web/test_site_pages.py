@@ -110,7 +110,7 @@ def test_every_page_links_its_other_languages_with_hreflang(client):
     alternates = {
         link.get("hreflang"): link.get("href") for link in page.findall(".//link[@rel='alternate']")
     }
-    assert alternates == {code: f"http://localhost/{code}/accessibilite" for code in LOCALES}
+    assert alternates == {code: f"http://127.0.0.1:5000/{code}/accessibilite" for code in LOCALES}
 
 
 def test_site_map_lists_every_page(client):
@@ -135,7 +135,7 @@ def test_theme_css_comes_from_the_territory_file(client):
 def test_health_check_answers_when_the_database_does(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json == {"status": "ok"}
+    assert response.json == {"status": "ok", "database": "ok", "redis": "not configured"}
 
 
 @pytest.mark.parametrize("query", ["lang_code=en", "slug=x", "_anchor=top", "_external=1", "q=a%26b"])

@@ -1,0 +1,144 @@
+"""Many people behind one address: public pages served from the page cache, under the portal's own
+limits, by gunicorn (2 sync workers) on this machine.
+
+Usage: python bench/public_load.py [--seconds S] [--clients N]
+For each page: the throughput with the limits switched off (what the server bears), then with the
+default limits (PORTAL_RATELIMIT_CACHED for kept pages, PORTAL_RATELIMIT_DEFAULT for the others) and how
+many requests were refused (429). Every request comes from 127.0.0.1, as people behind a carrier's or a
+desk's address do. Client and server share the machine's cores. Last line JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import signal
+import statistics
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from _common import init_database
+from pages import fetch, free_port, serve
+
+PATHS = ("/fr/", "/fr/informations/qui-peut-demander", "/fr/guichets")
+
+
+def _client(port: int, path: str, seconds: float, threads: int, queue) -> None:
+    counts = {"ok": 0, "refused": 0, "other": 0}
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def loop():
+        local = {"ok": 0, "refused": 0, "other": 0}
+        times = []
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            try:
+                status, _ = fetch(port, path)
+            except OSError:
+                local["other"] += 1
+                continue
+            times.append(time.perf_counter() - start)
+            local["ok" if status == 200 else "refused" if status == 429 else "other"] += 1
+        with lock:
+            for key, value in local.items():
+                counts[key] += value
+            latencies.extend(times)
+
+    workers = [threading.Thread(target=loop) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    queue.put((counts, latencies))
+
+
+def load(port: int, path: str, seconds: float, clients: int) -> dict:
+    queue = multiprocessing.Queue()
+    processes = [
+        multiprocessing.Process(target=_client, args=(port, path, seconds, max(1, clients // 2), queue))
+        for _ in range(2)
+    ]
+    started = time.perf_counter()
+    for process in processes:
+        process.start()
+    results = [queue.get() for _ in processes]
+    for process in processes:
+        process.join()
+    elapsed = time.perf_counter() - started
+    counts = {key: sum(result[0][key] for result in results) for key in ("ok", "refused", "other")}
+    latencies = sorted(value for _, values in results for value in values)
+    return {
+        **counts,
+        "served_per_s": round(counts["ok"] / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
+    }
+
+
+def measure(folder: Path, seconds: float, clients: int, limited: bool) -> dict:
+    database_url = f"sqlite:///{folder / 'bench.db'}"
+    environ = dict(
+        os.environ,
+        PORTAL_ENV="production",
+        PORTAL_DATABASE_URL=database_url,
+        PORTAL_SECRET_KEY="bench-" + "k" * 40,
+        PORTAL_INSTANCE_DIR=str(folder),
+        PORTAL_PUBLIC_URL="https://logement.example.org",
+        PORTAL_TRUSTED_HOSTS="127.0.0.1",
+        PORTAL_LOG_LEVEL="WARNING",
+    )
+    port = free_port()
+    environ["PORTAL_TRUSTED_HOSTS"] = f"127.0.0.1:{port}"
+    if not limited:
+        environ["PORTAL_RATELIMIT_DEFAULT"] = environ["PORTAL_RATELIMIT_CACHED"] = "100000000 per minute"
+    environ.pop("PORTAL_REDIS_URL", None)
+    server = serve(environ, port)
+    results = {}
+    try:
+        for path in PATHS:
+            load(port, path, 0.5, 2)  # warm the page cache of both workers
+            results[path] = load(port, path, seconds, clients)
+            time.sleep(1 if not limited else 61)  # a fresh minute for the next page's limits
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        init_database(f"sqlite:///{folder / 'bench.db'}", folder)
+        capacity = measure(folder, args.seconds, args.clients, limited=False)
+        limited = measure(folder, args.seconds, args.clients, limited=True)
+    for path in PATHS:
+        free, held = capacity[path], limited[path]
+        print(
+            f"{path:40} bears {free['served_per_s']:7.1f} req/s (p50 {free['p50_ms']} ms); with the limits: "
+            f"{held['served_per_s']:7.1f} req/s served, {held['refused']} refused of "
+            f"{held['ok'] + held['refused'] + held['other']}"
+        )
+    print(
+        json.dumps(
+            {
+                "benchmark": "public_load",
+                "seconds": args.seconds,
+                "clients": args.clients,
+                "capacity": capacity,
+                "limited": limited,
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
