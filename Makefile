@@ -61,10 +61,11 @@ compile: install ## Compile the catalogs (the .mo files are built, never committ
 check-strings: install ## Fail when the POT is stale or a French string is missing
 	$(BIN)/python -m portal.i18n_check
 
-chromium: ## Install Debian's Chromium (browser tests) and poppler-utils (guides rendered to PNG) when missing
-	@test -x /usr/bin/chromium -a -x /usr/bin/pdftoppm || { \
+chromium: ## Install Debian's Chromium headless shell (browser tests) and poppler-utils (guides rendered to PNG) when missing
+	@test -x /usr/bin/chromium-headless-shell -a -x /usr/bin/pdftoppm || { \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium poppler-utils; }
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			$$SUDO apt-get install -y -qq chromium-headless-shell poppler-utils; }
 
 guides-png: install compile chromium ## Render the fr and ar guides and a desk sheet to PNG pages in instance/guides-png/
 	test -f instance/portal.db || $(BIN)/portal init --demo

@@ -25,7 +25,7 @@ from portal import create_app
 from portal.guides.documents import guide_document
 from portal.guides.render import render, render_pdf
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = shutil.which("chromium-headless-shell") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def chromium_print(html_path: Path, out: Path) -> float:

@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 
 from _common import init_database, temporary_postgres_database
@@ -51,12 +52,13 @@ def fetch(port: int, path: str) -> tuple[int, int]:
 def _client(port: int, path: str, seconds: float, threads: int, queue) -> None:
     latencies: list[float] = []
     errors = 0
+    statuses: Counter = Counter()
     lock = threading.Lock()
     deadline = time.perf_counter() + seconds
 
     def loop():
         nonlocal errors
-        local, failed = [], 0
+        local, failed, seen = [], 0, Counter()
         while time.perf_counter() < deadline:
             start = time.perf_counter()
             try:
@@ -64,19 +66,21 @@ def _client(port: int, path: str, seconds: float, threads: int, queue) -> None:
             except OSError:
                 failed += 1
                 continue
+            seen[status] += 1
             if status != 200:
                 failed += 1
             local.append(time.perf_counter() - start)
         with lock:
             latencies.extend(local)
             errors += failed
+            statuses.update(seen)
 
     workers = [threading.Thread(target=loop) for _ in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join()
-    queue.put((latencies, errors))
+    queue.put((latencies, errors, statuses))
 
 
 def load(port: int, path: str, seconds: float, clients: int) -> dict:
@@ -92,9 +96,11 @@ def load(port: int, path: str, seconds: float, clients: int) -> dict:
     for process in processes:
         process.join()
     elapsed = time.perf_counter() - started
-    latencies = sorted(value for latencies, _ in results for value in latencies)
-    errors = sum(errors for _, errors in results)
+    latencies = sorted(value for latencies, _, _ in results for value in latencies)
+    errors = sum(errors for _, errors, _ in results)
+    statuses = sum((Counter(seen) for _, _, seen in results), Counter())
     return {
+        "statuses": dict(statuses),
         "requests": len(latencies),
         "errors": errors,
         "per_s": round(len(latencies) / elapsed, 1),

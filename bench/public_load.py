@@ -12,71 +12,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing
 import os
 import signal
-import statistics
 import tempfile
-import threading
 import time
 from pathlib import Path
 
 from _common import init_database
-from pages import fetch, free_port, serve
+from pages import free_port, serve
+from pages import load as load_with_statuses
 
 PATHS = ("/fr/", "/fr/informations/qui-peut-demander", "/fr/guichets")
 
 
-def _client(port: int, path: str, seconds: float, threads: int, queue) -> None:
-    counts = {"ok": 0, "refused": 0, "other": 0}
-    latencies: list[float] = []
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def loop():
-        local = {"ok": 0, "refused": 0, "other": 0}
-        times = []
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            try:
-                status, _ = fetch(port, path)
-            except OSError:
-                local["other"] += 1
-                continue
-            times.append(time.perf_counter() - start)
-            local["ok" if status == 200 else "refused" if status == 429 else "other"] += 1
-        with lock:
-            for key, value in local.items():
-                counts[key] += value
-            latencies.extend(times)
-
-    workers = [threading.Thread(target=loop) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    queue.put((counts, latencies))
-
-
 def load(port: int, path: str, seconds: float, clients: int) -> dict:
-    queue = multiprocessing.Queue()
-    processes = [
-        multiprocessing.Process(target=_client, args=(port, path, seconds, max(1, clients // 2), queue))
-        for _ in range(2)
-    ]
-    started = time.perf_counter()
-    for process in processes:
-        process.start()
-    results = [queue.get() for _ in processes]
-    for process in processes:
-        process.join()
-    elapsed = time.perf_counter() - started
-    counts = {key: sum(result[0][key] for result in results) for key in ("ok", "refused", "other")}
-    latencies = sorted(value for _, values in results for value in values)
+    """The pages benchmark's load, told as pages served and requests refused."""
+    figures = load_with_statuses(port, path, seconds, clients)
+    statuses = figures["statuses"]
+    served, refused = statuses.get(200, 0), statuses.get(429, 0)
     return {
-        **counts,
-        "served_per_s": round(counts["ok"] / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies) * 1000, 2) if latencies else None,
+        "ok": served,
+        "refused": refused,
+        "other": figures["requests"] - served - refused,
+        "served_per_s": round(figures["per_s"] * served / max(1, figures["requests"]), 1),
+        "p50_ms": figures["p50_ms"],
     }
 
 

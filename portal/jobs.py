@@ -16,6 +16,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import redis
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, PriorityRedisHuey, SqliteHuey, crontab
 from sqlalchemy import event
@@ -95,7 +96,9 @@ def make_huey(settings) -> Huey:
     if settings.jobs_immediate:
         return MemoryHuey(name, immediate=True, results=False)
     if settings.redis_url:
-        return PriorityRedisHuey(name, url=settings.redis_url, results=False)
+        # Timeouts: a Redis that does not answer must not hold a web request for long.
+        pool = redis.ConnectionPool.from_url(settings.redis_url, socket_connect_timeout=2, socket_timeout=10)
+        return PriorityRedisHuey(name, connection_pool=pool, results=False)
     settings.instance_dir.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=str(settings.instance_dir / "jobs.db"), results=False)
 
@@ -112,7 +115,7 @@ def init_app(app: Flask) -> None:
             "retry_delay": spec.retry_delay,
             "retry_backoff": spec.retry_backoff,
             "priority": spec.priority,
-            "name": spec.name,
+            "name": spec.func.__qualname__,  # Huey names it after its module too: portal.mail.deliver
         }
         if spec.schedule is not None:
             jobs.wrappers[spec.name] = jobs.huey.periodic_task(crontab(**spec.schedule), **options)(run)
@@ -142,6 +145,17 @@ def enqueue(func: Callable, *args, priority: int | None = None, delay: float | N
     return jobs().huey.enqueue(wrapper.s(*args, priority=priority, delay=delay, **kwargs))
 
 
+def submit(func: Callable, *args, **kwargs) -> bool:
+    """Enqueue from a web request: a queue that is away (Redis down) is logged, never a 500 for the
+    person; False then."""
+    try:
+        enqueue(func, *args, **kwargs)
+    except Exception:
+        log.exception("job %s not queued", func.__qualname__)
+        return False
+    return True
+
+
 def after_commit(session: Session, func: Callable, *args, **kwargs) -> None:
     """Enqueue the job once `session` commits; forgotten if it rolls back."""
     session.connection()  # inside a transaction, even when nothing was written yet
@@ -154,10 +168,7 @@ def _enqueue_pending(session: Session) -> None:
     pending = session.info.pop("portal.after_commit", [])
     for app, func, args, kwargs in pending:
         with app.app_context():
-            try:
-                enqueue(func, *args, **kwargs)
-            except Exception:  # the change is committed: a queue that is down must not turn it into an error
-                log.exception("job %s not queued", func.__qualname__)
+            submit(func, *args, **kwargs)  # the change is committed: a queue that is away is only logged
 
 
 @event.listens_for(Session, "after_soft_rollback")

@@ -33,7 +33,7 @@ from portal.information.models import (
 )
 from portal.information.services import published as published_content
 from portal.information.services import render_body
-from portal.jobs import after_commit, enqueue
+from portal.jobs import after_commit, submit
 from portal.mail import deliver
 from portal.territory.services import current_territory
 from portal.ui.forms import BooleanField, PortalForm, SelectField, StringField, TextAreaField
@@ -450,7 +450,7 @@ def notify(version: PageVersion, action: str, user: User) -> None:
             published=action == "publish",
             reviewer=user,
         )
-        enqueue(deliver, person.email, subject, body, f"content {action}")
+        submit(deliver, person.email, subject, body, f"content {action}")
 
 
 @bp.route("/<slug>/<locale>/<variant>/historique")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal import clock, db
 from portal.backoffice import accounts, tokens
@@ -25,24 +26,32 @@ def code_link(endpoint: str, code: str) -> str:
     return f"{public_url_for(endpoint)}#code={code}"
 
 
+def _send_code(
+    user: User, purpose: str, endpoint: str, locale: str, subject, template: str, **values
+) -> None:
+    """Make a one-time code for the person (committed first: the e-mail only carries it), then send it."""
+    dbs = db.session()
+    code = tokens.make_code(dbs, purpose, user, clock.now())
+    dbs.commit()
+    with force_locale(locale):
+        link = code_link(endpoint, code)
+        body = render_template(template, user=user, link=link, code=tokens.grouped(code), **values)
+        send_mail(current_app.config["PORTAL_SETTINGS"], user.email, str(subject), body, purpose)
+
+
 @job(**RETRIES)
 def send_password_reset(email: str, locale: str) -> None:
     """A code to choose a new password, if the address has an active account with a password."""
-    dbs = db.session()
-    user = accounts.find_user(dbs, email)
-    if user is None or not user.active or not user.password_hash:
-        return
-    code = tokens.make_code(dbs, "reset", user, clock.now())
-    dbs.commit()
-    with force_locale(locale):
-        body = render_template(
+    user = accounts.find_user(db.session(), email)
+    if user is not None and user.active and user.password_hash:
+        _send_code(
+            user,
+            "reset",
+            "backoffice.reset_password",
+            locale,
+            _l("Choose a new password"),
             "backoffice/mail_reset.txt",
-            user=user,
-            link=code_link("backoffice.reset_password", code),
-            code=tokens.grouped(code),
         )
-        subject = _("Choose a new password")
-    send_mail(current_app.config["PORTAL_SETTINGS"], user.email, subject, body, "password reset")
 
 
 @job(**RETRIES)
@@ -50,21 +59,17 @@ def send_invitation(user_id: int, organisation_id: int, admin_id: int, locale: s
     """A code to open the account (7 days), for a person who has no password yet."""
     dbs = db.session()
     user, organisation = dbs.get(User, user_id), dbs.get(Organisation, organisation_id)
-    if user is None or organisation is None or user.password_hash:
-        return
-    code = tokens.make_code(dbs, "invitation", user, clock.now())
-    dbs.commit()
-    with force_locale(locale):
-        body = render_template(
+    if user is not None and organisation is not None and not user.password_hash:
+        _send_code(
+            user,
+            "invitation",
+            "backoffice.accept_invitation",
+            locale,
+            _l("Your account on the partners' workspace"),
             "backoffice/mail_invitation.txt",
-            user=user,
             organisation=organisation,
             admin=dbs.get(User, admin_id),
-            link=code_link("backoffice.accept_invitation", code),
-            code=tokens.grouped(code),
         )
-        subject = _("Your account on the partners' workspace")
-    send_mail(current_app.config["PORTAL_SETTINGS"], user.email, subject, body, "invitation")
 
 
 @job(**RETRIES)

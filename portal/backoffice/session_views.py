@@ -41,7 +41,7 @@ from portal.backoffice.permissions import (
     signed_in,
     signed_in_user,
 )
-from portal.jobs import enqueue
+from portal.jobs import submit
 from portal.security import rate_limit
 
 
@@ -293,7 +293,7 @@ def forgot_password():
     queues a job, which sends a link if the address has an account."""
     form = ForgotForm()
     if form.validate_on_submit():
-        enqueue(notifications.send_password_reset, form.email.data, str(get_locale()))
+        submit(notifications.send_password_reset, form.email.data, str(get_locale()))
         flash(
             _(
                 "If this address has an account, a link to choose a new password has been sent to it. "

@@ -466,16 +466,7 @@ def test_news_markdown_is_sanitised_and_public_news_reach_the_public_site(client
 def test_news_are_rendered_once_when_saved_not_at_each_view(client, people, db, monkeypatch):
     """A crafted item made the public page take 1.2 s at every view: its HTML is made when it is saved."""
     sign_in(client, "editeur@ville-a.fr")
-    url = "/partenaires/documents/organisations/ville-a/actualites/nouveau"
-    client.post(
-        url,
-        data={
-            "csrf_token": csrf_token(client, url),
-            "title": "Rendu",
-            "body": "**gras**",
-            "visibility": "public",
-        },
-    )
+    post_news(client, "Rendu", "**gras**", "public")
     item = db.scalars(select(NewsItem).where(NewsItem.title == "Rendu")).one()
     assert item.body_html == "<p><strong>gras</strong></p>\n"
     calls = []
@@ -554,18 +545,15 @@ def test_news_and_meetings_of_another_organisation_cannot_be_changed(client, peo
     assert not [action for action in actions(db) if action.startswith(("news.", "meeting."))]
 
 
+def post_news(client, title: str, body: str, visibility: str):
+    url = "/partenaires/documents/organisations/ville-a/actualites/nouveau"
+    data = {"csrf_token": csrf_token(client, url), "title": title, "body": body, "visibility": visibility}
+    return client.post(url, data=data)
+
+
 def test_the_author_changes_then_deletes_a_news_item(client, people, db):
     sign_in(client, "editeur@ville-a.fr")
-    url = "/partenaires/documents/organisations/ville-a/actualites/nouveau"
-    client.post(
-        url,
-        data={
-            "csrf_token": csrf_token(client, url),
-            "title": "Titre",
-            "body": "Un",
-            "visibility": "partners",
-        },
-    )
+    post_news(client, "Titre", "Un", "partners")
     item = db.scalars(select(NewsItem)).one()
     edit = f"/partenaires/documents/organisations/ville-a/actualites/{item.id}"
     assert parse(client.get(edit)).find(".//input[@id='title']").get("value") == "Titre"

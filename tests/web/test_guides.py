@@ -298,29 +298,6 @@ def test_a_broken_cache_is_logged_and_never_rendered_inside_the_request(client, 
     assert "guide cache not written" in caplog.text
 
 
-def test_the_statement_needs_a_look_up_and_is_never_stored(client, app):
-    assert client.get("/fr/ma-demande/situation.pdf").headers["Location"] == "/fr/ma-demande"
-    number, birth = DEMO_LOOKUPS[0]
-    client.post(
-        "/fr/ma-demande",
-        data={
-            "csrf_token": csrf_token(client, "/fr/ma-demande"),
-            "number": number,
-            "birth_date": birth.strftime("%d/%m/%Y"),
-        },
-    )
-    response = client.get("/fr/ma-demande/situation.pdf")
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert "no-store" in response.headers["Cache-Control"] and "ETag" not in response.headers
-    assert response.headers["Content-Disposition"].startswith("attachment")
-    reader = pypdf.PdfReader(io.BytesIO(response.data))
-    whole = text(reader)
-    assert number in whole and "Votre cotation" in whole and "Votre demande" in whole
-    assert "Relevé du" in whole, "dated"
-    folder = app.config["PORTAL_SETTINGS"].instance_dir / "cache" / "guides"
-    assert not folder.exists() or not list(folder.glob("statement*")), "nothing written to disk"
-
-
 def look_up_first_demo(client) -> None:
     number, birth = DEMO_LOOKUPS[0]
     client.post(
@@ -331,6 +308,22 @@ def look_up_first_demo(client) -> None:
             "birth_date": birth.strftime("%d/%m/%Y"),
         },
     )
+
+
+def test_the_statement_needs_a_look_up_and_is_never_stored(client, app):
+    assert client.get("/fr/ma-demande/situation.pdf").headers["Location"] == "/fr/ma-demande"
+    look_up_first_demo(client)
+    number = DEMO_LOOKUPS[0][0]
+    response = client.get("/fr/ma-demande/situation.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert "no-store" in response.headers["Cache-Control"] and "ETag" not in response.headers
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    whole = text(reader)
+    assert number in whole and "Votre cotation" in whole and "Votre demande" in whole
+    assert "Relevé du" in whole, "dated"
+    folder = app.config["PORTAL_SETTINGS"].instance_dir / "cache" / "guides"
+    assert not folder.exists() or not list(folder.glob("statement*")), "nothing written to disk"
 
 
 def test_the_statement_is_printed_once_per_look_up_and_limited_per_demand(app, monkeypatch):

@@ -227,3 +227,17 @@ def test_pages_served_from_the_cache_have_their_own_wider_limit(tmp_path, engine
     connection.close()
     assert kept == [200] * 8 + [429]
     assert other == [200] * 3 + [429]
+
+
+def test_a_queue_that_is_away_never_turns_a_request_into_an_error(tmp_path, engines, caplog):
+    """Redis down with the queue on it: "forgotten password" gives its usual answer, the failure is logged."""
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, redis_url="redis://127.0.0.1:1/0", jobs_immediate=False)
+    client = app.test_client()
+    token = csrf_token(client, "/partenaires/mot-de-passe-oublie")
+    response = client.post(
+        "/partenaires/mot-de-passe-oublie", data={"csrf_token": token, "email": "quelqu.un@exemple.fr"}
+    )
+    connection.close()
+    assert response.status_code == 302
+    assert "not queued" in caplog.text
