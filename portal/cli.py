@@ -24,6 +24,7 @@ from portal.demands.demo import generate as generate_demands
 from portal.demands.imports import ImportRefused, import_demands, import_events
 from portal.demands.models import Demand, HousingStock
 from portal.demands.scoring import recompute
+from portal.demands.services import hashes_with_other_parameters
 from portal.demands.stock import import_stock
 from portal.desks.loader import load_desks
 from portal.guides import documents
@@ -66,6 +67,14 @@ def init_command(demo: bool) -> None:
             )
         add_demo_stock()
         click.echo("Demonstration data: the territory is marked as such on every page.")
+    with db.database().sessions() as session:
+        stale = hashes_with_other_parameters(session)
+    if stale:
+        click.echo(
+            f"Warning: {stale} demands have look-up hashes made with other Argon2 parameters than the "
+            "portal's (see the demands file format): import a new demands file to replace them.",
+            err=True,
+        )
     refresh_figures()
 
 
@@ -497,7 +506,7 @@ def guides_build(build_all: bool, locales: tuple[str, ...], out: Path | None) ->
                 if found is None:
                     with render_slot(wait=600):
                         pdf = render_pdf(document.html, documents.static_dir(), document.generated)
-                    documents.cache().put(document.name, documents.document_key(document), pdf)
+                    documents.cache().put(document.name, documents.document_key(document), pdf, clock.now())
                 else:
                     pdf = found[0]
             built, reused, size = built + (found is None), reused + (found is not None), size + len(pdf)

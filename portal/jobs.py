@@ -29,6 +29,7 @@ JOB_MODULES = (
     "portal.mail",
     "portal.sessions",
     "portal.backoffice.throttle",
+    "portal.backoffice.tokens",
     "portal.backoffice.notifications",
     "portal.guides.jobs",
 )

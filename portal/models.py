@@ -15,7 +15,7 @@ from portal.cotation.models import CriterionRecord, GridRecord
 from portal.db import Base
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
-from portal.guides.models import RenderClaim
+from portal.guides.models import RenderClaim, RenderedDocument
 from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
 from portal.observatory.models import FiguresSnapshot
 from portal.sessions import AuthSession
@@ -48,6 +48,7 @@ __all__ = [
     "Page",
     "PageVersion",
     "RenderClaim",
+    "RenderedDocument",
     "RoleInvitation",
     "SearchEntry",
     "Section",

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import current_app, g, request, session
+from flask import abort, current_app, g, request, session
 from flask_babel import get_locale
+from flask_limiter.util import get_remote_address
 
 from portal import db
 from portal.information.services import published_stamp
-from portal.security import rate_limit
+from portal.security import consume, rate_limit
 
 PAGE_CACHE_SIZE = 4096
 
@@ -37,10 +38,18 @@ def cached_page(view):
     page come from PORTAL_PUBLIC_URL, and forged hosts must not fill the cache with copies.
     """
 
+    def rendered(kwargs):
+        """A page rendered now (a query string, or not kept yet) counts against the default limit too:
+        the wide limit is for what the cache serves, not for renders."""
+        default = current_app.config["PORTAL_SETTINGS"].ratelimit_default
+        if not consume(default, "rendered-page", get_remote_address()):
+            abort(429)
+        return view(**kwargs)
+
     @wraps(view)
     def wrapper(**kwargs):
         if request.args:
-            return view(**kwargs)
+            return rendered(kwargs)
         key = (
             request.endpoint,
             str(get_locale()),
@@ -51,7 +60,7 @@ def cached_page(view):
         kept = kept_pages.get(key)
         if kept is not None:
             return kept
-        html = view(**kwargs)
+        html = rendered(kwargs)
         if isinstance(html, str) and "csp_nonce" not in g and "csrf_token" not in g and not session.modified:
             if len(kept_pages) >= PAGE_CACHE_SIZE:
                 kept_pages.clear()

@@ -14,8 +14,9 @@ import hashlib
 import secrets
 
 from flask import g, session
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, delete, select
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, LargeBinary, String, delete, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import clock, db
 from portal.db import Base
@@ -120,10 +121,19 @@ def touch(record: AuthSession, idle: dt.timedelta) -> None:
     now = utc_now()
     if now - aware(record.seen_at) < dt.timedelta(minutes=1):
         return
-    db.session().commit()  # a fresh transaction for the write (SQLite: it waits its turn, never fails)
-    record.seen_at = now
-    record.expires_at = min(now + idle, aware(record.ends_at))
-    db.session().commit()
+    dbs = db.session()
+    dbs.commit()  # a fresh transaction for the write (SQLite: it waits its turn, never fails)
+    expires = min(now + idle, aware(record.ends_at))
+    # A statement, not the ORM: a sign-out in another tab may have deleted the row meanwhile (0 rows).
+    dbs.execute(
+        update(AuthSession)
+        .where(AuthSession.id == record.id)
+        .values(seen_at=now, expires_at=expires)
+        .execution_options(synchronize_session=False)
+    )
+    dbs.commit()
+    set_committed_value(record, "seen_at", now)  # as stored, without a pending change
+    set_committed_value(record, "expires_at", expires)
 
 
 def end() -> bool:

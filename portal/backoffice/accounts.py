@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from portal.backoffice import throttle
@@ -106,13 +106,15 @@ def authenticate(
     the password is not even checked. A right password clears the address's counters, never the
     second factor's."""
     now = now.astimezone(dt.UTC)  # stored in UTC: SQLite keeps no time zone
-    wait = throttle.wait_seconds(session, keys, now)
+    session.commit()  # the counters' writes start a transaction of their own (SQLite: they wait their turn)
+    counters = throttle.hold(session, keys, now)
+    wait = throttle.wait_seconds(counters, now)
     if wait:
         return SignIn(None, wait)
     user = find_user(session, email)
     known = user is not None and user.active and bool(user.password_hash)
     if not _verify(user.password_hash if known else DUMMY_HASH, password) or not known:
-        if throttle.record_failure(session, keys, now) and known:
+        if throttle.record_failure(counters, now) and known:
             audit(session, user, None, "account.locked", user.email)
         return SignIn(None)
     throttle.clear(session, [name for kind, name in keys.items() if kind != "client"])
@@ -126,6 +128,14 @@ def _verify(stored: str, password: str) -> bool:
         return HASHER.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def hold_user(session: Session, user: User) -> None:
+    """Lock the person's row for this transaction and read it again: two code attempts at once are
+    checked one after the other (the count of wrong codes and the last accepted step stay exact)."""
+    session.commit()
+    session.execute(update(User).where(User.id == user.id).values(failed_codes=User.failed_codes))
+    session.refresh(user)
 
 
 def code_wait_seconds(user: User, now: dt.datetime) -> int:
@@ -208,6 +218,7 @@ AUDIT_LABELS: dict[str, LazyString] = {
     "account.role_invitation_accepted": _l("Role invitation accepted"),
     "account.role_invitation_declined": _l("Role invitation declined"),
     "member.role_offered": _l("Role offered (waiting for the person's answer)"),
+    "member.role_offer_withdrawn": _l("Role offer withdrawn"),
     "account.second_factor_enabled": _l("Two-step sign-in activated"),
     "account.signed_out_everywhere": _l("Signed out on every device"),
     "account.password_set_by_invitation": _l("Password chosen after an invitation"),

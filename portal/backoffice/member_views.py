@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import (
     abort,
     flash,
@@ -14,14 +16,22 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from portal import db
+from portal import clock, db
 from portal.backoffice import accounts, notifications
 from portal.backoffice.blueprint import bp, kind_label, role_label
 from portal.backoffice.forms import (
     InviteForm,
     OrganisationForm,
 )
-from portal.backoffice.models import ORGANISATION_KINDS, ROLES, Membership, Organisation, RoleInvitation, User
+from portal.backoffice.models import (
+    OFFER_DAYS,
+    ORGANISATION_KINDS,
+    ROLES,
+    Membership,
+    Organisation,
+    RoleInvitation,
+    User,
+)
 from portal.backoffice.permissions import (
     current_user,
     epci_role,
@@ -30,6 +40,7 @@ from portal.backoffice.permissions import (
 )
 from portal.desks.models import Desk
 from portal.jobs import after_commit
+from portal.sessions import aware
 from portal.text import slugify
 
 
@@ -116,9 +127,23 @@ def members(organisation):
         if form.validate_on_submit():
             return _invite(organisation, form)
         status = 400
+    offers = db.session().scalars(
+        select(RoleInvitation)
+        .where(RoleInvitation.organisation_id == organisation.id, RoleInvitation.created_at >= offers_since())
+        .order_by(RoleInvitation.id)
+    )
     return render_template(
-        "backoffice/members.html", organisation=organisation, people=member_rows(organisation), form=form
+        "backoffice/members.html",
+        organisation=organisation,
+        people=member_rows(organisation),
+        offers=list(offers),
+        form=form,
     ), status
+
+
+def offers_since() -> dt.datetime:
+    """Offers older than OFFER_DAYS are no longer valid (and deleted by a periodic job)."""
+    return clock.now().astimezone(dt.UTC) - dt.timedelta(days=OFFER_DAYS)
 
 
 def _invite(organisation, form):
@@ -138,7 +163,9 @@ def _invite(organisation, form):
     if role in user.roles_in(organisation.id):
         flash(_("%(email)s already has this role.", email=user.email))
         return redirect(url_for("backoffice.members", slug=organisation.slug))
-    if user.password_hash and not user.roles_in(organisation.id):
+    # Somebody of another organisation (signed up, or invited there and not yet): their answer first.
+    elsewhere = bool(user.password_hash or user.memberships) and not user.roles_in(organisation.id)
+    if not new_account and elsewhere:
         offered = dbs.scalar(
             select(RoleInvitation).where(
                 RoleInvitation.user_id == user.id,
@@ -182,7 +209,7 @@ def answer_role_offer(offer_id: int):
     dbs = db.session()
     user = current_user()
     offer = dbs.get(RoleInvitation, offer_id)
-    if offer is None or offer.user_id != user.id:
+    if offer is None or offer.user_id != user.id or aware(offer.created_at) < offers_since():
         abort(404)
     answer = request.form.get("answer")
     if answer not in ("accept", "decline"):
@@ -211,6 +238,29 @@ def answer_role_offer(offer_id: int):
     else:
         flash(_("You declined the role offered by %(organisation)s.", organisation=organisation.name))
     return redirect(url_for("backoffice.dashboard"))
+
+
+@bp.route("/organisations/<slug>/membres/propositions/<int:offer_id>/retirer", methods=["POST"])
+@role_in_organisation("admin", epci_sees_all=True)
+def withdraw_role_offer(organisation, offer_id: int):
+    """An administrator takes back a role offered and not answered yet."""
+    dbs = db.session()
+    offer = dbs.get(RoleInvitation, offer_id)
+    if offer is None or offer.organisation_id != organisation.id:
+        abort(404)
+    email = dbs.get(User, offer.user_id).email
+    accounts.audit(
+        dbs,
+        current_user(),
+        organisation.id,
+        "member.role_offer_withdrawn",
+        email,
+        before={"role": offer.role},
+    )
+    dbs.delete(offer)
+    dbs.commit()
+    flash(_("The role offered to %(email)s is withdrawn.", email=email))
+    return redirect(url_for("backoffice.members", slug=organisation.slug))
 
 
 @bp.route("/organisations/<slug>/membres/<int:user_id>/<role>/retirer", methods=["POST"])

@@ -127,8 +127,12 @@ class OneTimeLink(Base):
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
+OFFER_DAYS = 30  # a role offered and not answered lapses after this many days
+
+
 class RoleInvitation(Base):
-    """A role offered to a person who already has an account elsewhere: it is theirs once they accept."""
+    """A role offered to a person who already has an account elsewhere: it is theirs once they accept
+    (within OFFER_DAYS)."""
 
     __tablename__ = "role_invitation"
 
@@ -141,5 +145,6 @@ class RoleInvitation(Base):
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
     organisation: Mapped[Organisation] = relationship()
     invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

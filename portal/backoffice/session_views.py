@@ -20,7 +20,7 @@ from flask import (
 )
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal import clock, db, sessions
 from portal.backoffice import accounts, notifications, throttle, tokens
@@ -42,12 +42,18 @@ from portal.backoffice.permissions import (
     signed_in_user,
 )
 from portal.jobs import submit
-from portal.security import rate_limit
+from portal.security import consume, rate_limit
 
 
 def safe_next(target: str | None) -> str:
     """Only a path of the workspace itself (never another host) after signing in."""
-    if target and target.startswith("/partenaires/") and not urlsplit(target).netloc and "//" not in target:
+    if (
+        target
+        and len(target) <= 300  # what the session keeps of it
+        and target.startswith("/partenaires/")
+        and not urlsplit(target).netloc
+        and "//" not in target
+    ):
         return target
     return url_for("backoffice.dashboard")
 
@@ -55,6 +61,7 @@ def safe_next(target: str | None) -> str:
 IDLE = dt.timedelta(seconds=IDLE_SECONDS)
 LASTING = dt.timedelta(seconds=MAX_SECONDS)
 DEVICE_COOKIE = "partner_device"
+RESETS_PER_ADDRESS = "3 per hour"
 DEVICE_DAYS = 180
 
 
@@ -62,27 +69,29 @@ def _secret() -> str:
     return current_app.config["PORTAL_SETTINGS"].secret_key
 
 
-def _device_signer() -> URLSafeSerializer:
-    return URLSafeSerializer(_secret(), salt="partner-device")
+def _device_signer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(_secret(), salt="partner-device")
+
+
+def _devices() -> list[str]:
+    """The addresses' keys this browser signed in with during the last DEVICE_DAYS (signed and dated)."""
+    try:
+        value = _device_signer().loads(request.cookies.get(DEVICE_COOKIE, ""), max_age=DEVICE_DAYS * 86400)
+    except BadSignature:  # a forged, altered or expired cookie counts for nothing
+        return []
+    return value if isinstance(value, list) else []
 
 
 def _known_device(email: str) -> bool:
     """True when this browser signed in before with this address (its device cookie says so)."""
-    try:
-        value = _device_signer().loads(request.cookies.get(DEVICE_COOKIE, ""))
-    except BadSignature:
-        return False
-    return isinstance(value, list) and throttle.device_key(_secret(), email) in value
+    return throttle.device_key(_secret(), email) in _devices()
 
 
 def _remember_device(response: Response, email: str) -> Response:
     """The device cookie after a full sign-in: the address's key (a keyed hash), for a few addresses."""
-    try:
-        known = _device_signer().loads(request.cookies.get(DEVICE_COOKIE, ""))
-    except BadSignature:
-        known = []
+    known = _devices()
     key = throttle.device_key(_secret(), email)
-    kept = [key, *[item for item in (known if isinstance(known, list) else []) if item != key][:4]]
+    kept = [key, *[item for item in known if item != key][:4]]
     production = current_app.config["PORTAL_SETTINGS"].env == "production"
     response.set_cookie(
         DEVICE_COOKIE,
@@ -124,12 +133,12 @@ def login():
                 LASTING,
                 user_id=user.id,
                 session_version=user.session_version,
-                second_factor_done=not user.needs_second_factor,
+                second_factor_done=False,  # set only once a code is checked
                 next_path=safe_next(request.args.get("next")),
             )
             dbs.commit()
             if not user.needs_second_factor:
-                return _complete(user)
+                return _complete(user, code_checked=False)
             return redirect(url_for("backoffice.second_factor"))
         failed = not wait
     status = 429 if wait else 401 if failed else (400 if form.errors else 200)
@@ -138,10 +147,12 @@ def login():
     ), status
 
 
-def _complete(user: User):
+def _complete(user: User, code_checked: bool):
+    """Fully signed in. A person whose roles did not ask for a code is not marked as having given one:
+    if they are made an administrator or a reviewer meanwhile, the next page asks for it."""
     dbs = db.session()
     record = sessions.current("partner")
-    record.second_factor_done = True
+    record.second_factor_done = code_checked
     record.pending_totp_secret = ""
     user.last_login_at = clock.now().astimezone(dt.UTC)
     accounts.audit(dbs, user, None, "account.signed_in", user.email)
@@ -169,6 +180,8 @@ def second_factor():
     secret = record.pending_totp_secret if setting_up else user.totp_secret
     form = CodeForm()
     wrong = False
+    if request.method == "POST":
+        accounts.hold_user(dbs, user)  # two attempts at once are checked one after the other
     wait = accounts.code_wait_seconds(user, clock.now())
     if wait:
         if request.method == "POST":
@@ -181,7 +194,7 @@ def second_factor():
             if setting_up:
                 user.totp_secret = secret
                 accounts.audit(dbs, user, None, "account.second_factor_enabled", user.email)
-            return _complete(user)
+            return _complete(user, code_checked=True)
         wait = accounts.record_code_failure(dbs, user, clock.now())
         dbs.commit()
         if wait:
@@ -271,7 +284,8 @@ def _set_password(purpose: str):
                 _("This code does not work (expired, already used or mistyped): ask for a new link.")
             ]
         else:
-            tokens.use(link, clock.now())
+            if not tokens.use(dbs, link, clock.now()):  # used meanwhile by another request
+                return _set_password(purpose)
             user.password_hash = accounts.hash_password(form.password.data)
             user.session_version += 1  # every open session of the account ends
             sessions.end_all_for_user(dbs, user.id)
@@ -293,7 +307,10 @@ def forgot_password():
     queues a job, which sends a link if the address has an account."""
     form = ForgotForm()
     if form.validate_on_submit():
-        submit(notifications.send_password_reset, form.email.data, str(get_locale()))
+        # At most RESETS_PER_ADDRESS links an hour: nobody can keep a person's links dead by asking again.
+        address = throttle.digest(_secret(), "email", form.email.data.strip().lower())
+        if consume(RESETS_PER_ADDRESS, "reset", address):
+            submit(notifications.send_password_reset, form.email.data, str(get_locale()))
         flash(
             _(
                 "If this address has an account, a link to choose a new password has been sent to it. "

@@ -17,6 +17,8 @@ import hmac
 from dataclasses import dataclass
 
 from sqlalchemy import delete, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal import clock, db
@@ -39,7 +41,8 @@ class Policy:
 POLICIES = {
     "pair": Policy(free=3, base_seconds=2),  # this address from this client
     "email": Policy(free=10, base_seconds=2),  # this address from any client but the person's devices
-    "client": Policy(free=20, base_seconds=1),  # this client, whatever the address
+    # this client, whatever the address: an office or a carrier puts many people behind one address
+    "client": Policy(free=30, base_seconds=1),
 }
 
 
@@ -80,32 +83,53 @@ def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def wait_seconds(session: Session, keys: dict[str, str], now: dt.datetime) -> int:
-    """How long before the next attempt under these keys may be tried (0: now)."""
-    rows = session.scalars(select(SignInThrottle).where(SignInThrottle.key.in_(keys.values())))
+def upsert(session: Session):
+    """The backend's INSERT … ON CONFLICT construct (SQLite and PostgreSQL both have one)."""
+    return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def hold(session: Session, keys: dict[str, str], now: dt.datetime) -> dict[str, SignInThrottle]:
+    """The counters of these keys, made if missing and held until the transaction ends: a write on each
+    row (an upsert) locks it, so concurrent attempts under one key are checked and counted one after the
+    other, never all checked before any is counted. The caller commits."""
+    now = now.astimezone(dt.UTC)
+    insert = upsert(session)
+    for name in keys.values():
+        session.execute(
+            insert(SignInThrottle)
+            .values(key=name, failures=0, updated_at=now)
+            .on_conflict_do_update(index_elements=["key"], set_={"failures": SignInThrottle.failures})
+        )
+    rows = session.scalars(
+        select(SignInThrottle)
+        .where(SignInThrottle.key.in_(keys.values()))
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    by_key = {row.key: row for row in rows}
+    return {kind: by_key[name] for kind, name in keys.items()}
+
+
+def wait_seconds(rows: dict[str, SignInThrottle], now: dt.datetime) -> int:
+    """How long before the next attempt under these (held) counters may be tried (0: now)."""
     waits = [
         (_aware(row.blocked_until) - now).total_seconds()
-        for row in rows
+        for row in rows.values()
         if row.blocked_until is not None and _aware(row.blocked_until) > now
     ]
     return int(max(waits, default=0) + 0.999)
 
 
-def record_failure(session: Session, keys: dict[str, str], now: dt.datetime) -> bool:
-    """Count one failure under each key; True when the address's own key starts a wait (to audit)."""
+def record_failure(rows: dict[str, SignInThrottle], now: dt.datetime) -> bool:
+    """Count one failure on each held counter; True when the address's own key starts a wait (to audit)."""
     now = now.astimezone(dt.UTC)
     started = False
-    for kind, name in keys.items():
-        row = session.get(SignInThrottle, name)
-        if row is None:
-            row = SignInThrottle(key=name, failures=0, updated_at=now)
-            session.add(row)
+    for kind, row in rows.items():
         row.failures += 1
         row.updated_at = now
         wait = POLICIES[kind].wait_after(row.failures)
         row.blocked_until = now + dt.timedelta(seconds=wait) if wait else None
         started = started or (kind in ("email", "pair") and row.failures == POLICIES[kind].free)
-    session.flush()
     return started
 
 
@@ -113,12 +137,12 @@ def clear(session: Session, names: list[str]) -> None:
     session.execute(delete(SignInThrottle).where(SignInThrottle.key.in_(names)))
 
 
-FORGET_AFTER = dt.timedelta(days=1)
+FORGET_AFTER = dt.timedelta(hours=1)
 
 
-@periodic(minute="15", hour="*")
+@periodic(minute="*/10")
 def forget_old() -> None:
-    """Counters untouched for a day start again from zero (their waits ended long before)."""
+    """Counters without a failure for an hour start again from zero (their waits ended long before)."""
     dbs = db.session()
     cutoff = clock.now().astimezone(dt.UTC) - FORGET_AFTER
     dbs.execute(delete(SignInThrottle).where(SignInThrottle.updated_at < cutoff))

@@ -21,6 +21,7 @@ from portal.backoffice import (  # noqa: F401  (their routes)
 from portal.backoffice import desks as backoffice_desks
 from portal.backoffice import imports as data_imports
 from portal.backoffice.blueprint import bp, paris_datetime, role_label, switch_language
+from portal.backoffice.member_views import offers_since
 from portal.backoffice.models import ROLES, RoleInvitation
 from portal.backoffice.permissions import current_user, signed_in
 
@@ -51,7 +52,9 @@ def dashboard():
         keeps_desks=keeps_desks,
         months=settings.desk_reminder_months,
         offers=db.session().scalars(
-            select(RoleInvitation).where(RoleInvitation.user_id == user.id).order_by(RoleInvitation.id)
+            select(RoleInvitation)
+            .where(RoleInvitation.user_id == user.id, RoleInvitation.created_at >= offers_since())
+            .order_by(RoleInvitation.id)
         ),
     )
 

@@ -64,6 +64,15 @@ def is_lookup_hash(value: str) -> bool:
     return bool(_HASH_SHAPE.match(value))
 
 
+def hashes_with_other_parameters(session: Session) -> int:
+    """Demands stored before the parameters were fixed (an earlier import): their numbers answer in
+    another time than unknown ones until a new demands file replaces them."""
+    p = LOOKUP_PARAMETERS
+    prefix = f"$argon2id$v={p.version}$m={p.memory_cost},t={p.time_cost},p={p.parallelism}$"
+    other = ~Demand.lookup_hash.startswith(prefix, autoescape=True)
+    return session.scalar(select(func.count()).select_from(Demand).where(other))
+
+
 def hash_lookup(number: str, birth_date: dt.date) -> str:
     return HASHER.hash(lookup_secret(number, birth_date))
 

@@ -95,13 +95,14 @@ def statement():
     locale = str(get_locale())
     if record.statement_pdf and record.statement_locale == locale:
         return private_pdf_response(record.statement_pdf, "situation.pdf")
-    if not consume(STATEMENTS_PER_DEMAND, "statement", str(demand.id)):
-        abort(429)
     html = render_template(
         "demands/statement.html", **{**situation_context(demand), **document_globals(locale, for_pdf=True)}
     )
     try:
         with render_slot(wait=2):
+            # Counted once a slot is held: waiting for one (the page asks again) uses up nothing.
+            if not consume(STATEMENTS_PER_DEMAND, "statement", str(demand.id)):
+                abort(429)
             pdf = render_pdf(html, static_dir(), theme_file())
     except Busy:
         return preparing_response()

@@ -74,7 +74,8 @@ def document_key(document: Document) -> str:
 
 
 def cache() -> services.GuideCache:
-    return services.GuideCache(current_app.config["PORTAL_SETTINGS"].instance_dir / "cache" / "guides")
+    folder = current_app.config["PORTAL_SETTINGS"].instance_dir / "cache" / "guides"
+    return services.GuideCache(folder, db.session())
 
 
 def cached(document: Document) -> tuple[bytes, float, str] | None:

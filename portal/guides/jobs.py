@@ -8,7 +8,7 @@ import datetime as dt
 import logging
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import clock, db
@@ -53,11 +53,12 @@ def claim(name: str, key: str, urgent: bool) -> bool:
     return bool(taken)
 
 
-def release(name: str) -> None:
+def release(name: str, key: str | None = None) -> None:
+    """Drop the document's claim (only the claim for `key`, when given: a newer claim, for newer content,
+    stays)."""
     dbs = db.session()
-    claimed = dbs.get(RenderClaim, name)
-    if claimed is not None:
-        dbs.delete(claimed)
+    condition = [RenderClaim.name == name] + ([RenderClaim.key == key] if key is not None else [])
+    dbs.execute(delete(RenderClaim).where(*condition).execution_options(synchronize_session=False))
     dbs.commit()
 
 
@@ -87,9 +88,11 @@ def render(kind: str, locale: str, target: str | int | None) -> None:
                 with render_slot(wait=SLOT_WAIT_SECONDS):
                     if documents.cached(document) is None:  # printed meanwhile by another job?
                         pdf = render_pdf(document.html, documents.static_dir(), document.generated)
-                        documents.cache().put(document.name, documents.document_key(document), pdf)
+                        documents.cache().put(
+                            document.name, documents.document_key(document), pdf, clock.now()
+                        )
         finally:
-            release(document.name)
+            release(document.name, documents.document_key(document))
 
 
 @job(priority=PRERENDER)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from portal.desks.models import Desk
 from portal.desks.services import haversine_km
+from portal.guides.models import RenderedDocument
 from portal.information.services import EASY, STANDARD, page_view, published
 from portal.territory.models import Commune
 
@@ -88,11 +89,13 @@ def cache_key(html: str, static_dir: Path) -> str:
 
 
 class GuideCache:
-    """Rendered PDFs in `instance/cache/guides/`, one file per guide, locale and commune; a new key
-    replaces the older files of the same guide. A cache that cannot be written is only logged."""
+    """Printed PDFs, one per document (guide, locale, commune; desk sheet): in the database, shared by
+    every app server and consumer, and copied to `instance/cache/guides/` on each machine that serves
+    them, so that a hit reads a local file. A new key replaces the older copy of the same document. A
+    folder that cannot be written is only logged: the database copy is served."""
 
-    def __init__(self, directory: Path):
-        self.directory = directory
+    def __init__(self, directory: Path, session: Session):
+        self.directory, self.session = directory, session
 
     def path(self, name: str, key: str) -> Path:
         return self.directory / f"{name}--{key}.pdf"
@@ -102,9 +105,27 @@ class GuideCache:
         try:
             return path.read_bytes(), path.stat().st_mtime
         except OSError:
+            pass
+        stored = self.session.scalar(
+            select(RenderedDocument).where(RenderedDocument.name == name, RenderedDocument.key == key)
+        )
+        if stored is None:
             return None
+        self._copy(name, key, stored.pdf)
+        moment = (
+            stored.rendered_at if stored.rendered_at.tzinfo else stored.rendered_at.replace(tzinfo=dt.UTC)
+        )
+        return stored.pdf, moment.timestamp()
 
-    def put(self, name: str, key: str, pdf: bytes) -> None:
+    def put(self, name: str, key: str, pdf: bytes, moment: dt.datetime) -> None:
+        """Keep a new printing (committed at once: every server may serve it from now on)."""
+        self.session.merge(
+            RenderedDocument(name=name, key=key, pdf=pdf, rendered_at=moment.astimezone(dt.UTC))
+        )
+        self.session.commit()
+        self._copy(name, key, pdf)
+
+    def _copy(self, name: str, key: str, pdf: bytes) -> None:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
             handle, temporary = tempfile.mkstemp(dir=self.directory, suffix=".part")

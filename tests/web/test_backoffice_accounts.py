@@ -7,6 +7,8 @@ import csv
 import datetime as dt
 import io
 import json
+import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pyotp
 import pytest
@@ -15,10 +17,11 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from portal import cli, clock
+from portal import db as db_module
 from portal.backoffice import accounts, throttle, tokens
-from portal.backoffice.models import AuditEntry, Organisation
+from portal.backoffice.models import AuditEntry, Membership, Organisation, SignInThrottle
 from portal.sessions import AuthSession
-from tests.conftest import DEMO_LOOKUPS
+from tests.conftest import DEMO_LOOKUPS, build_app
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
 
@@ -501,3 +504,53 @@ def test_the_authority_adds_an_organisation_and_no_one_else_can(client, people, 
     assert twice.status_code == 400
     entry = db.scalar(select(AuditEntry).where(AuditEntry.action == "organisation.created"))
     assert entry.organisation_id == organisation.id and entry.user_id == people["epci_admin"].id
+
+
+def test_a_role_that_needs_a_code_given_during_a_session_asks_for_the_code(client, people, db):
+    """An editor signs in without a code; made an administrator meanwhile, the next page asks for one."""
+    assert sign_in(client, "editeur@ville-a.fr").status_code == 302
+    assert client.get("/partenaires/").status_code == 200
+    town = people["editor"].memberships[0].organisation_id
+    db.add(Membership(user_id=people["editor"].id, organisation_id=town, role="admin"))
+    db.flush()
+    assert client.get("/partenaires/").headers["Location"] == "/partenaires/connexion/code"
+
+
+def test_a_long_next_page_is_ignored_rather_than_breaking_the_sign_in(client, people):
+    target = "/partenaires/organisations/" + "x" * 400
+    assert sign_in(client, "editeur@ville-a.fr", next_path=target).headers["Location"] == "/partenaires/"
+
+
+def test_simultaneous_wrong_passwords_are_all_counted(tmp_path, postgresql_url):
+    """Concurrent attempts under one key are counted one after the other (no lost update, no 500 when
+    two first failures create the counter at once): on PostgreSQL, with real commits."""
+    app = build_app(tmp_path, None, database_url=postgresql_url)
+    email = f"personne-{uuid.uuid4().hex[:8]}@exemple.fr"
+
+    def attempt(index: int) -> int:
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{index}"
+        return sign_in(client, email, "mauvais mot de passe!").status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = list(pool.map(attempt, range(6)))
+    with app.app_context():
+        secret = app.config["PORTAL_SETTINGS"].secret_key
+        key = throttle.keys_for(secret, email, "198.51.100.0", known_device=False)["email"]
+        failures = db_module.session().get(SignInThrottle, key).failures
+    app.extensions["portal.db"].engine.dispose()
+    assert set(statuses) == {401} and failures == 6
+
+
+def test_a_code_works_once_even_when_sent_twice_at_once(db, people):
+    code = tokens.make_code(db, "reset", people["editor"], clock.now())
+    link = tokens.read_code(db, "reset", code, clock.now())
+    assert tokens.use(db, link, clock.now()) is True
+    assert tokens.use(db, link, clock.now()) is False
+    assert tokens.read_code(db, "reset", code, clock.now()) is None
+
+
+def test_asking_again_does_not_kill_the_last_codes(db, people):
+    codes = [tokens.make_code(db, "reset", people["editor"], clock.now()) for _ in range(4)]
+    working = [tokens.read_code(db, "reset", code, clock.now()) is not None for code in codes]
+    assert working == [False, True, True, True]

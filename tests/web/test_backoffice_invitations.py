@@ -264,3 +264,50 @@ def test_a_person_with_an_account_elsewhere_accepts_a_role_before_having_it(app,
     assert other.roles_in(people["town"].id) == {"admin"}
     assert db.scalar(select(RoleInvitation)) is None
     assert "account.role_invitation_accepted" in set(db.scalars(select(AuditEntry.action)))
+
+
+def test_an_offer_is_withdrawn_by_an_admin_and_lapses_after_thirty_days(app, db, inbox, people):
+    client = app.test_client()
+    sign_in(client, people["admin"])
+    invite(client, "ville-a", "admin@ville-b.fr", role="editor")
+    offer = db.scalar(select(RoleInvitation))
+    page = client.get("/partenaires/organisations/ville-a/membres").get_data(as_text=True)
+    assert "admin@ville-b.fr" in page, "the pending offer is listed"
+    url = f"/partenaires/organisations/ville-a/membres/propositions/{offer.id}/retirer"
+    other = app.test_client()
+    sign_in(other, people["other_admin"])
+    assert other.post(url, data={"csrf_token": csrf_token(other, "/partenaires/")}).status_code == 403
+    assert client.post(url, data={"csrf_token": csrf_token(client, "/partenaires/")}).status_code == 302
+    assert db.scalar(select(RoleInvitation)) is None
+    invite(client, "ville-a", "admin@ville-b.fr", role="viewer")
+    offer = db.scalar(select(RoleInvitation))
+    offer.created_at = clock.now() - dt.timedelta(days=31)
+    db.flush()
+    answer = f"/partenaires/roles-proposes/{offer.id}"
+    late = other.post(answer, data={"csrf_token": csrf_token(other, "/partenaires/"), "answer": "accept"})
+    assert late.status_code == 404, "a lapsed offer cannot be accepted"
+
+
+def test_a_person_invited_elsewhere_is_offered_the_role_too(app, db, inbox, people):
+    """Invited by another organisation and not signed up yet: still no silent grant here."""
+    client = app.test_client()
+    sign_in(client, people["admin"])
+    other = app.test_client()
+    sign_in(other, people["other_admin"])
+    invite(other, "ville-b", "nouvelle@ville-b.fr")
+    invite(client, "ville-a", "nouvelle@ville-b.fr")
+    person = db.scalar(select(User).where(User.email == "nouvelle@ville-b.fr"))
+    db.expire_all()
+    assert person.roles_in(people["town"].id) == set()
+    assert db.scalar(select(RoleInvitation).where(RoleInvitation.user_id == person.id)) is not None
+
+
+def test_reset_links_are_limited_per_address(app, inbox, people):
+    client = app.test_client()
+    for index in range(4):
+        client.environ_base["REMOTE_ADDR"] = f"203.0.113.{index}"  # other clients, one address asked for
+        token = csrf_token(client, "/partenaires/mot-de-passe-oublie")
+        client.post(
+            "/partenaires/mot-de-passe-oublie", data={"csrf_token": token, "email": "admin@ville-a.fr"}
+        )
+    assert len(inbox.messages) == 3, "three links an hour at most"

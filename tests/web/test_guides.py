@@ -289,13 +289,35 @@ def test_publishing_new_content_makes_a_new_guide(client, app, monkeypatch):
     assert len(list(folder.glob("grid-fr--*.pdf"))) == 1, "the older file is removed"
 
 
-def test_a_broken_cache_is_logged_and_never_rendered_inside_the_request(client, app, caplog):
+def test_a_folder_that_cannot_be_written_is_logged_and_the_shared_copy_served(client, app, caplog):
     folder = app.config["PORTAL_SETTINGS"].instance_dir / "cache"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "guides").write_text("not a folder", encoding="utf-8")
     response = client.get("/fr/cotation/grille.pdf")
-    assert response.status_code == 503, "the page says it is being prepared"
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert "guide cache not written" in caplog.text
+
+
+def test_a_document_printed_by_one_machine_is_served_by_another(tmp_path, db, monkeypatch):
+    """The printed documents are shared (in the database): a second app server, with an instance folder
+    of its own, serves what the first one's consumer printed, without printing it again."""
+    renders = count_renders(monkeypatch)
+    first = build_app(tmp_path / "a", db.connection())
+    second = build_app(tmp_path / "b", db.connection())
+    assert first.test_client().get("/fr/cotation/grille.pdf").status_code == 200
+    served = second.test_client().get("/fr/cotation/grille.pdf")
+    assert served.status_code == 200 and served.data.startswith(b"%PDF") and len(renders) == 1
+    assert list((tmp_path / "b" / "instance" / "cache" / "guides").glob("grid-fr--*.pdf")), "copied locally"
+
+
+def test_a_render_releases_only_its_own_claim(app):
+    with app.app_context():
+        assert guide_jobs.claim("grid-fr", "old", urgent=False)
+        assert guide_jobs.claim("grid-fr", "new", urgent=True), "newer content takes the claim over"
+        guide_jobs.release("grid-fr", "old")
+        assert db.session().get(RenderClaim, "grid-fr").key == "new", "the newer claim stays"
+        guide_jobs.release("grid-fr", "new")
+        assert db.session().get(RenderClaim, "grid-fr") is None
 
 
 def look_up_first_demo(client) -> None:
@@ -334,6 +356,20 @@ def test_the_statement_is_printed_once_per_look_up_and_limited_per_demand(app, m
     look_up_first_demo(client)
     first, again = client.get("/fr/ma-demande/situation.pdf"), client.get("/fr/ma-demande/situation.pdf")
     assert first.data == again.data and len(renders) == 1, "kept with the look-up session"
+    settings = app.config["PORTAL_SETTINGS"]
+    held = [RenderSlot(settings.instance_dir / "render-slots", settings.render_slots) for _ in range(2)]
+    waiting = app.test_client()
+    waiting.environ_base["REMOTE_ADDR"] = "10.8.0.1"
+    look_up_first_demo(waiting)
+    quick = demand_views.render_slot
+    monkeypatch.setattr(demand_views, "render_slot", lambda wait: quick(wait=0.1))
+    for slot in held:
+        slot.__enter__()
+    try:  # every slot taken: the page asks again, and waiting uses none of the demand's printings
+        assert [waiting.get("/fr/ma-demande/situation.pdf").status_code for _ in range(8)] == [503] * 8
+    finally:
+        for slot in held:
+            slot.__exit__()
     statuses = []
     for attempt in range(6):  # other browsers, other addresses, the same demand
         other = app.test_client()

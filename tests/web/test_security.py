@@ -241,3 +241,15 @@ def test_a_queue_that_is_away_never_turns_a_request_into_an_error(tmp_path, engi
     connection.close()
     assert response.status_code == 302
     assert "not queued" in caplog.text
+
+
+def test_a_page_rendered_on_demand_counts_against_the_default_limit(tmp_path, engines):
+    """A query string skips the page cache: such renders get the strict limit, not the cache's."""
+    connection = engines("sqlite").connect()
+    app = build_app(tmp_path, connection, ratelimit_default="3 per minute", ratelimit_cached="100 per minute")
+    client = app.test_client()
+    renders = [client.get(f"/fr/informations?x={index}").status_code for index in range(4)]
+    kept = client.get("/fr/informations").status_code
+    connection.close()
+    assert renders == [200, 200, 200, 429]
+    assert kept == 429, "the first kept copy is a render too"

@@ -1,6 +1,6 @@
 """Security hardening: sessions kept on the server, sign-in throttles, one-time links stored hashed, role
-invitations to accept, render claims of the guides, second-factor failures counted apart, news rendered
-when saved.
+invitations to accept, render claims and printed documents of the guides (shared by every server),
+second-factor failures counted apart, news rendered when saved.
 
 Revision ID: 0013
 Revises: 0012
@@ -124,6 +124,15 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name", name=op.f("pk_render_claim")),
     )
 
+    op.create_table(
+        "rendered_document",
+        sa.Column("name", sa.String(length=120), nullable=False),
+        sa.Column("key", sa.String(length=64), nullable=False),
+        sa.Column("pdf", sa.LargeBinary(), nullable=False),
+        sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_rendered_document")),
+    )
+
     with op.batch_alter_table("partner_user", schema=None) as batch_op:
         batch_op.add_column(sa.Column("failed_codes", sa.Integer(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("codes_blocked_until", sa.DateTime(timezone=True), nullable=True))
@@ -156,6 +165,7 @@ def downgrade() -> None:
         batch_op.add_column(sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0"))
         batch_op.drop_column("codes_blocked_until")
         batch_op.drop_column("failed_codes")
+    op.drop_table("rendered_document")
     op.drop_table("render_claim")
     with op.batch_alter_table("role_invitation", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_role_invitation_user_id"))
