@@ -21,11 +21,11 @@ from _common import bench_settings, init_database, temporary_postgres_database
 from sqlalchemy import insert, select
 
 from portal import clock, create_app, db
-from portal.backoffice.models import Organisation
 from portal.clock import PARIS
 from portal.desks import services
 from portal.desks.models import Desk, OpeningSlot
 from portal.desks.services import Filters
+from portal.partners.models import Organisation
 from portal.territory.models import Commune
 
 MOMENT = dt.datetime(2026, 11, 30, 10, 30, tzinfo=PARIS)  # a Monday morning

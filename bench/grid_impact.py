@@ -25,8 +25,8 @@ from _common import bench_settings, init_database, temporary_postgres_database
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' CSV writer
 
 from portal import clock, create_app, db
-from portal.backoffice import grid_operations as operations
-from portal.backoffice.grid_impact import grid_impact
+from portal.cotation import operations
+from portal.cotation.impact import grid_impact
 from portal.cotation.services import stored_grids
 from portal.demands.scoring import recompute
 from tests.demand_files import demand_rows, write_csv

@@ -47,11 +47,12 @@ from sqlalchemy import select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' CSV writer
 
 from portal import create_app, db
-from portal.demands.allocations import ALLOCATION_COLUMNS, import_allocations
-from portal.demands.imports import COLUMNS, EVENT_COLUMNS, FLAG_FACTS, import_demands, import_events
+from portal.demands.imports.allocations import ALLOCATION_COLUMNS, import_allocations
+from portal.demands.imports.demands import COLUMNS, FLAG_FACTS, import_demands
+from portal.demands.imports.events import EVENT_COLUMNS, import_events
+from portal.demands.imports.stock import STOCK_COLUMNS, import_stock
 from portal.demands.models import DWELLING_TYPES
 from portal.demands.services import hash_lookup
-from portal.demands.stock import STOCK_COLUMNS, import_stock
 from portal.observatory import services
 from portal.observatory.indicators import Filters, Period, observatory
 from portal.territory.models import Commune

@@ -20,10 +20,10 @@ from pathlib import Path
 from _common import bench_settings, init_database
 
 from portal import create_app, db
-from portal.backoffice import accounts
-from portal.backoffice.models import Membership, Organisation, User
 from portal.cotation.services import stored_grids
 from portal.demands.demo import DEMO_DAY, generate
+from portal.partners import accounts
+from portal.partners.models import Membership, Organisation, User
 from portal.territory.services import current_territory
 
 

@@ -12,21 +12,21 @@ from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from portal import clock, create_app, db, jobs, migrations
-from portal.backoffice import accounts
-from portal.backoffice.desks import reminder_recipients, stale_desks
-from portal.backoffice.models import Membership, Organisation, User
 from portal.content import ContentError, territory_tokens
 from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import load_grids, stored_grids
-from portal.demands.allocations import import_allocations
 from portal.demands.demo import DEMO_DAY, generate_stock
 from portal.demands.demo import generate as generate_demands
-from portal.demands.imports import ImportRefused, import_demands, import_events
+from portal.demands.imports.allocations import import_allocations
+from portal.demands.imports.demands import import_demands
+from portal.demands.imports.events import import_events
+from portal.demands.imports.reading import ImportRefused
+from portal.demands.imports.stock import import_stock
 from portal.demands.models import Demand, HousingStock
 from portal.demands.scoring import recompute
 from portal.demands.services import hashes_with_other_parameters
-from portal.demands.stock import import_stock
 from portal.desks.loader import load_desks
+from portal.desks.operations import reminder_recipients, stale_desks
 from portal.guides import documents
 from portal.guides.render import render_pdf
 from portal.guides.slots import render_slot
@@ -34,6 +34,8 @@ from portal.information.loader import load_pages, stamp_translation
 from portal.information.services import reindex
 from portal.mail import MailError, send_mail
 from portal.observatory.services import refresh as refresh_snapshot
+from portal.partners import accounts
+from portal.partners.models import Membership, Organisation, User
 from portal.territory.services import current_territory, sync_communes
 from portal.urls import public_url_for
 
@@ -337,7 +339,7 @@ def cotation_recompute(batch: int) -> None:
 def cotation_activate_due() -> None:
     """Put in force the grid versions activated for a later date once that day has come: the version they
     replace is retired and every active demand is rescored. Run it from cron every day (cheap otherwise)."""
-    from portal.backoffice.grid_operations import activate_due  # the grid editor's rules
+    from portal.cotation.operations import activate_due  # the grid editor's rules
 
     today = clock.today()
     with db.database().sessions.begin() as session:
@@ -364,7 +366,8 @@ def demands_group() -> None:
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @with_appcontext
 def demands_import(file: Path) -> None:
-    """Replace the demands with those of FILE (CSV, see portal/demands/imports.py); any bad row: nothing."""
+    """Replace the demands with those of FILE (CSV, see portal/demands/imports/demands.py); a bad row:
+    nothing changes."""
     territory = current_territory()
     try:
         with db.database().sessions.begin() as session:

@@ -28,8 +28,8 @@ log = logging.getLogger(__name__)
 JOB_MODULES = (
     "portal.mail",
     "portal.sessions",
-    "portal.backoffice.throttle",
-    "portal.backoffice.tokens",
+    "portal.partners.throttle",
+    "portal.partners.tokens",
     "portal.backoffice.notifications",
     "portal.guides.jobs",
 )

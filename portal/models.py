@@ -1,8 +1,15 @@
 """Every area's models, imported in one place so the metadata (and Alembic) sees all tables."""
 
-from portal.backoffice.import_models import ImportRecord
-from portal.backoffice.library_models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
-from portal.backoffice.models import (
+from portal.cotation.models import CriterionRecord, GridRecord
+from portal.db import Base
+from portal.demands.imports.records import ImportRecord
+from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
+from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
+from portal.guides.models import RenderClaim, RenderedDocument
+from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
+from portal.library.models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
+from portal.observatory.models import FiguresSnapshot
+from portal.partners.models import (
     AuditEntry,
     Membership,
     OneTimeLink,
@@ -11,13 +18,6 @@ from portal.backoffice.models import (
     SignInThrottle,
     User,
 )
-from portal.cotation.models import CriterionRecord, GridRecord
-from portal.db import Base
-from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
-from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
-from portal.guides.models import RenderClaim, RenderedDocument
-from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
-from portal.observatory.models import FiguresSnapshot
 from portal.sessions import AuthSession
 from portal.territory.models import Commune
 

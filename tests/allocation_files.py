@@ -6,7 +6,7 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from portal.demands.allocations import ALLOCATION_COLUMNS
+from portal.demands.imports.allocations import ALLOCATION_COLUMNS
 from portal.demands.services import normalize_number
 from tests.demand_files import write_csv
 

@@ -18,10 +18,9 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from portal import create_app, migrations
-from portal.backoffice import accounts
-from portal.backoffice.grid_impact import forget_impacts
 from portal.config import load_settings
 from portal.content import territory_tokens
+from portal.cotation.impact import forget_impacts
 from portal.cotation.services import load_grids, stored_grids
 from portal.db import make_engine
 from portal.demands import services as demand_services
@@ -32,6 +31,7 @@ from portal.guides.delivery import forget_documents
 from portal.information.loader import load_pages
 from portal.information.services import forget_published, reindex
 from portal.observatory.services import forget as forget_figures
+from portal.partners import accounts
 from portal.territory.services import read_territory, sync_communes
 from tests.pagecheck import check_page
 
@@ -159,7 +159,7 @@ def _cheap_hashes():
     """Partner passwords and look-up hashes made with Argon2id at its lowest cost: the same code paths
     (hash, verify, the dummy hash of unknown addresses and numbers, rehash checks, the import's check of
     the parameters) without 0.02–0.2 s a hash, which thousands of demo demands and hundreds of sign-ins
-    would add to the suite. Production keeps its own parameters (portal/backoffice/accounts.py,
+    would add to the suite. Production keeps its own parameters (portal/partners/accounts.py,
     portal/demands/services.py)."""
     saved = accounts.HASHER, accounts.DUMMY_HASH, demand_services.LOOKUP_PARAMETERS
     accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)

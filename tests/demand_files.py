@@ -8,7 +8,7 @@ import random
 from pathlib import Path
 
 from portal.demands import services
-from portal.demands.imports import COLUMNS, FLAG_FACTS
+from portal.demands.imports.demands import COLUMNS, FLAG_FACTS
 
 COMMUNES = ("72181", "72003", "72095", "72008", "72213")
 
@@ -88,6 +88,6 @@ def event_rows(demands: list[dict], seed: int = 8):
 
 
 def write_events_csv(path: Path, rows) -> Path:
-    from portal.demands.imports import EVENT_COLUMNS
+    from portal.demands.imports.events import EVENT_COLUMNS
 
     return write_csv(path, rows, EVENT_COLUMNS)

@@ -6,8 +6,8 @@ import itertools
 
 from sqlalchemy.orm import Session
 
-from portal.backoffice import accounts
-from portal.backoffice.models import Membership, Organisation, User
+from portal.partners import accounts
+from portal.partners.models import Membership, Organisation, User
 from portal.territory.models import Commune
 
 _sequence = itertools.count(1)

@@ -17,16 +17,16 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import db
-from portal.backoffice import accounts
 from portal.backoffice.blueprint import bp, spreadsheet_safe
 from portal.backoffice.forms import (
     AuditFilterForm,
 )
-from portal.backoffice.models import AuditEntry, Organisation, User
 from portal.backoffice.permissions import (
     epci_role,
 )
 from portal.clock import PARIS
+from portal.partners import accounts
+from portal.partners.models import AuditEntry, Organisation, User
 
 AUDIT_PAGE = 200
 

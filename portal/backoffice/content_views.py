@@ -1,6 +1,6 @@
 """The partners' pages of the content workflow (/partenaires/contenus/): the list of pages, the editor with
 its preview, the drafts, the review with its side-by-side comparison, the history and the translations that
-lag behind their French page. The rules of the workflow are in portal.backoffice.content."""
+lag behind their French page. The rules of the workflow are in portal.information.workflow."""
 
 from __future__ import annotations
 
@@ -13,13 +13,11 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal import db
-from portal.backoffice import content as workflow
-from portal.backoffice import diff
-from portal.backoffice.models import Organisation, User
 from portal.backoffice.permissions import any_organisation_role, current_user
 from portal.content import fill_tokens, territory_tokens
 from portal.guides.jobs import prerender_all
 from portal.i18n import locales
+from portal.information import diff, workflow
 from portal.information.loader import published_version
 from portal.information.models import (
     DRAFT,
@@ -35,6 +33,7 @@ from portal.information.services import published as published_content
 from portal.information.services import render_body
 from portal.jobs import after_commit, submit
 from portal.mail import deliver
+from portal.partners.models import Organisation, User
 from portal.territory.services import current_territory
 from portal.ui.forms import BooleanField, PortalForm, SelectField, StringField, TextAreaField
 from portal.urls import public_url_for

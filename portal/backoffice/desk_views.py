@@ -16,8 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import clock, db
-from portal.backoffice import accounts
-from portal.backoffice import desks as backoffice_desks
 from portal.backoffice.blueprint import bp
 from portal.backoffice.forms import (
     ClosureForm,
@@ -32,8 +30,10 @@ from portal.backoffice.permissions import (
 from portal.demands.forms import LookupForm
 from portal.demands.lookup import find_or_explain, refuse_other_bodies
 from portal.demands.presenting import situation_context
+from portal.desks import operations as backoffice_desks
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.desks.views import upcoming, weekday_name
+from portal.partners import accounts
 from portal.security import rate_limit
 
 

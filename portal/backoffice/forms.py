@@ -7,8 +7,8 @@ import re
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from portal.backoffice.accounts import password_problems
-from portal.backoffice.desks import WEEKDAY_FIELDS, parse_hours
+from portal.desks.operations import WEEKDAY_FIELDS, parse_hours
+from portal.partners.accounts import password_problems
 from portal.ui.forms import (
     BooleanField,
     DateField,

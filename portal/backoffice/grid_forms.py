@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.backoffice import grid_operations as operations
+from portal.cotation import operations
 from portal.cotation.engine import KINDS
 from portal.cotation.grids import SOURCE_LOCALE
 from portal.ui.forms import DateField, IntegerField, PortalForm, SelectField, StringField, TextAreaField

@@ -12,8 +12,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import clock, db
-from portal.backoffice import grid_operations as operations
-from portal.backoffice.accounts import AUDIT_LABELS
 from portal.backoffice.grid_forms import (
     ActivateForm,
     CriterionForm,
@@ -22,14 +20,16 @@ from portal.backoffice.grid_forms import (
     kind_label,
     verification_choices,
 )
-from portal.backoffice.grid_impact import TOP_SEGMENTS, kept_impact
 from portal.backoffice.permissions import current_user, epci_role
+from portal.cotation import operations
 from portal.cotation.grids import SOURCE_LOCALE
+from portal.cotation.impact import TOP_SEGMENTS, kept_impact
 from portal.cotation.services import stored_grids
 from portal.cotation.views import rule
 from portal.demands.scoring import recompute
 from portal.guides.jobs import prerender_all
 from portal.jobs import after_commit
+from portal.partners.accounts import AUDIT_LABELS
 from portal.territory.services import current_territory
 
 bp = Blueprint("backoffice_grids", __name__, url_prefix="/partenaires/grilles", template_folder="templates")

@@ -1,7 +1,7 @@
 """Data imports in the partners' workspace (/partenaires/donnees): the EPCI's administrators and editors
 upload a demands, events, allocations or stock file, read its validation report (a dry run: nothing
 written), then confirm to apply it; every attempt goes to the import history, every applied import to
-the audit log. The checks and the work are in portal.backoffice.import_operations."""
+the audit log. The checks and the work are in portal.demands.imports.operations."""
 
 from __future__ import annotations
 
@@ -16,15 +16,15 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired
 
 from portal import clock, db
-from portal.backoffice import import_operations as operations
-from portal.backoffice.accounts import AUDIT_LABELS
-from portal.backoffice.import_models import ImportRecord
-from portal.backoffice.models import User
 from portal.backoffice.permissions import current_user, epci_role
 from portal.cotation.services import stored_grids
-from portal.demands.problems import translated
+from portal.demands.imports import operations
+from portal.demands.imports.problems import translated
+from portal.demands.imports.records import ImportRecord
 from portal.demands.scoring import recompute
 from portal.observatory import services as observatory
+from portal.partners.accounts import AUDIT_LABELS
+from portal.partners.models import User
 from portal.territory.services import current_territory
 from portal.ui.forms import ComponentField, PortalForm, RadioField
 
@@ -49,7 +49,7 @@ def kind_label(kind: str) -> str:
 def shown_reason(reason: str) -> tuple[str, str | None]:
     """A refused row's reason in the workspace's language, with the `lang` its cell needs: "en" while
     the reason is not translated in this language yet (the imports give English with a msgid: see
-    portal/demands/problems.py), None once it is, or when the workspace is in English."""
+    portal/demands/imports/problems.py), None once it is, or when the workspace is in English."""
     text, is_translated = translated(reason, _)
     locale = get_locale()
     english_page = locale is not None and locale.language == "en"

@@ -44,19 +44,20 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import SelectChoice
 
 from portal import clock, db
-from portal.backoffice import accounts, library_files
-from portal.backoffice.accounts import AUDIT_LABELS
 from portal.backoffice.library_forms import (
     DocumentFilterForm,
     DocumentForm,
     UploadForm,
     parse_tags,
 )
-from portal.backoffice.library_models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
-from portal.backoffice.models import Organisation, User
 from portal.backoffice.permissions import current_user, role_in_organisation, signed_in
 from portal.clock import PARIS
 from portal.errors import render_error
+from portal.library import files as library_files
+from portal.library.models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
+from portal.partners import accounts
+from portal.partners.accounts import AUDIT_LABELS
+from portal.partners.models import Organisation, User
 
 AUDIT_LABELS.update(
     {

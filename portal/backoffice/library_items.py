@@ -10,13 +10,13 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, db
-from portal.backoffice import accounts
 from portal.backoffice.library import EDITING_ROLES, as_utc, bp
 from portal.backoffice.library_forms import MeetingForm, NewsForm
-from portal.backoffice.library_models import NetworkMeeting, NewsItem
 from portal.backoffice.permissions import current_user, role_in_organisation
 from portal.clock import PARIS
+from portal.library.models import NetworkMeeting, NewsItem
 from portal.markdown import render_markdown
+from portal.partners import accounts
 
 ITEMS = {
     # URL word: (model, form, audit prefix, audit action on creation)

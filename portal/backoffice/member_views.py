@@ -17,20 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal import clock, db
-from portal.backoffice import accounts, notifications
+from portal.backoffice import notifications
 from portal.backoffice.blueprint import bp, kind_label, role_label
 from portal.backoffice.forms import (
     InviteForm,
     OrganisationForm,
-)
-from portal.backoffice.models import (
-    OFFER_DAYS,
-    ORGANISATION_KINDS,
-    ROLES,
-    Membership,
-    Organisation,
-    RoleInvitation,
-    User,
 )
 from portal.backoffice.permissions import (
     current_user,
@@ -40,6 +31,16 @@ from portal.backoffice.permissions import (
 )
 from portal.desks.models import Desk
 from portal.jobs import after_commit
+from portal.partners import accounts
+from portal.partners.models import (
+    OFFER_DAYS,
+    ORGANISATION_KINDS,
+    ROLES,
+    Membership,
+    Organisation,
+    RoleInvitation,
+    User,
+)
 from portal.sessions import aware
 from portal.text import slugify
 

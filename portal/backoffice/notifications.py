@@ -11,11 +11,11 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import clock, db
-from portal.backoffice import accounts, tokens
 from portal.backoffice.blueprint import role_label
-from portal.backoffice.models import Organisation, User
 from portal.jobs import job
 from portal.mail import send_mail
+from portal.partners import accounts, tokens
+from portal.partners.models import Organisation, User
 from portal.urls import public_url_for
 
 RETRIES = {"retries": 8, "retry_delay": 30, "retry_backoff": 2.0, "priority": 10}

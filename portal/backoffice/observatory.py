@@ -27,10 +27,10 @@ from wtforms.validators import Optional, ValidationError
 
 from portal import clock, db
 from portal.backoffice.blueprint import spreadsheet_safe
-from portal.backoffice.observatory_charts import bar_chart
 from portal.backoffice.permissions import signed_in
 from portal.demands.models import DWELLING_TYPES
 from portal.i18n import current_localeinfo
+from portal.observatory.charts import bar_chart
 from portal.observatory.definitions import BY_NAME, INDICATORS, SECRECY_NOTE
 from portal.observatory.indicators import (
     SECRECY_THRESHOLD,

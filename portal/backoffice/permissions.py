@@ -11,7 +11,7 @@ from flask import abort, g, redirect, request, url_for
 from sqlalchemy import select
 
 from portal import db, sessions
-from portal.backoffice.models import Organisation, User
+from portal.partners.models import Organisation, User
 
 IDLE_SECONDS = 30 * 60  # a partner session left alone for 30 minutes ends
 MAX_SECONDS = 12 * 3600  # and no session lasts more than 12 hours

@@ -23,7 +23,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal import clock, db, sessions
-from portal.backoffice import accounts, notifications, throttle, tokens
+from portal.backoffice import notifications
 from portal.backoffice.blueprint import bp
 from portal.backoffice.forms import (
     CodeForm,
@@ -31,7 +31,6 @@ from portal.backoffice.forms import (
     LoginForm,
     NewPasswordForm,
 )
-from portal.backoffice.models import User
 from portal.backoffice.permissions import (
     IDLE_SECONDS,
     MAX_SECONDS,
@@ -42,6 +41,8 @@ from portal.backoffice.permissions import (
     signed_in_user,
 )
 from portal.jobs import submit
+from portal.partners import accounts, throttle, tokens
+from portal.partners.models import User
 from portal.security import consume, rate_limit
 
 

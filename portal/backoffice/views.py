@@ -8,7 +8,6 @@ from sqlalchemy import select
 
 from portal import clock, db
 from portal.backoffice import (  # noqa: F401  (their routes)
-    accounts,
     audit_views,
     content_views,
     desk_views,
@@ -18,12 +17,13 @@ from portal.backoffice import (  # noqa: F401  (their routes)
     observatory,
     session_views,
 )
-from portal.backoffice import desks as backoffice_desks
 from portal.backoffice import imports as data_imports
 from portal.backoffice.blueprint import bp, paris_datetime, role_label, switch_language
 from portal.backoffice.member_views import offers_since
-from portal.backoffice.models import ROLES, RoleInvitation
 from portal.backoffice.permissions import current_user, signed_in
+from portal.desks import operations as backoffice_desks
+from portal.partners import accounts
+from portal.partners.models import ROLES, RoleInvitation
 
 
 @bp.route("/")

@@ -15,9 +15,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.backoffice.models import ORGANISATION_KINDS, Organisation
 from portal.content import ContentError, read_yaml
 from portal.desks.models import ACCESS_MODES, LEVELS, Closure, Desk, DeskNotice, OpeningSlot
+from portal.partners.models import ORGANISATION_KINDS, Organisation
 from portal.territory.models import Commune
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.backoffice.models import Organisation
 from portal.db import Base
+from portal.partners.models import Organisation
 from portal.territory.models import Commune
 
 LEVELS = (1, 2, 3)  # 1 information, 2 registration (guichet enregistreur), 3 personal support

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from portal.backoffice.models import Organisation
 from portal.db import make_engine
+from portal.partners.models import Organisation
 from tests.browser.conftest import check, serving
 from tests.conftest import DEMO_LOOKUPS
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner

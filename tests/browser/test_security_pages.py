@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from portal import clock
-from portal.backoffice import tokens
 from portal.db import make_engine
+from portal.partners import tokens
 from tests.browser.conftest import check, serving
 from tests.factories import create_organisation, create_partner
 

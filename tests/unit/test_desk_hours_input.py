@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from portal.backoffice.desks import parse_hours
+from portal.desks.operations import parse_hours
 
 
 def t(hours: int, minutes: int = 0) -> dt.time:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from portal.backoffice.diff import compare, side_by_side
+from portal.information.diff import compare, side_by_side
 
 
 def kinds(rows) -> list[str]:

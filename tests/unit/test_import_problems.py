@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pickle
 
-from portal.demands.problems import N_, Reason, reason_text, translated
+from portal.demands.imports.problems import N_, Reason, reason_text, translated
 
 BETWEEN = "must be between %(low)s and %(high)s"
 FRENCH = {

@@ -12,12 +12,13 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from portal import cli
-from portal.demands.allocations import import_allocations
 from portal.demands.demo import DEMO_DAY
-from portal.demands.imports import ImportRefused, import_demands
+from portal.demands.imports.allocations import import_allocations
+from portal.demands.imports.demands import import_demands
+from portal.demands.imports.problems import Reason
+from portal.demands.imports.reading import ImportRefused
+from portal.demands.imports.stock import import_stock
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
-from portal.demands.problems import Reason
-from portal.demands.stock import import_stock
 from tests.allocation_files import SAMPLES, allocation_rows, write_allocations_csv
 from tests.demand_files import demand_rows, write_csv
 

@@ -18,8 +18,8 @@ from sqlalchemy import select
 
 from portal import cli, clock
 from portal import db as db_module
-from portal.backoffice import accounts, throttle, tokens
-from portal.backoffice.models import AuditEntry, Membership, Organisation, SignInThrottle
+from portal.partners import accounts, throttle, tokens
+from portal.partners.models import AuditEntry, Membership, Organisation, SignInThrottle
 from portal.sessions import AuthSession
 from tests.conftest import DEMO_LOOKUPS, build_app
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner

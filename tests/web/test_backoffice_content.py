@@ -8,8 +8,8 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
-from portal.backoffice.models import AuditEntry
 from portal.information.models import ARCHIVED, DRAFT, IN_REVIEW, PUBLISHED, Page, PageVersion
+from portal.partners.models import AuditEntry
 from tests.factories import create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
 from tests.web.test_backoffice_accounts import enter_code, sign_in

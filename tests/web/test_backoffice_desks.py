@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal import cli, clock
-from portal.backoffice.models import AuditEntry
 from portal.desks.models import Desk
+from portal.partners.models import AuditEntry
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
 

@@ -13,13 +13,13 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from portal import cli, clock
-from portal.backoffice import grid_operations as operations
-from portal.backoffice.grid_impact import grid_impact
-from portal.backoffice.models import AuditEntry
+from portal.cotation import operations
 from portal.cotation.engine import score, with_derived_facts
+from portal.cotation.impact import grid_impact
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.demands.models import Demand, DemandEvent
 from portal.demands.scoring import demand_facts
+from portal.partners.models import AuditEntry
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
 
@@ -323,7 +323,7 @@ def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_
 
 
 def test_the_impact_is_kept_until_the_draft_or_the_demands_change(client, db, people, hand_made, monkeypatch):
-    from portal.backoffice import grid_impact as impacts
+    from portal.cotation import impact as impacts
 
     computed = []
     monkeypatch.setattr(impacts, "grid_impact", lambda *args: computed.append(1) or grid_impact(*args))

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal import clock
-from portal.backoffice import tokens
-from portal.backoffice.models import AuditEntry, Membership, OneTimeLink, RoleInvitation, User
+from portal.partners import tokens
+from portal.partners.models import AuditEntry, Membership, OneTimeLink, RoleInvitation, User
 from tests.conftest import build_app
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.mailbox import free_port

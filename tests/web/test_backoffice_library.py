@@ -15,9 +15,9 @@ from werkzeug.test import encode_multipart
 
 from portal import markdown
 from portal.backoffice import library_items
-from portal.backoffice.library_files import content_disposition, display_name
-from portal.backoffice.library_models import NetworkMeeting, NewsItem, SharedDocument
-from portal.backoffice.models import AuditEntry
+from portal.library.files import content_disposition, display_name
+from portal.library.models import NetworkMeeting, NewsItem, SharedDocument
+from portal.partners.models import AuditEntry
 from tests.conftest import build_app
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of

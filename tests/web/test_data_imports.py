@@ -17,11 +17,11 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from portal import clock
-from portal.backoffice.import_models import ImportRecord
-from portal.backoffice.models import AuditEntry
-from portal.demands.imports import import_demands
+from portal.demands.imports.demands import import_demands
+from portal.demands.imports.records import ImportRecord
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.observatory.models import FiguresSnapshot
+from portal.partners.models import AuditEntry
 from tests.allocation_files import SAMPLES, allocation_rows, write_allocations_csv
 from tests.demand_files import demand_rows, event_rows, write_csv, write_events_csv
 from tests.factories import create_organisation, create_partner

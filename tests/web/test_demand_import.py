@@ -9,9 +9,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from portal.cotation.grids import read_grids
-from portal.demands.imports import ImportRefused, import_demands
+from portal.demands.imports.demands import import_demands
+from portal.demands.imports.problems import Reason
+from portal.demands.imports.reading import ImportRefused
 from portal.demands.models import Demand, DemandEvent
-from portal.demands.problems import Reason
 from portal.demands.scoring import recompute, recompute_batch
 from tests.conftest import CONTENT_DIR
 from tests.demand_files import demand_rows, write_csv

@@ -7,9 +7,11 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from portal.demands.imports import ImportRefused, import_demands, import_events
+from portal.demands.imports.demands import import_demands
+from portal.demands.imports.events import import_events
+from portal.demands.imports.problems import Reason
+from portal.demands.imports.reading import ImportRefused
 from portal.demands.models import Demand, DemandEvent
-from portal.demands.problems import Reason
 from portal.demands.services import latest_decision
 from tests.demand_files import demand_rows, event_rows, write_csv, write_events_csv
 
@@ -85,9 +87,9 @@ def test_a_bad_row_is_reported_and_the_history_is_left_as_it_was(
 
 
 def test_every_bad_row_is_listed_even_across_batches(db, tmp_path, demands, monkeypatch):
-    from portal.demands import imports
+    from portal.demands.imports import events
 
-    monkeypatch.setattr(imports, "BATCH", 7)
+    monkeypatch.setattr(events, "BATCH", 7)
     rows = [{"number": row["number"], "kind": "renewed", "occurred_on": row["filed_on"]} for row in demands]
     for index in (3, 20, 55):
         rows[index]["kind"] = "moved"

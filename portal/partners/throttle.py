@@ -22,8 +22,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from portal import clock, db
-from portal.backoffice.models import SignInThrottle
 from portal.jobs import periodic
+from portal.partners.models import SignInThrottle
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal.backoffice import throttle
-from portal.backoffice.models import AuditEntry, User
+from portal.partners import throttle
+from portal.partners.models import AuditEntry, User
 
 HASHER = PasswordHasher()
 DUMMY_HASH = HASHER.hash("an unknown address costs the same time as a known one")

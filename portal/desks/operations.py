@@ -10,9 +10,9 @@ from itertools import pairwise
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.backoffice.models import Membership, Organisation, User
 from portal.cotation.engine import months_before
 from portal.desks.models import Desk
+from portal.partners.models import Membership, Organisation, User
 
 EDITABLE = ("phone", "email", "website", "languages", "step_free", "accessibility_notes", "documents")
 

@@ -36,26 +36,34 @@ replaces the stored events of its kinds; it names demands already imported. Colu
   commune           for an offer: INSEE code of the dwelling's commune
 Filing and allocation are not in this file: they come from the demands file (filed_on, allocated_on).
 
-Two more files follow the same rules: the allocations' details (portal/demands/allocations.py,
-`portal demands import-allocations FILE`) and the social housing stock (portal/demands/stock.py,
+Two more files follow the same rules: the allocations' details (portal/demands/imports/allocations.py,
+`portal demands import-allocations FILE`) and the social housing stock (portal/demands/imports/stock.py,
 `portal demands import-stock FILE`). Partners upload all four at /partenaires/donnees.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from portal.demands.imports.problems import N_
+from portal.demands.imports.reading import (
+    BATCH,
+    MAX_REPORTED,
+    ImportRefused,
+    Progress,
+    in_savepoint,
+    no_progress,
+    parse_date,
+    read_rows,
+)
 from portal.demands.models import DWELLING_TYPES, STATUSES, Demand, DemandEvent
-from portal.demands.problems import N_
 from portal.demands.services import NUMBER, is_lookup_hash, normalize_number
 from portal.territory.models import Commune
 
@@ -85,7 +93,6 @@ COLUMNS = (
     "housing_cost_ratio",
     "refusals",
 )
-MAX_REPORTED = 200
 # The import gives the ids itself; on PostgreSQL the sequences then move past them.
 SEQUENCE_RESETS = (
     "SELECT setval(pg_get_serial_sequence('demand', 'id'), "
@@ -93,21 +100,6 @@ SEQUENCE_RESETS = (
     "SELECT setval(pg_get_serial_sequence('demand_event', 'id'), "
     "COALESCE((SELECT max(id) FROM demand_event), 0) + 1, false)",
 )
-BATCH = 5000
-
-
-class ImportRefused(ValueError):
-    """The file has bad rows; `problems` lists (row, column, reason), the first ones.
-
-    Each reason is a `Reason` (portal/demands/problems.py): a str in English with its values filled, as
-    this message shows it, which the workspace translates from its msgid.
-    """
-
-    def __init__(self, problems: list[tuple[int, str, str]], total: int):
-        self.problems, self.total = problems, total
-        lines = [f"row {row}, column {column}: {reason}" for row, column, reason in problems]
-        more = f"\n… and {total - len(problems)} more" if total > len(problems) else ""
-        super().__init__(f"{total} problems, nothing imported:\n" + "\n".join(lines) + more)
 
 
 @dataclass
@@ -115,10 +107,6 @@ class ImportReport:
     demands: int = 0
     allocations: int = 0
     seconds: float = 0.0
-
-
-def _date(value: str) -> dt.date:
-    return dt.date.fromisoformat(value)
 
 
 def _flag(value: str) -> bool:
@@ -151,14 +139,14 @@ class _Row:
             is_lookup_hash(raw["lookup_hash"]),
             N_("must be an Argon2id hash made with the look-up's parameters (see the format)"),
         )
-        filed_on = self._parse("filed_on", raw["filed_on"], _date, N_("must be a date like 2025-03-14"))
+        filed_on = self._parse("filed_on", raw["filed_on"], parse_date, N_("must be a date like 2025-03-14"))
         renewed_on = (
-            self._parse("renewed_on", raw["renewed_on"], _date, N_("must be a date"))
+            self._parse("renewed_on", raw["renewed_on"], parse_date, N_("must be a date"))
             if raw.get("renewed_on")
             else None
         )
         allocated_on = (
-            self._parse("allocated_on", raw["allocated_on"], _date, N_("must be a date"))
+            self._parse("allocated_on", raw["allocated_on"], parse_date, N_("must be a date"))
             if raw.get("allocated_on")
             else None
         )
@@ -243,37 +231,14 @@ class _Row:
             return None
 
 
-def _rows(path: Path, required=REQUIRED, columns=COLUMNS) -> Iterator[tuple[int, dict]]:
-    with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [column for column in required if column not in (reader.fieldnames or ())]
-        if missing:
-            raise ImportRefused(
-                [(1, column, N_("column missing from the header")) for column in missing], len(missing)
-            )
-        unknown = [column for column in reader.fieldnames if column not in columns]
-        if unknown:
-            raise ImportRefused([(1, column, N_("unknown column")) for column in unknown], len(unknown))
-        yield from enumerate(reader, start=2)
-
-
-def import_demands(session: Session, path: Path, today: dt.date) -> ImportReport:
+def import_demands(
+    session: Session, path: Path, today: dt.date, progress: Progress = no_progress
+) -> ImportReport:
     """See _import: the work runs in a savepoint, rolled back whole when the file is refused."""
-    return _in_savepoint(session, _import, path, today)
+    return in_savepoint(session, _import, path, today, progress)
 
 
-def _in_savepoint(session: Session, work, path: Path, today: dt.date):
-    savepoint = session.begin_nested()
-    try:
-        report = work(session, path, today)
-    except BaseException:
-        savepoint.rollback()
-        raise
-    savepoint.commit()
-    return report
-
-
-def _import(session: Session, path: Path, today: dt.date) -> ImportReport:
+def _import(session: Session, path: Path, today: dt.date, progress: Progress) -> ImportReport:
     """Replace the demands with the file's, in one streamed pass (scores follow: see recompute).
 
     Every row is checked; rows are written while the file reads well, and at the first bad row writing
@@ -287,7 +252,9 @@ def _import(session: Session, path: Path, today: dt.date) -> ImportReport:
     report, problems, total, numbers = ImportReport(), [], 0, set()
     demands: list[dict] = []
     events: list[dict] = []
-    for index, raw in _rows(path):
+    for index, raw in read_rows(path, REQUIRED, COLUMNS):
+        if index % BATCH == 0:
+            progress(index - 1)
         row = _Row(raw, communes, today)
         number = row.values.get("number")
         if number is not None:
@@ -373,133 +340,3 @@ def _copy(connection, table, rows: list[dict]) -> None:
                     for value in (row[column] for column in columns)
                 ]
             )
-
-
-# The events file: what happened to the demands after they were filed. Filing and allocation come from the
-# demands file (`filed_on`, `allocated_on`); this file brings the rest of the history.
-EVENT_KINDS = ("renewed", "decision", "offer", "refusal", "struck_off")
-EVENT_REQUIRED = ("number", "kind", "occurred_on")
-EVENT_COLUMNS = (*EVENT_REQUIRED, "rank", "reasons", "dwelling_type", "commune")
-MAX_REASONS = 1000
-
-
-@dataclass
-class EventsReport:
-    events: int = 0
-    by_kind: dict = field(default_factory=dict)
-    seconds: float = 0.0
-
-
-def import_events(session: Session, path: Path, today: dt.date) -> EventsReport:
-    """Replace the history of the stored demands with the events file's (see `_import_events`)."""
-    return _in_savepoint(session, _import_events, path, today)
-
-
-def _event_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list[tuple[str, str]]]:
-    """(values, problems) of one row, before the demand it names is looked up."""
-    problems: list[tuple[str, str]] = []
-    for column in EVENT_REQUIRED:
-        if not (raw.get(column) or "").strip():
-            problems.append((column, N_("is empty")))
-    if problems:
-        return {}, problems
-    number = normalize_number(raw["number"])
-    if not NUMBER.match(number):
-        problems.append(("number", N_("must have 18 characters: 13 digits, then the desk code")))
-    kind = raw["kind"].strip()
-    if kind in ("filed", "allocation"):
-        problems.append(("kind", N_("comes from the demands file (filed_on, allocated_on)")))
-    elif kind not in EVENT_KINDS:
-        problems.append(("kind", N_("must be one of %(choices)s", choices=", ".join(EVENT_KINDS))))
-    occurred_on = None
-    try:
-        occurred_on = _date(raw["occurred_on"].strip())
-    except ValueError:
-        problems.append(("occurred_on", N_("must be a date like 2025-03-14")))
-    if occurred_on and occurred_on > today:
-        problems.append(("occurred_on", N_("is in the future")))
-    rank = None
-    if (raw.get("rank") or "").strip():
-        try:
-            rank = int(raw["rank"])
-        except ValueError:
-            problems.append(("rank", N_("must be a whole number")))
-        else:
-            if kind != "decision":
-                problems.append(("rank", N_("is only for a committee decision")))
-            elif not 1 <= rank <= 99:
-                problems.append(("rank", N_("must be between %(low)s and %(high)s", low=1, high=99)))
-    reasons = (raw.get("reasons") or "").strip()
-    if len(reasons) > MAX_REASONS:
-        problems.append(("reasons", N_("is longer than %(count)s characters", count=MAX_REASONS)))
-    dwelling = (raw.get("dwelling_type") or "").strip().upper()
-    if dwelling and dwelling not in DWELLING_TYPES:
-        problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5")))
-    commune = (raw.get("commune") or "").strip()
-    if commune and commune not in communes:
-        problems.append(("commune", N_("is not a commune of the territory")))
-    values = {
-        "number": number,
-        "kind": kind,
-        "occurred_on": occurred_on,
-        "rank": rank,
-        "reasons": reasons,
-        "dwelling_type": dwelling,
-        "commune_insee": commune,
-    }
-    return values, problems
-
-
-def _import_events(session: Session, path: Path, today: dt.date) -> EventsReport:
-    """Replace every stored event of the file's kinds with the file's, in one streamed pass.
-
-    Rows are checked in batches: alone first, then against the demand they name (it must be stored, and
-    the event cannot precede its filing). At the first bad row writing stops and checking goes on, to
-    report every problem; any problem raises ImportRefused and the savepoint is rolled back.
-    """
-    started = time.perf_counter()
-    communes = set(session.scalars(select(Commune.insee)))
-    session.execute(delete(DemandEvent).where(DemandEvent.kind.in_(EVENT_KINDS)))
-    report, problems, total = EventsReport(), [], 0
-    chunk: list[tuple[int, dict, list]] = []
-
-    def settle(chunk) -> None:
-        nonlocal total
-        numbers = {values["number"] for _, values, _ in chunk if values}
-        demands = {
-            number: (demand_id, filed_on)
-            for number, demand_id, filed_on in session.execute(
-                select(Demand.number, Demand.id, Demand.filed_on).where(Demand.number.in_(numbers))
-            )
-        }
-        rows = []
-        for index, values, row_problems in chunk:
-            if values and not row_problems:
-                found = demands.get(values["number"])
-                if found is None:
-                    row_problems.append(("number", N_("is not a stored demand (import the demands first)")))
-                elif values["occurred_on"] < found[1]:
-                    row_problems.append(("occurred_on", N_("is before the demand was filed")))
-                else:
-                    rows.append({"demand_id": found[0], **{k: v for k, v in values.items() if k != "number"}})
-            if row_problems:
-                total += len(row_problems)
-                problems.extend((index, column, reason) for column, reason in row_problems)
-                del problems[MAX_REPORTED:]
-        if not total and rows:
-            session.connection().execute(DemandEvent.__table__.insert(), rows)
-            report.events += len(rows)
-            for row in rows:
-                report.by_kind[row["kind"]] = report.by_kind.get(row["kind"], 0) + 1
-
-    for index, raw in _rows(path, EVENT_REQUIRED, EVENT_COLUMNS):
-        values, row_problems = _event_row(raw, communes, today)
-        chunk.append((index, values, row_problems))
-        if len(chunk) >= BATCH:
-            settle(chunk)
-            chunk = []
-    settle(chunk)
-    if total:
-        raise ImportRefused(problems, total)
-    report.seconds = time.perf_counter() - started
-    return report

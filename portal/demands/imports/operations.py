@@ -1,7 +1,7 @@
 """Data files uploaded through the workspace: kept between the validation report and the confirmation,
 checked in a dry run, applied in one transaction, recorded in the import history and the audit log.
 
-The file formats and their checks are those of the command line (portal/demands/imports.py,
+The file formats and their checks are those of the command line (portal/demands/imports/demands.py,
 allocations.py, stock.py): the browser and `portal demands import…` refuse and accept the same files.
 
 An upload is kept as `<instance_dir>/imports/<sha256>.csv`, named by its content's hash, never by a name
@@ -27,15 +27,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.utils import secure_filename
 
-from portal.backoffice import accounts
-from portal.backoffice.import_models import ImportRecord
-from portal.backoffice.models import User
-from portal.demands import imports
-from portal.demands.allocations import import_allocations
-from portal.demands.imports import ImportRefused, import_demands, import_events
+from portal.demands.imports.allocations import import_allocations
+from portal.demands.imports.demands import import_demands
+from portal.demands.imports.events import EVENT_KINDS, import_events
+from portal.demands.imports.problems import N_
+from portal.demands.imports.reading import ImportRefused
+from portal.demands.imports.records import ImportRecord
+from portal.demands.imports.stock import import_stock
 from portal.demands.models import Demand, DemandEvent
-from portal.demands.problems import N_
-from portal.demands.stock import import_stock
+from portal.partners import accounts
+from portal.partners.models import User
 
 KINDS = ("demands", "events", "allocations", "stock")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -172,7 +173,7 @@ def run(session: Session, kind: str, path: Path, today: dt.date) -> Outcome:
             report = import_demands(session, path, today)
             outcome.rows = outcome.created = report.demands
         elif kind == "events":
-            stored = select(func.count()).where(DemandEvent.kind.in_(imports.EVENT_KINDS))
+            stored = select(func.count()).where(DemandEvent.kind.in_(EVENT_KINDS))
             outcome.replaced = session.scalar(stored.select_from(DemandEvent)) or 0
             report = import_events(session, path, today)
             outcome.rows = outcome.created = report.events

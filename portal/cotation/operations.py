@@ -17,15 +17,15 @@ import re
 from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.backoffice import accounts
-from portal.backoffice.models import User
 from portal.content import ContentError
 from portal.cotation.grids import SOURCE_LOCALE, GridFile, grid_from_mapping
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.cotation.services import grid_file_from_record
-from portal.demands.imports import FLAG_FACTS
+from portal.demands.imports.demands import FLAG_FACTS
 from portal.demands.models import Demand
 from portal.information.services import bump_revision
+from portal.partners import accounts
+from portal.partners.models import User
 
 # The facts a demand carries (portal.demands.imports, plus the two the engine derives) and the kinds of
 # criterion that can read each of them.

@@ -1,8 +1,8 @@
 """Importing the social housing stock file, shaped like the public extracts of the national register of
 social landlords' dwellings (RPLS): how many social dwellings each landlord has, per commune and type.
 
-Same rules as the other files (portal/demands/imports.py): read as a stream, every bad row reported with
-its row, column and reason, refused whole with nothing written when any row is bad.
+Same rules as the other files (portal/demands/imports/demands.py): read as a stream, every bad row
+reported with its row, column and reason, refused whole with nothing written when any row is bad.
 
 Columns (UTF-8, comma-separated, a header line):
   year              the year of the count (the RPLS counts the stock on 1 January), e.g. 2025
@@ -27,10 +27,18 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from portal.demands.allocations import MAX_LANDLORD, dwelling_type
-from portal.demands.imports import BATCH, MAX_REPORTED, ImportRefused, _in_savepoint, _rows
+from portal.demands.imports.allocations import MAX_LANDLORD, dwelling_type
+from portal.demands.imports.problems import N_
+from portal.demands.imports.reading import (
+    BATCH,
+    MAX_REPORTED,
+    ImportRefused,
+    Progress,
+    in_savepoint,
+    no_progress,
+    read_rows,
+)
 from portal.demands.models import DWELLING_TYPES, FINANCINGS, HousingStock
-from portal.demands.problems import N_
 from portal.territory.models import Commune
 
 STOCK_REQUIRED = ("year", "commune", "dwelling_type", "landlord", "dwellings")
@@ -47,9 +55,11 @@ class StockReport:
     seconds: float = 0.0
 
 
-def import_stock(session: Session, path: Path, today: dt.date) -> StockReport:
+def import_stock(
+    session: Session, path: Path, today: dt.date, progress: Progress = no_progress
+) -> StockReport:
     """Replace the stock of the years the file contains (see the module's docstring)."""
-    return _in_savepoint(session, _import_stock, path, today)
+    return in_savepoint(session, _import_stock, path, today, progress)
 
 
 def stock_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list[tuple[str, str]]]:
@@ -102,7 +112,7 @@ def stock_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list
     return values, problems
 
 
-def _import_stock(session: Session, path: Path, today: dt.date) -> StockReport:
+def _import_stock(session: Session, path: Path, today: dt.date, progress: Progress) -> StockReport:
     """One streamed pass: a year's stored rows go the first time the file names that year."""
     started = time.perf_counter()
     communes = set(session.scalars(select(Commune.insee)))
@@ -115,8 +125,10 @@ def _import_stock(session: Session, path: Path, today: dt.date) -> StockReport:
         if not total and batch:
             session.connection().execute(HousingStock.__table__.insert(), batch)
 
-    for index, raw in _rows(path, STOCK_REQUIRED, STOCK_COLUMNS):
+    for index, raw in read_rows(path, STOCK_REQUIRED, STOCK_COLUMNS):
         report.rows += 1
+        if report.rows % BATCH == 0:
+            progress(report.rows)
         values, row_problems = stock_row(raw, communes, today)
         if values and not row_problems:
             key = tuple(

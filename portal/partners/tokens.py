@@ -18,8 +18,8 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portal import clock, db
-from portal.backoffice.models import OFFER_DAYS, OneTimeLink, RoleInvitation, User
 from portal.jobs import periodic
+from portal.partners.models import OFFER_DAYS, OneTimeLink, RoleInvitation, User
 
 MAX_AGE = {"invitation": dt.timedelta(days=7), "reset": dt.timedelta(hours=1)}
 

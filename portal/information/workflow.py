@@ -23,8 +23,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal.backoffice import accounts
-from portal.backoffice.models import Membership, Organisation, User
 from portal.content import content_hash, markdown_problems
 from portal.information.loader import PUBLIC_PATHS, TOKENS, published_version
 from portal.information.models import (
@@ -40,6 +38,8 @@ from portal.information.models import (
     utcnow,
 )
 from portal.information.services import bump_revision, reindex
+from portal.partners import accounts
+from portal.partners.models import Membership, Organisation, User
 
 OPEN = (DRAFT, IN_REVIEW)  # the states of a draft still being worked on
 

@@ -1,7 +1,7 @@
 """Importing the allocations file: one row per allocation, with what the observatory counts.
 
-Same rules as the demands and events files (portal/demands/imports.py): the file is read as a stream and
-checked in batches; every bad row is reported with its row, column and reason; a file with any bad row is
+Same rules as the demands and events files (portal/demands/imports/demands.py): the file is read as a
+stream and checked in batches; every bad row is reported with its row, column and reason; a file with any bad row is
 refused whole and nothing is written (the work runs in a savepoint, rolled back on refusal).
 
 Columns (UTF-8, comma-separated, a header line):
@@ -38,9 +38,18 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal.demands.imports import BATCH, MAX_REPORTED, ImportRefused, _date, _in_savepoint, _rows
+from portal.demands.imports.problems import N_
+from portal.demands.imports.reading import (
+    BATCH,
+    MAX_REPORTED,
+    ImportRefused,
+    Progress,
+    in_savepoint,
+    no_progress,
+    parse_date,
+    read_rows,
+)
 from portal.demands.models import DWELLING_TYPES, PRIORITY_PUBLICS, Allocation, Demand, DemandEvent
-from portal.demands.problems import N_
 from portal.demands.services import NUMBER, normalize_number
 from portal.territory.models import Commune
 
@@ -57,9 +66,11 @@ class AllocationsReport:
     seconds: float = 0.0
 
 
-def import_allocations(session: Session, path: Path, today: dt.date) -> AllocationsReport:
+def import_allocations(
+    session: Session, path: Path, today: dt.date, progress: Progress = no_progress
+) -> AllocationsReport:
     """Add or replace the allocations of the demands the file names (see the module's docstring)."""
-    return _in_savepoint(session, _import_allocations, path, today)
+    return in_savepoint(session, _import_allocations, path, today, progress)
 
 
 def dwelling_type(value: str) -> str:
@@ -92,7 +103,7 @@ def allocation_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict,
         problems.append(("number", N_("must have 18 characters: 13 digits, then the desk code")))
     allocated_on = None
     try:
-        allocated_on = _date(raw["allocated_on"].strip())
+        allocated_on = parse_date(raw["allocated_on"].strip())
     except ValueError:
         problems.append(("allocated_on", N_("must be a date like 2025-03-14")))
     if allocated_on and allocated_on > today:
@@ -131,7 +142,9 @@ def allocation_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict,
     return values, problems
 
 
-def _import_allocations(session: Session, path: Path, today: dt.date) -> AllocationsReport:
+def _import_allocations(
+    session: Session, path: Path, today: dt.date, progress: Progress
+) -> AllocationsReport:
     """Check every row (alone, then against its demand) in batches; write while the file reads well."""
     started = time.perf_counter()
     communes = set(session.scalars(select(Commune.insee)))
@@ -180,7 +193,7 @@ def _import_allocations(session: Session, path: Path, today: dt.date) -> Allocat
         report.updated += len(stored)
         report.created += len(rows) - len(stored)
 
-    for index, raw in _rows(path, ALLOCATION_REQUIRED, ALLOCATION_COLUMNS):
+    for index, raw in read_rows(path, ALLOCATION_REQUIRED, ALLOCATION_COLUMNS):
         report.rows += 1
         values, row_problems = allocation_row(raw, communes, today)
         number = values.get("demand_number")
@@ -192,6 +205,7 @@ def _import_allocations(session: Session, path: Path, today: dt.date) -> Allocat
         if len(chunk) >= BATCH:
             settle(chunk)
             chunk = []
+            progress(report.rows)
     settle(chunk)
     if total:
         raise ImportRefused(problems, total)
