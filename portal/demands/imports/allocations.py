@@ -1,8 +1,8 @@
 """Importing the allocations file: one row per allocation, with what the observatory counts.
 
 Same rules as the demands and events files (portal/demands/imports/demands.py): the file is read as a
-stream and checked in batches; every bad row is reported with its row, column and reason; a file with any bad row is
-refused whole and nothing is written (the work runs in a savepoint, rolled back on refusal).
+stream and checked in batches; every bad row is reported with its row, column and reason; a file with any
+bad row is refused whole and nothing is written (the work runs in a savepoint, rolled back on refusal).
 
 Columns (UTF-8, comma-separated, a header line):
   number            the demand's unique number; the demand must be stored (import the demands first)
