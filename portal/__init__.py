@@ -20,14 +20,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.config.update(settings.flask_config())
 
-    from portal import db, errors, i18n, jobs, openapi, security, urls
-    from portal.backoffice import views as backoffice_views
+    from portal import backoffice, db, errors, i18n, jobs, openapi, security, urls
     from portal.cotation import views as cotation_views
     from portal.demands import views as demands_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
     from portal.guides import views as guides_views
     from portal.information import views as information_views
+    from portal.library import views as library_views
     from portal.observatory import views as observatory_views
     from portal.site import views as site_views
     from portal.territory import services as territory
@@ -48,7 +48,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     demands_views.init_app(app)
     guides_views.init_app(app)
     observatory_views.init_app(app)
-    backoffice_views.init_app(app)
+    backoffice.init_app(app)
+    library_views.init_app(app)
     desks_api.init_app(app)
     openapi.init_app(app)
     errors.init_app(app)

@@ -34,7 +34,7 @@ from portal.information.loader import load_pages, stamp_translation
 from portal.information.services import reindex
 from portal.mail import MailError, send_mail
 from portal.observatory.services import refresh as refresh_snapshot
-from portal.partners import accounts
+from portal.partners import accounts, audit
 from portal.partners.models import Membership, Organisation, User
 from portal.territory.services import current_territory, sync_communes
 from portal.urls import public_url_for
@@ -563,7 +563,7 @@ def users_create_admin(email: str, name: str, organisation_slug: str, reviewer: 
         user.memberships = [Membership(organisation_id=organisation.id, role=role) for role in roles]
         session.add(user)
         session.flush()
-        accounts.audit(session, None, organisation.id, "user.created", email, after={"roles": roles})
+        audit.record(session, None, organisation.id, "user.created", email, after={"roles": roles})
     click.echo(
         f"{email}: {', '.join(roles)} of {organisation.name}. Two-step sign-in is set up at first sign-in."
     )

@@ -30,7 +30,7 @@ JOB_MODULES = (
     "portal.sessions",
     "portal.partners.throttle",
     "portal.partners.tokens",
-    "portal.backoffice.notifications",
+    "portal.backoffice.accounts.notifications",
     "portal.guides.jobs",
 )
 

@@ -1,60 +1,60 @@
-"""The back-office blueprint (/partenaires/) and what its views share: the workspace's language, the labels
-of roles and organisation kinds, dates in Paris time, spreadsheet-safe cells. The views are in
-session_views (sign-in), member_views (organisations and members), desk_views (desks and desk tools),
-audit_views (the audit log) and views (the dashboard, and the wiring of every back-office area)."""
+"""The workspace's own blueprint (/partenaires/): the URL rules of its accounts, audit and desks features
+(the other features have blueprints of their own)."""
 
 from __future__ import annotations
 
-import datetime as dt
+from flask import Blueprint
 
-from flask import Blueprint, redirect, request, session
-from flask_babel import format_datetime
-from flask_babel import gettext as _
+from portal.backoffice.accounts import dashboard, members, sign_in
+from portal.backoffice.audit import controllers as audit
+from portal.backoffice.desks import controllers as desks
 
-from portal.clock import PARIS
-from portal.i18n import locales
+bp = Blueprint("backoffice", __name__, url_prefix="/partenaires")
 
-bp = Blueprint("backoffice", __name__, url_prefix="/partenaires", template_folder="templates")
+# Accounts: signing in and out, e-mailed links, the dashboard, organisations and members.
+bp.add_url_rule("/", view_func=dashboard.dashboard)
+bp.add_url_rule("/connexion", view_func=sign_in.login, methods=["GET", "POST"])
+bp.add_url_rule("/connexion/code", view_func=sign_in.second_factor, methods=["GET", "POST"])
+bp.add_url_rule("/connexion/code/qr.svg", view_func=sign_in.second_factor_qr)
+bp.add_url_rule("/deconnexion", view_func=sign_in.log_out, methods=["POST"])
+bp.add_url_rule("/deconnexion-partout", view_func=sign_in.log_out_everywhere, methods=["POST"])
+bp.add_url_rule("/invitation", view_func=sign_in.accept_invitation, methods=["GET", "POST"])
+bp.add_url_rule("/mot-de-passe", view_func=sign_in.reset_password, methods=["GET", "POST"])
+bp.add_url_rule("/mot-de-passe-oublie", view_func=sign_in.forgot_password, methods=["GET", "POST"])
+bp.add_url_rule("/organisations", view_func=members.organisations, methods=["GET", "POST"])
+bp.add_url_rule("/organisations/<slug>/membres", view_func=members.members, methods=["GET", "POST"])
+bp.add_url_rule("/roles-proposes/<int:offer_id>", view_func=members.answer_role_offer, methods=["POST"])
+bp.add_url_rule(
+    "/organisations/<slug>/membres/propositions/<int:offer_id>/retirer",
+    view_func=members.withdraw_role_offer,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/organisations/<slug>/membres/<int:user_id>/<role>/retirer",
+    view_func=members.remove_role,
+    methods=["POST"],
+)
 
+# The audit log.
+bp.add_url_rule("/journal", view_func=audit.audit_log)
+bp.add_url_rule("/journal.csv", view_func=audit.audit_log_csv)
 
-def switch_language():
-    """`?lang=xx` on any page under /partenaires/ (every blueprint of the workspace): the workspace's
-    language for this session (French by default)."""
-    code = request.args.get("lang")
-    if code is not None and request.path.startswith("/partenaires/"):
-        if code in locales():
-            session["partner_locale"] = code
-        return redirect(request.path)
-    return None
-
-
-def role_label(role: str) -> str:
-    return {
-        "admin": _("Administrator"),
-        "editor": _("Editor"),
-        "reviewer": _("Reviewer"),
-        "desk_agent": _("Desk agent"),
-        "viewer": _("Viewer"),
-    }[role]
-
-
-def kind_label(kind: str) -> str:
-    return {
-        "epci": _("Intercommunal authority"),
-        "commune": _("Commune"),
-        "landlord": _("Social landlord"),
-        "state": _("State services"),
-        "action_logement": _("Action Logement"),
-        "association": _("Association"),
-        "other": _("Other partner"),
-    }[kind]
-
-
-def paris_datetime(moment: dt.datetime) -> str:
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return format_datetime(aware.astimezone(PARIS), "short")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell that a spreadsheet would run as a formula is prefixed with a quote (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+# Desks kept current by their organisations, and the desk agents' tools.
+bp.add_url_rule("/accueil", view_func=desks.desk_tools, methods=["GET", "POST"])
+bp.add_url_rule("/organisations/<slug>/guichets", view_func=desks.desks)
+bp.add_url_rule(
+    "/organisations/<slug>/guichets/<int:desk_id>/confirmer", view_func=desks.confirm_desk, methods=["POST"]
+)
+bp.add_url_rule(
+    "/organisations/<slug>/guichets/<int:desk_id>", view_func=desks.edit_desk, methods=["GET", "POST"]
+)
+bp.add_url_rule(
+    "/organisations/<slug>/guichets/<int:desk_id>/<any(fermetures, avis):kind>",
+    view_func=desks.add_period,
+    methods=["POST"],
+)
+bp.add_url_rule(
+    "/organisations/<slug>/guichets/<int:desk_id>/<any(fermetures, avis):kind>/<int:item_id>/supprimer",
+    view_func=desks.remove_period,
+    methods=["POST"],
+)

@@ -93,9 +93,9 @@ def role_in_organisation(*roles: str, epci_sees_all: bool = False) -> Callable:
             organisation = db.session().scalar(select(Organisation).where(Organisation.slug == slug))
             if organisation is None:
                 abort(404)
-            allowed = bool(user.roles_in(organisation.id) & set(roles))
-            if not allowed and epci_sees_all:
-                allowed = any(m.role in roles and m.organisation.kind == "epci" for m in user.memberships)
+            allowed = user.has_role(*roles, organisation_id=organisation.id) or (
+                epci_sees_all and user.has_role(*roles, epci=True)
+            )
             if not allowed:
                 abort(403)
             g.organisation = organisation
@@ -108,8 +108,8 @@ def role_in_organisation(*roles: str, epci_sees_all: bool = False) -> Callable:
     return decorate
 
 
-def _membership_rule(test: Callable[[list], bool], rule: str) -> Callable:
-    """A view for the people whose memberships pass `test` (403 for the others)."""
+def _role_rule(test: Callable[[User], bool], rule: str) -> Callable:
+    """A view for the people who pass `test` (403 for the others)."""
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -117,7 +117,7 @@ def _membership_rule(test: Callable[[list], bool], rule: str) -> Callable:
             user = current_user()
             if user is None:
                 return redirect(url_for("backoffice.login", next=request.path))
-            if not test(user.memberships):
+            if not test(user):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -128,16 +128,10 @@ def _membership_rule(test: Callable[[list], bool], rule: str) -> Callable:
 
 def epci_role(*roles: str) -> Callable:
     """One of these roles in an EPCI organisation (the authority that runs the plan); 403 otherwise."""
-    return _membership_rule(
-        lambda memberships: any(m.role in roles and m.organisation.kind == "epci" for m in memberships),
-        f"role {'/'.join(roles)} in the EPCI",
-    )
+    return _role_rule(lambda user: user.has_role(*roles, epci=True), f"role {'/'.join(roles)} in the EPCI")
 
 
 def any_organisation_role(*roles: str) -> Callable:
     """One of these roles in at least one organisation (desk tools serve every partner's agents);
     403 otherwise."""
-    return _membership_rule(
-        lambda memberships: any(m.role in roles for m in memberships),
-        f"role {'/'.join(roles)} in any organisation",
-    )
+    return _role_rule(lambda user: user.has_role(*roles), f"role {'/'.join(roles)} in any organisation")

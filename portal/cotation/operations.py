@@ -24,7 +24,7 @@ from portal.cotation.services import grid_file_from_record
 from portal.demands.imports.demands import FLAG_FACTS
 from portal.demands.models import Demand
 from portal.information.services import bump_revision
-from portal.partners import accounts
+from portal.partners import audit
 from portal.partners.models import User
 
 # The facts a demand carries (portal.demands.imports, plus the two the engine derives) and the kinds of
@@ -242,7 +242,7 @@ def create_draft(session: Session, user: User, organisation_id: int | None, code
     ]
     session.add(draft)
     session.flush()
-    accounts.audit(
+    audit.record(
         session,
         user,
         organisation_id,
@@ -274,7 +274,7 @@ def change_criterion(
     changed = [name for name in after if before[name] != after[name]]
     if not changed:
         return False
-    accounts.audit(
+    audit.record(
         session,
         user,
         organisation_id,
@@ -343,7 +343,7 @@ def add_criterion(
     _apply(record, item)
     draft.criteria.append(record)
     session.flush()
-    accounts.audit(
+    audit.record(
         session,
         user,
         organisation_id,
@@ -368,7 +368,7 @@ def remove_criterion(
     before = rules(item)
     draft.criteria.remove(item)
     session.flush()
-    accounts.audit(
+    audit.record(
         session,
         user,
         organisation_id,
@@ -409,7 +409,7 @@ def activate(
     draft.status = "active"
     draft.effective_from = effective_from
     session.flush()
-    accounts.audit(
+    audit.record(
         session,
         user,
         organisation_id,
@@ -441,7 +441,7 @@ def retire_superseded(session: Session, day: dt.date) -> list[str]:
             ):
                 record.status = "retired"
                 name = f"{record.code} v{record.version}"
-                accounts.audit(
+                audit.record(
                     session,
                     None,
                     None,
@@ -477,7 +477,7 @@ def activate_due(session: Session, today: dt.date) -> list[str]:
         )
         if stale:
             due.append(f"{current.code} v{current.version}")
-            accounts.audit(session, None, None, "grid.took_effect", f"{current.code} v{current.version}")
+            audit.record(session, None, None, "grid.took_effect", f"{current.code} v{current.version}")
     if retired or due:
         bump_revision(session)
     return due

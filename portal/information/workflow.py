@@ -38,7 +38,7 @@ from portal.information.models import (
     utcnow,
 )
 from portal.information.services import bump_revision, reindex
-from portal.partners import accounts
+from portal.partners import audit
 from portal.partners.models import Membership, Organisation, User
 
 OPEN = (DRAFT, IN_REVIEW)  # the states of a draft still being worked on
@@ -53,7 +53,7 @@ AUDIT_LABELS = {
     "content.published": _l("Page version published"),
     "content.restored": _l("Old page version restored as a draft"),
 }
-accounts.AUDIT_LABELS.update(AUDIT_LABELS)
+audit.register(AUDIT_LABELS)
 
 
 class WorkflowError(Exception):
@@ -311,7 +311,7 @@ def start_draft(
     )
     session.add(draft)
     session.flush()
-    accounts.audit(
+    audit.record(
         session,
         user,
         organisation.id,
@@ -359,7 +359,7 @@ def save_draft(
     session.expire(draft)
     if changed != 1:
         raise Conflict(session.get(PageVersion, draft.id))
-    accounts.audit(
+    audit.record(
         session,
         user,
         draft.organisation_id,
@@ -383,7 +383,7 @@ def _move(session: Session, draft: PageVersion, user: User, expected: str, actio
     session.expire(draft)
     if changed != 1:
         raise WorkflowError(_l("This draft changed meanwhile: look at it again."))
-    accounts.audit(
+    audit.record(
         session,
         user,
         draft.organisation_id,
@@ -434,7 +434,7 @@ def send_back(session: Session, draft: PageVersion, reviewer: User, comment: str
 def discard(session: Session, draft: PageVersion, user: User) -> None:
     if draft.status != DRAFT:
         raise WorkflowError(_l("Only a draft not under review can be discarded."))
-    accounts.audit(
+    audit.record(
         session,
         user,
         draft.organisation_id,

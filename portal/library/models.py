@@ -1,7 +1,7 @@
 """The network's common space: shared documents (with tags), news items and network meetings.
 
 Each item belongs to one partner organisation and is seen by the partners, or by everyone when its
-visibility is "public". The files themselves live outside the database (see portal.backoffice.library).
+visibility is "public". The files themselves live outside the database (see portal.library.files).
 """
 
 from __future__ import annotations

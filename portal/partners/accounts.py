@@ -15,12 +15,11 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
-from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from portal.partners import throttle
-from portal.partners.models import AuditEntry, User
+from portal.partners import audit, throttle
+from portal.partners.models import User
 
 HASHER = PasswordHasher()
 DUMMY_HASH = HASHER.hash("an unknown address costs the same time as a known one")
@@ -115,7 +114,7 @@ def authenticate(
     known = user is not None and user.active and bool(user.password_hash)
     if not _verify(user.password_hash if known else DUMMY_HASH, password) or not known:
         if throttle.record_failure(counters, now) and known:
-            audit(session, user, None, "account.locked", user.email)
+            audit.record(session, user, None, "account.locked", user.email)
         return SignIn(None)
     throttle.clear(session, [name for kind, name in keys.items() if kind != "client"])
     if HASHER.check_needs_rehash(user.password_hash):
@@ -151,7 +150,7 @@ def record_code_failure(session: Session, user: User, now: dt.datetime) -> int:
     wait = CODE_POLICY.wait_after(user.failed_codes)
     user.codes_blocked_until = now.astimezone(dt.UTC) + dt.timedelta(seconds=wait) if wait else None
     if user.failed_codes == CODE_POLICY.free:
-        audit(session, user, None, "account.codes_blocked", user.email)
+        audit.record(session, user, None, "account.codes_blocked", user.email)
     return wait
 
 
@@ -185,57 +184,3 @@ def check_totp(user: User, secret: str, code: str, now: dt.datetime) -> bool:
             user.totp_last_step = candidate
             return True
     return False
-
-
-def audit(
-    session: Session,
-    user: User | None,
-    organisation_id: int | None,
-    action: str,
-    target: str = "",
-    before: dict | None = None,
-    after: dict | None = None,
-) -> AuditEntry:
-    """Record a change in the caller's transaction: it is kept if and only if the change is."""
-    entry = AuditEntry(
-        user_id=user.id if user is not None else None,
-        organisation_id=organisation_id,
-        action=action,
-        target=target[:200],
-        before=before or {},
-        after=after or {},
-    )
-    session.add(entry)
-    return entry
-
-
-# What each audit action means, in the reader's language (the code stays in the CSV). Other modules of
-# the back-office add their own actions with AUDIT_LABELS.update(...) when they are imported.
-AUDIT_LABELS: dict[str, LazyString] = {
-    "account.signed_in": _l("Signed in"),
-    "account.locked": _l("Sign-in slowed down after repeated wrong passwords"),
-    "account.codes_blocked": _l("Second-factor codes slowed down after repeated wrong codes"),
-    "account.role_invitation_accepted": _l("Role invitation accepted"),
-    "account.role_invitation_declined": _l("Role invitation declined"),
-    "member.role_offered": _l("Role offered (waiting for the person's answer)"),
-    "member.role_offer_withdrawn": _l("Role offer withdrawn"),
-    "account.second_factor_enabled": _l("Two-step sign-in activated"),
-    "account.signed_out_everywhere": _l("Signed out on every device"),
-    "account.password_set_by_invitation": _l("Password chosen after an invitation"),
-    "account.password_set_by_reset": _l("Password changed after a reset"),
-    "user.created": _l("Account created"),
-    "organisation.created": _l("Organisation added"),
-    "member.role_given": _l("Role given"),
-    "member.role_taken": _l("Role taken away"),
-    "desk.hours_confirmed": _l("Desk hours confirmed"),
-    "desk.updated": _l("Desk changed"),
-    "desk.closure_added": _l("Desk closure added"),
-    "desk.closure_removed": _l("Desk closure taken away"),
-    "desk.notice_added": _l("Desk notice added"),
-    "desk.notice_removed": _l("Desk notice taken away"),
-    "demand.looked_up_at_desk": _l("Demand looked up at a desk"),
-}
-
-
-def audit_action_label(action: str) -> str:
-    return str(AUDIT_LABELS.get(action, action))

@@ -57,6 +57,22 @@ class User(Base):
     def roles_in(self, organisation_id: int) -> set[str]:
         return {m.role for m in self.memberships if m.organisation_id == organisation_id}
 
+    def has_role(self, *roles: str, organisation_id: int | None = None, epci: bool = False) -> bool:
+        """The one rule of who may do what: one of these roles, in that organisation (any when None), in
+        an EPCI organisation when `epci` (the authority that runs the plan). The permission decorators,
+        the controllers and the templates all ask this."""
+        return any(
+            m.role in roles
+            and (organisation_id is None or m.organisation_id == organisation_id)
+            and (not epci or m.organisation.kind == "epci")
+            for m in self.memberships
+        )
+
+    def organisations_where(self, *roles: str) -> list[Organisation]:
+        """The organisations where the person holds one of these roles, by name."""
+        found = {m.organisation.id: m.organisation for m in self.memberships if m.role in roles}
+        return sorted(found.values(), key=lambda organisation: organisation.name)
+
     @property
     def needs_second_factor(self) -> bool:
         return any(m.role in SECOND_FACTOR_ROLES for m in self.memberships)

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from portal import cli, clock
 from portal import db as db_module
-from portal.partners import accounts, throttle, tokens
+from portal.partners import accounts, audit, throttle, tokens
 from portal.partners.models import AuditEntry, Membership, Organisation, SignInThrottle
 from portal.sessions import AuthSession
 from tests.conftest import DEMO_LOOKUPS, build_app
@@ -360,10 +360,10 @@ def signed_in_with_code(client, db, user) -> None:
 
 def test_the_epci_reads_and_exports_the_audit_log_with_filters(client, people, db):
     town = people["admin"].memberships[0].organisation
-    accounts.audit(
+    audit.record(
         db, people["admin"], town.id, "member.role_given", '=HYPERLINK("x")', after={"role": "editor"}
     )
-    accounts.audit(db, people["editor"], None, "account.signed_in", "editeur@ville-a.fr")
+    audit.record(db, people["editor"], None, "account.signed_in", "editeur@ville-a.fr")
     db.flush()
     signed_in_with_code(client, db, people["epci_admin"])
     page = client.get("/partenaires/journal")

@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from portal import markdown
-from portal.backoffice import library_items
+from portal.library import operations as library_operations
 from portal.library.files import content_disposition, display_name
 from portal.library.models import NetworkMeeting, NewsItem, SharedDocument
 from portal.partners.models import AuditEntry
@@ -471,7 +471,7 @@ def test_news_are_rendered_once_when_saved_not_at_each_view(client, people, db, 
     assert item.body_html == "<p><strong>gras</strong></p>\n"
     calls = []
     monkeypatch.setattr(markdown, "render_markdown", lambda *args: calls.append(1) or "")
-    monkeypatch.setattr(library_items, "render_markdown", lambda *args: calls.append(1) or "")
+    monkeypatch.setattr(library_operations, "render_markdown", lambda *args: calls.append(1) or "")
     page = client.get("/fr/reseau/")
     assert "<strong>gras</strong>" in page.get_data(as_text=True) and calls == []
 

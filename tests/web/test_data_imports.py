@@ -197,7 +197,7 @@ def reason_cells(response) -> list:
 
 def fake_catalog(monkeypatch, translations: dict[str, str]) -> None:
     """The workspace's gettext, with these msgids translated (the catalogs are the lead's: not updated)."""
-    from portal.backoffice import imports as views
+    from portal.backoffice.imports import controllers as views
 
     real = views._
     monkeypatch.setattr(

@@ -35,7 +35,7 @@ from portal.demands.imports.reading import ImportRefused
 from portal.demands.imports.records import ImportRecord
 from portal.demands.imports.stock import import_stock
 from portal.demands.models import Demand, DemandEvent
-from portal.partners import accounts
+from portal.partners import audit
 from portal.partners.models import User
 
 KINDS = ("demands", "events", "allocations", "stock")
@@ -227,7 +227,7 @@ def record(
     session.add(entry)
     if not outcome.refused:
         counts = {name: getattr(outcome, name) for name in ("rows", "created", "updated", "replaced")}
-        accounts.audit(
+        audit.record(
             session,
             user,
             organisation_id,

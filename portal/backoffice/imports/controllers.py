@@ -6,12 +6,11 @@ the audit log. The checks and the work are in portal.demands.imports.operations.
 from __future__ import annotations
 
 import flask_wtf.file
-from flask import Blueprint, Flask, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from werkzeug.exceptions import RequestEntityTooLarge
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired
 
@@ -23,14 +22,12 @@ from portal.demands.imports.problems import translated
 from portal.demands.imports.records import ImportRecord
 from portal.demands.scoring import recompute
 from portal.observatory import services as observatory
-from portal.partners.accounts import AUDIT_LABELS
+from portal.partners import audit
 from portal.partners.models import User
 from portal.territory.services import current_territory
 from portal.ui.forms import ComponentField, PortalForm, RadioField
 
-bp = Blueprint("imports", __name__, url_prefix="/partenaires/donnees", template_folder="templates")
-
-AUDIT_LABELS.update({"data.imported": _l("Data file imported")})
+audit.register({"data.imported": _l("Data file imported")})
 IMPORT_ROLES = ("admin", "editor")
 SHOWN_PROBLEMS = 100  # the report lists this many problems, and says how many more there are
 HISTORY_PAGE = 200
@@ -105,8 +102,7 @@ def _organisation_id(user: User) -> int | None:
     return None
 
 
-@bp.url_value_preprocessor
-def _raise_upload_limit(endpoint: str | None, _values) -> None:
+def raise_upload_limit(endpoint: str | None, _values) -> None:
     """Data files may be larger than the app's limit (MAX_CONTENT_LENGTH): for the upload only, and only
     for a person signed in with an import role. This runs before the CSRF check, which is the first to
     read the body: anybody else's upload is cut at the app's limit before it is read."""
@@ -116,14 +112,12 @@ def _raise_upload_limit(endpoint: str | None, _values) -> None:
             request.max_content_length = max_mb() * MB + MB  # the file and the rest of the form
 
 
-@bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_error):
+def too_large(_error):
     form = UploadForm(formdata=None)
     form.upload.errors = [_("The file is larger than %(mb)s MB.", mb=max_mb())]
     return render_template("backoffice/imports/upload.html", form=form), 413
 
 
-@bp.route("/", methods=["GET", "POST"])
 @epci_role(*IMPORT_ROLES)
 def upload():
     """Choose a kind and a file; a posted file gets its validation report (nothing written)."""
@@ -175,7 +169,6 @@ def _report(stored: operations.StoredFile, outcome: operations.Outcome, applied_
     )
 
 
-@bp.route("/appliquer", methods=["POST"])
 @epci_role(*IMPORT_ROLES)
 def confirm():
     """Apply a checked file: the same checks again, in one transaction with its history and audit."""
@@ -214,7 +207,6 @@ def _rescore() -> None:
     recompute(db.database().sessions, grids, clock.today(), current_territory().abnormal_delay_months)
 
 
-@bp.route("/historique")
 @epci_role(*IMPORT_ROLES)
 def history():
     """Every import attempt, newest first: who, when, which file, what it did."""
@@ -222,10 +214,3 @@ def history():
         select(ImportRecord).order_by(ImportRecord.at.desc(), ImportRecord.id.desc()).limit(HISTORY_PAGE)
     )
     return render_template("backoffice/imports/history.html", records=list(records))
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.jinja_env.globals["may_import_data"] = may_import
-    app.jinja_env.filters["import_kind"] = kind_label
-    app.jinja_env.globals["shown_reason"] = shown_reason

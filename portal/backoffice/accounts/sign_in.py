@@ -23,9 +23,8 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from portal import clock, db, sessions
-from portal.backoffice import notifications
-from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import (
+from portal.backoffice.accounts import notifications
+from portal.backoffice.accounts.forms import (
     CodeForm,
     ForgotForm,
     LoginForm,
@@ -41,7 +40,7 @@ from portal.backoffice.permissions import (
     signed_in_user,
 )
 from portal.jobs import submit
-from portal.partners import accounts, throttle, tokens
+from portal.partners import accounts, audit, throttle, tokens
 from portal.partners.models import User
 from portal.security import consume, rate_limit
 
@@ -113,7 +112,6 @@ def wait_text(seconds: int) -> str:
     return ngettext("%(num)s minute", "%(num)s minutes", minutes)
 
 
-@bp.route("/connexion", methods=["GET", "POST"])
 @rate_limit("10 per minute", methods=["POST"])
 @public
 def login():
@@ -156,13 +154,12 @@ def _complete(user: User, code_checked: bool):
     record.second_factor_done = code_checked
     record.pending_totp_secret = ""
     user.last_login_at = clock.now().astimezone(dt.UTC)
-    accounts.audit(dbs, user, None, "account.signed_in", user.email)
+    audit.record(dbs, user, None, "account.signed_in", user.email)
     target = record.next_path or url_for("backoffice.dashboard")
     dbs.commit()
     return _remember_device(redirect(target), user.email)
 
 
-@bp.route("/connexion/code", methods=["GET", "POST"])
 @rate_limit("10 per minute", methods=["POST"])
 @password_step
 def second_factor():
@@ -194,7 +191,7 @@ def second_factor():
             accounts.record_code_success(user)
             if setting_up:
                 user.totp_secret = secret
-                accounts.audit(dbs, user, None, "account.second_factor_enabled", user.email)
+                audit.record(dbs, user, None, "account.second_factor_enabled", user.email)
             return _complete(user, code_checked=True)
         wait = accounts.record_code_failure(dbs, user, clock.now())
         dbs.commit()
@@ -215,7 +212,6 @@ def second_factor():
     ), status
 
 
-@bp.route("/connexion/code/qr.svg")
 @password_step
 def second_factor_qr():
     """The QR code of the pending secret, for the authenticator app (made here, never stored)."""
@@ -234,7 +230,6 @@ def second_factor_qr():
     return response
 
 
-@bp.route("/deconnexion", methods=["POST"])
 @password_step
 def log_out():
     """This session ends on the server: any copy of the cookie is worth nothing from now on."""
@@ -243,28 +238,25 @@ def log_out():
     return redirect(url_for("backoffice.login"))
 
 
-@bp.route("/deconnexion-partout", methods=["POST"])
 @signed_in
 def log_out_everywhere():
     user = current_user()
     dbs = db.session()
     user.session_version += 1
     sessions.end_all_for_user(dbs, user.id)
-    accounts.audit(dbs, user, None, "account.signed_out_everywhere", user.email)
+    audit.record(dbs, user, None, "account.signed_out_everywhere", user.email)
     dbs.commit()
     sessions.end()
     flash(_("You are signed out on every device."))
     return redirect(url_for("backoffice.login"))
 
 
-@bp.route("/invitation", methods=["GET", "POST"])
 @rate_limit("20 per minute", methods=["POST"])
 @public
 def accept_invitation():
     return _set_password("invitation")
 
 
-@bp.route("/mot-de-passe", methods=["GET", "POST"])
 @rate_limit("20 per minute", methods=["POST"])
 @public
 def reset_password():
@@ -291,7 +283,7 @@ def _set_password(purpose: str):
             user.session_version += 1  # every open session of the account ends
             sessions.end_all_for_user(dbs, user.id)
             throttle.clear_address(dbs, _secret(), user.email)  # a reset by e-mail unlocks
-            accounts.audit(dbs, user, None, f"account.password_set_by_{purpose}", user.email)
+            audit.record(dbs, user, None, f"account.password_set_by_{purpose}", user.email)
             dbs.commit()
             sessions.end()
             flash(_("Your password is saved: sign in with it."))
@@ -300,7 +292,6 @@ def _set_password(purpose: str):
     return render_template("backoffice/set_password.html", form=form, purpose=purpose), status
 
 
-@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
 @rate_limit("5 per minute", methods=["POST"])
 @public
 def forgot_password():

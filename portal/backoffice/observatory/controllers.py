@@ -19,15 +19,15 @@ import datetime as dt
 import io
 import json
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Response, render_template, request
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import Optional, ValidationError
 
 from portal import clock, db
-from portal.backoffice.blueprint import spreadsheet_safe
 from portal.backoffice.permissions import signed_in
+from portal.backoffice.presenting import spreadsheet_safe
 from portal.demands.models import DWELLING_TYPES
 from portal.i18n import current_localeinfo
 from portal.observatory.charts import bar_chart
@@ -45,8 +45,6 @@ from portal.observatory.indicators import (
 from portal.territory.services import communes
 from portal.text import folded
 from portal.ui.forms import DateField, PortalForm, SelectField
-
-bp = Blueprint("observatory_partners", __name__, url_prefix="/partenaires", template_folder="templates")
 
 MAX_YEARS = 5  # a longer period is refused: the figures of a plan (6 years) are read year by year
 TOP_COMMUNES = 10  # communes in the "demands per allocation" chart
@@ -313,7 +311,6 @@ def _compute(form: ObservatoryFilterForm, names: dict[str, str]) -> Observatory:
     return observatory(db.session(), filters, scope)
 
 
-@bp.route("/observatoire")
 @signed_in
 def dashboard():
     """The figures of the period, with the filters; `?format=csv|json` downloads them instead."""
@@ -343,7 +340,6 @@ def dashboard():
     )
 
 
-@bp.route("/observatoire.<any(csv, json):extension>")
 @signed_in
 def download(extension: str):
     """The figures of the period as a file (same filters as the page)."""
@@ -451,7 +447,3 @@ def period_text(period: Period) -> str:
         start=format_date(period.start, "long"),
         end=format_date(period.end, "long"),
     )
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

@@ -16,8 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import clock, db
-from portal.backoffice.blueprint import bp
-from portal.backoffice.forms import (
+from portal.backoffice.desks.forms import (
     ClosureForm,
     DeskEditForm,
     NoticeForm,
@@ -33,11 +32,10 @@ from portal.demands.presenting import situation_context
 from portal.desks import operations as backoffice_desks
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.desks.views import upcoming, weekday_name
-from portal.partners import accounts
+from portal.partners import audit
 from portal.security import rate_limit
 
 
-@bp.route("/accueil", methods=["GET", "POST"])
 @rate_limit("20 per minute;300 per hour", methods=["POST"])
 @any_organisation_role("desk_agent", "admin")
 def desk_tools():
@@ -53,7 +51,7 @@ def desk_tools():
         demand = find_or_explain(form, "desk")
         user = current_user()
         agent_of = next((m.organisation_id for m in user.memberships if m.role == "desk_agent"), None)
-        accounts.audit(
+        audit.record(
             dbs,
             user,
             agent_of,
@@ -77,7 +75,6 @@ def _organisation_desk(organisation, desk_id: int) -> Desk:
     return desk
 
 
-@bp.route("/organisations/<slug>/guichets")
 @role_in_organisation("editor", "admin", epci_sees_all=True)
 def desks(organisation):
     settings = current_app.config["PORTAL_SETTINGS"]
@@ -91,7 +88,6 @@ def desks(organisation):
     )
 
 
-@bp.route("/organisations/<slug>/guichets/<int:desk_id>/confirmer", methods=["POST"])
 @role_in_organisation("editor", "admin", epci_sees_all=True)
 def confirm_desk(organisation, desk_id: int):
     """The hours were checked: the public pages trust them again and the reminder stops."""
@@ -99,7 +95,7 @@ def confirm_desk(organisation, desk_id: int):
     dbs = db.session()
     before = desk.hours_confirmed_on.isoformat() if desk.hours_confirmed_on else None
     desk.hours_confirmed_on = desk.updated_on = clock.today()
-    accounts.audit(
+    audit.record(
         dbs,
         current_user(),
         organisation.id,
@@ -113,7 +109,6 @@ def confirm_desk(organisation, desk_id: int):
     return redirect(url_for("backoffice.desks", slug=organisation.slug))
 
 
-@bp.route("/organisations/<slug>/guichets/<int:desk_id>", methods=["GET", "POST"])
 @role_in_organisation("editor", "admin", epci_sees_all=True)
 def edit_desk(organisation, desk_id: int):
     """Contact, languages, accessibility, what to bring and the weekly hours; saving confirms the hours."""
@@ -138,7 +133,7 @@ def edit_desk(organisation, desk_id: int):
         after = {**backoffice_desks.desk_snapshot(desk), **backoffice_desks.week_snapshot(desk)}
         changed = [name for name in after if before[name] != after[name]]
         desk.hours_confirmed_on = desk.updated_on = clock.today()
-        accounts.audit(
+        audit.record(
             dbs,
             current_user(),
             organisation.id,
@@ -184,7 +179,6 @@ PERIODS = {
 }
 
 
-@bp.route("/organisations/<slug>/guichets/<int:desk_id>/<any(fermetures, avis):kind>", methods=["POST"])
 @role_in_organisation("editor", "admin", epci_sees_all=True)
 def add_period(organisation, desk_id: int, kind: str):
     """A closure (holidays, works) or a temporary notice, shown on the public desk page while it lasts."""
@@ -203,7 +197,7 @@ def add_period(organisation, desk_id: int, kind: str):
     dbs = db.session()
     dbs.add(item)
     desk.updated_on = clock.today()
-    accounts.audit(
+    audit.record(
         dbs, current_user(), organisation.id, f"desk.{name}_added", desk.name, after=_period(item, text_field)
     )
     dbs.commit()
@@ -211,10 +205,6 @@ def add_period(organisation, desk_id: int, kind: str):
     return redirect(url_for("backoffice.edit_desk", slug=organisation.slug, desk_id=desk.id))
 
 
-@bp.route(
-    "/organisations/<slug>/guichets/<int:desk_id>/<any(fermetures, avis):kind>/<int:item_id>/supprimer",
-    methods=["POST"],
-)
 @role_in_organisation("editor", "admin", epci_sees_all=True)
 def remove_period(organisation, desk_id: int, kind: str, item_id: int):
     desk = _organisation_desk(organisation, desk_id)
@@ -226,7 +216,7 @@ def remove_period(organisation, desk_id: int, kind: str, item_id: int):
     before = _period(item, text_field)
     dbs.delete(item)
     desk.updated_on = clock.today()
-    accounts.audit(dbs, current_user(), organisation.id, f"desk.{name}_removed", desk.name, before=before)
+    audit.record(dbs, current_user(), organisation.id, f"desk.{name}_removed", desk.name, before=before)
     dbs.commit()
     flash(_("The desk %(desk)s is saved.", desk=desk.name))
     return redirect(url_for("backoffice.edit_desk", slug=organisation.slug, desk_id=desk.id))

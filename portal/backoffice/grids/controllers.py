@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import clock, db
-from portal.backoffice.grid_forms import (
+from portal.backoffice.grids.forms import (
     ActivateForm,
     CriterionForm,
     LockForm,
@@ -29,13 +29,12 @@ from portal.cotation.views import rule
 from portal.demands.scoring import recompute
 from portal.guides.jobs import prerender_all
 from portal.jobs import after_commit
-from portal.partners.accounts import AUDIT_LABELS
+from portal.partners import audit
 from portal.territory.services import current_territory
 
-bp = Blueprint("backoffice_grids", __name__, url_prefix="/partenaires/grilles", template_folder="templates")
 READERS = ("reviewer", "editor")
 
-AUDIT_LABELS.update(
+audit.register(
     {
         "grid.draft_created": _l("Grid draft created"),
         "grid.criterion_changed": _l("Grid criterion changed"),
@@ -86,7 +85,6 @@ def _stale(record, form: LockForm) -> bool:
     return form.lock.data != operations.fingerprint(record)
 
 
-@bp.route("/")
 @epci_role(*READERS)
 def index():
     dbs = db.session()
@@ -110,7 +108,6 @@ def _is_reviewer() -> bool:
     return any(m.role == "reviewer" and m.organisation.kind == "epci" for m in user.memberships)
 
 
-@bp.route("/<code>/nouvelle-version", methods=["POST"])
 @epci_role("reviewer")
 def new_draft(code: str):
     dbs = db.session()
@@ -130,7 +127,6 @@ def new_draft(code: str):
     return redirect(url_for("backoffice_grids.version", code=code, version=draft.version))
 
 
-@bp.route("/<code>/v<int:version>")
 @epci_role(*READERS)
 def version(code: str, version: int):
     return _version_page(_version(code, version))
@@ -160,7 +156,6 @@ def _version_page(record, activate_form=None, status=200, notice=None):
     ), status
 
 
-@bp.route("/<code>/v<int:version>/criteres/<criterion>", methods=["GET", "POST"])
 @epci_role("reviewer")
 def edit_criterion(code: str, version: int, criterion: str):
     record = _version(code, version)
@@ -211,7 +206,6 @@ def _criterion_page(record, form, item=None, status=200, conflict=False, refused
     ), status
 
 
-@bp.route("/<code>/v<int:version>/criteres/nouveau", methods=["GET", "POST"])
 @epci_role("reviewer")
 def add_criterion(code: str, version: int):
     record = _version(code, version)
@@ -237,7 +231,6 @@ def add_criterion(code: str, version: int):
     return redirect(url_for("backoffice_grids.version", code=code, version=version))
 
 
-@bp.route("/<code>/v<int:version>/criteres/<criterion>/supprimer", methods=["POST"])
 @epci_role("reviewer")
 def remove_criterion(code: str, version: int, criterion: str):
     record = _version(code, version)
@@ -259,7 +252,6 @@ def remove_criterion(code: str, version: int, criterion: str):
     return redirect(url_for("backoffice_grids.version", code=code, version=version))
 
 
-@bp.route("/<code>/v<int:version>/impact")
 @epci_role("reviewer")
 def impact(code: str, version: int):
     record = _version(code, version)
@@ -283,7 +275,6 @@ def impact(code: str, version: int):
     )
 
 
-@bp.route("/<code>/v<int:version>/activer", methods=["POST"])
 @epci_role("reviewer")
 def activate(code: str, version: int):
     record = _version(code, version)
@@ -323,7 +314,7 @@ def activate(code: str, version: int):
         )
         return redirect(url_for("backoffice_grids.version", code=code, version=version))
     scored, changed, seconds = rescore_now(today)
-    operations.accounts.audit(
+    operations.audit.record(
         dbs,
         current_user(),
         _organisation_id(),
@@ -355,13 +346,8 @@ def rescore_now(today: dt.date) -> tuple[int, int, float]:
     return scored, changed, time.perf_counter() - started
 
 
-@bp.app_template_global()
 def reviews_grids(user) -> bool:
     """The dashboard's link: for the EPCI's reviewers."""
     return user is not None and any(
         m.role == "reviewer" and m.organisation.kind == "epci" for m in user.memberships
     )
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)

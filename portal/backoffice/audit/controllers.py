@@ -17,15 +17,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import db
-from portal.backoffice.blueprint import bp, spreadsheet_safe
-from portal.backoffice.forms import (
+from portal.backoffice.audit.forms import (
     AuditFilterForm,
 )
 from portal.backoffice.permissions import (
     epci_role,
 )
+from portal.backoffice.presenting import spreadsheet_safe
 from portal.clock import PARIS
-from portal.partners import accounts
+from portal.partners import audit
 from portal.partners.models import AuditEntry, Organisation, User
 
 AUDIT_PAGE = 200
@@ -55,15 +55,12 @@ def audit_form() -> AuditFilterForm:
     dbs = db.session()
     form = AuditFilterForm(request.args)
     actions = dbs.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action))
-    form.action.choices = [("", _("All"))] + [
-        (action, accounts.audit_action_label(action)) for action in actions
-    ]
+    form.action.choices = [("", _("All"))] + [(action, audit.label(action)) for action in actions]
     organisations = dbs.execute(select(Organisation.slug, Organisation.name).order_by(Organisation.name))
     form.organisation.choices = [("", _("All"))] + [(slug, name) for slug, name in organisations]
     return form
 
 
-@bp.route("/journal")
 @epci_role("admin", "reviewer")
 def audit_log():
     """Every change, newest first, with filters; the EPCI's administrators and reviewers read it."""
@@ -76,7 +73,6 @@ def audit_log():
     )
 
 
-@bp.route("/journal.csv")
 @epci_role("admin", "reviewer")
 def audit_log_csv():
     """The same entries, every one of them, as CSV (UTF-8 with a BOM so that spreadsheets read accents)."""

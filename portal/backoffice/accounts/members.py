@@ -17,9 +17,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal import clock, db
-from portal.backoffice import notifications
-from portal.backoffice.blueprint import bp, kind_label, role_label
-from portal.backoffice.forms import (
+from portal.backoffice.accounts import notifications
+from portal.backoffice.accounts.forms import (
     InviteForm,
     OrganisationForm,
 )
@@ -29,9 +28,10 @@ from portal.backoffice.permissions import (
     role_in_organisation,
     signed_in,
 )
+from portal.backoffice.presenting import kind_label, role_label
 from portal.desks.models import Desk
 from portal.jobs import after_commit
-from portal.partners import accounts
+from portal.partners import accounts, audit
 from portal.partners.models import (
     OFFER_DAYS,
     ORGANISATION_KINDS,
@@ -45,7 +45,6 @@ from portal.sessions import aware
 from portal.text import slugify
 
 
-@bp.route("/organisations", methods=["GET", "POST"])
 @epci_role("admin")
 def organisations():
     """The partners of the plan; the authority's administrators add one, then invite its first administrator
@@ -65,7 +64,7 @@ def organisations():
                 organisation = Organisation(slug=slug, name=form.name.data.strip(), kind=form.kind.data)
                 dbs.add(organisation)
                 dbs.flush()
-                accounts.audit(
+                audit.record(
                     dbs,
                     current_user(),
                     organisation.id,
@@ -117,7 +116,6 @@ def member_rows(organisation) -> dict:
     return people
 
 
-@bp.route("/organisations/<slug>/membres", methods=["GET", "POST"])
 @role_in_organisation("admin", epci_sees_all=True)
 def members(organisation):
     """The organisation's members; its administrators invite people and give or take roles."""
@@ -180,9 +178,7 @@ def _invite(organisation, form):
                     user_id=user.id, organisation_id=organisation.id, role=role, invited_by_id=admin.id
                 )
             )
-            accounts.audit(
-                dbs, admin, organisation.id, "member.role_offered", user.email, after={"role": role}
-            )
+            audit.record(dbs, admin, organisation.id, "member.role_offered", user.email, after={"role": role})
             after_commit(dbs, notifications.send_role_offer, user.id, organisation.id, role, admin.id, locale)
         dbs.commit()
         flash(
@@ -195,7 +191,7 @@ def _invite(organisation, form):
         )
         return redirect(url_for("backoffice.members", slug=organisation.slug))
     dbs.add(Membership(user_id=user.id, organisation_id=organisation.id, role=role))
-    accounts.audit(dbs, admin, organisation.id, "member.role_given", user.email, after={"role": role})
+    audit.record(dbs, admin, organisation.id, "member.role_given", user.email, after={"role": role})
     if not user.password_hash:
         after_commit(dbs, notifications.send_invitation, user.id, organisation.id, admin.id, locale)
     dbs.commit()
@@ -203,7 +199,6 @@ def _invite(organisation, form):
     return redirect(url_for("backoffice.members", slug=organisation.slug))
 
 
-@bp.route("/roles-proposes/<int:offer_id>", methods=["POST"])
 @signed_in
 def answer_role_offer(offer_id: int):
     """The person's answer to a role offered by another organisation (only their own offers)."""
@@ -218,7 +213,7 @@ def answer_role_offer(offer_id: int):
     organisation = offer.organisation
     if answer == "accept" and offer.role not in user.roles_in(organisation.id):
         dbs.add(Membership(user_id=user.id, organisation_id=organisation.id, role=offer.role))
-    accounts.audit(
+    audit.record(
         dbs,
         user,
         organisation.id,
@@ -241,7 +236,6 @@ def answer_role_offer(offer_id: int):
     return redirect(url_for("backoffice.dashboard"))
 
 
-@bp.route("/organisations/<slug>/membres/propositions/<int:offer_id>/retirer", methods=["POST"])
 @role_in_organisation("admin", epci_sees_all=True)
 def withdraw_role_offer(organisation, offer_id: int):
     """An administrator takes back a role offered and not answered yet."""
@@ -250,7 +244,7 @@ def withdraw_role_offer(organisation, offer_id: int):
     if offer is None or offer.organisation_id != organisation.id:
         abort(404)
     email = dbs.get(User, offer.user_id).email
-    accounts.audit(
+    audit.record(
         dbs,
         current_user(),
         organisation.id,
@@ -264,7 +258,6 @@ def withdraw_role_offer(organisation, offer_id: int):
     return redirect(url_for("backoffice.members", slug=organisation.slug))
 
 
-@bp.route("/organisations/<slug>/membres/<int:user_id>/<role>/retirer", methods=["POST"])
 @role_in_organisation("admin", epci_sees_all=True)
 def remove_role(organisation, user_id: int, role: str):
     dbs = db.session()
@@ -283,7 +276,7 @@ def remove_role(organisation, user_id: int, role: str):
         return redirect(url_for("backoffice.members", slug=organisation.slug))
     email = membership.user.email
     dbs.delete(membership)
-    accounts.audit(dbs, admin, organisation.id, "member.role_taken", email, before={"role": role})
+    audit.record(dbs, admin, organisation.id, "member.role_taken", email, before={"role": role})
     dbs.commit()
     flash(_("The role was taken away from %(email)s.", email=email))
     return redirect(url_for("backoffice.members", slug=organisation.slug))

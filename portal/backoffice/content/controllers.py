@@ -4,7 +4,7 @@ lag behind their French page. The rules of the workflow are in portal.informatio
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -37,8 +37,6 @@ from portal.partners.models import Organisation, User
 from portal.territory.services import current_territory
 from portal.ui.forms import BooleanField, PortalForm, SelectField, StringField, TextAreaField
 from portal.urls import public_url_for
-
-bp = Blueprint("content", __name__, url_prefix="/partenaires/contenus", template_folder="templates")
 
 EDITORS = ("editor",)  # who drafts: the editors of any organisation
 READERS = ("editor", "reviewer")  # who opens the workflow's pages
@@ -159,7 +157,6 @@ def title_of(page: Page) -> str:
 # --- pages --------------------------------------------------------------------------------------
 
 
-@bp.route("/")
 @any_organisation_role(*READERS)
 def index():
     """Every page with its state in the chosen locale, the drafts of the person's organisations and, for
@@ -204,7 +201,6 @@ def index():
     )
 
 
-@bp.route("/<slug>/<locale>/<variant>", methods=["GET", "POST"])
 @any_organisation_role(*EDITORS)
 def edit(slug: str, locale: str, variant: str):
     """The organisation's draft of the page: started from the published text on first save, previewed,
@@ -316,7 +312,6 @@ def _conflict_page(page, locale, variant, organisation, current, form, texts):
     return _edit_page(page, locale, variant, organisation, current, form, status=409, conflict=changes)
 
 
-@bp.route("/apercu", methods=["POST"])
 @any_organisation_role(*EDITORS)
 def preview():
     """The live preview of the editor: the body rendered as the public page will show it (JSON holding the
@@ -333,7 +328,6 @@ def preview():
     return jsonify(html=html, problems=problems)
 
 
-@bp.route("/versions/<int:version_id>", methods=["GET", "POST"])
 @any_organisation_role(*READERS)
 def draft(version_id: int):
     """One version: a draft with what its organisation may do with it, or an older version to restore."""
@@ -452,7 +446,6 @@ def notify(version: PageVersion, action: str, user: User) -> None:
         submit(deliver, person.email, subject, body, f"content {action}")
 
 
-@bp.route("/<slug>/<locale>/<variant>/historique")
 @any_organisation_role(*READERS)
 def page_history(slug: str, locale: str, variant: str):
     page = _page_or_404(slug, locale, variant)
@@ -468,7 +461,6 @@ def page_history(slug: str, locale: str, variant: str):
     )
 
 
-@bp.route("/traductions")
 @any_organisation_role(*READERS)
 def translations():
     """Texts to translate again because their French page changed, then pages not translated yet."""
@@ -481,19 +473,15 @@ def translations():
     )
 
 
-def init_app(app) -> None:
-    app.register_blueprint(bp)
+def content_status(status: str) -> str:
+    return {
+        "draft": _("Draft"),
+        "in_review": _("Waiting for review"),
+        "published": _("Published"),
+        "archived": _("Archived"),
+    }.get(status, status)
 
-    @app.template_filter("content_status")
-    def content_status(status: str) -> str:
-        return {
-            "draft": _("Draft"),
-            "in_review": _("Waiting for review"),
-            "published": _("Published"),
-            "archived": _("Archived"),
-        }.get(status, status)
 
-    @app.template_filter("locale_name")
-    def locale_name(code: str) -> str:
-        info = locales().get(code)
-        return info.autonym if info else code
+def locale_name(code: str) -> str:
+    info = locales().get(code)
+    return info.autonym if info else code

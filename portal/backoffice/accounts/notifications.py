@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import clock, db
-from portal.backoffice.blueprint import role_label
+from portal.backoffice.presenting import role_label
 from portal.jobs import job
 from portal.mail import send_mail
 from portal.partners import accounts, tokens
