@@ -1,5 +1,5 @@
-"""Partners keep their desks current: the desks not confirmed for a while, and the reminders to their
-organisations' editors."""
+"""Partners keep their desks current: their changes (contact, hours, closures, notices, confirmation), the
+desks not confirmed for a while, and who is reminded of them."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.cotation.engine import months_before
-from portal.desks.models import Desk
+from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
+from portal.partners import audit
 from portal.partners.models import Membership, Organisation, User
 
 EDITABLE = ("phone", "email", "website", "languages", "step_free", "accessibility_notes", "documents")
@@ -94,3 +95,87 @@ def parse_hours(text: str) -> list[tuple[dt.time, dt.time]]:
         if second_opens < first_closes:
             raise ValueError(text)
     return spans
+
+
+# Changes a desk's organisation makes, each audited in the caller's transaction (the caller commits) and
+# moving the desk's `updated_on`, so that the guides that list it are printed again.
+
+PERIODS = {"closure": (Closure, "reason"), "notice": (DeskNotice, "text")}
+
+
+def confirm_hours(session: Session, desk: Desk, user: User, today: dt.date) -> None:
+    """The hours were checked: the public pages trust them again and the reminder stops."""
+    before = desk.hours_confirmed_on.isoformat() if desk.hours_confirmed_on else None
+    desk.hours_confirmed_on = desk.updated_on = today
+    audit.record(
+        session,
+        user,
+        desk.organisation_id,
+        "desk.hours_confirmed",
+        desk.name,
+        before={"hours_confirmed_on": before},
+        after={"hours_confirmed_on": today.isoformat()},
+    )
+
+
+def update_desk(
+    session: Session, desk: Desk, user: User, values: dict, hours: dict[int, list[tuple]], today: dt.date
+) -> None:
+    """Contact, languages, accessibility, what to bring (EDITABLE) and the weekly hours; saving confirms
+    the hours. Only what changed is audited."""
+    before = {**desk_snapshot(desk), **week_snapshot(desk)}
+    for name in EDITABLE:
+        value = values[name]
+        setattr(desk, name, value if name == "step_free" else (value or "").strip())
+    desk.slots = [
+        OpeningSlot(weekday=weekday, opens=opens, closes=closes)
+        for weekday, spans in hours.items()
+        for opens, closes in spans
+    ]
+    session.flush()
+    session.refresh(desk, ["slots"])
+    desk.hours_confirmed_on = desk.updated_on = today
+    after = {**desk_snapshot(desk), **week_snapshot(desk)}
+    audit.record_change(session, user, desk.organisation_id, "desk.updated", desk.name, before, after)
+
+
+def period_snapshot(item, text_field: str) -> dict:
+    return {
+        "starts_on": item.starts_on.isoformat(),
+        "ends_on": item.ends_on.isoformat(),
+        text_field: getattr(item, text_field),
+    }
+
+
+def add_period(
+    session: Session,
+    desk: Desk,
+    user: User,
+    kind: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    text: str,
+    today,
+):
+    """A closure (holidays, works) or a temporary notice, shown on the public desk page while it lasts."""
+    model, text_field = PERIODS[kind]
+    item = model(desk_id=desk.id, starts_on=starts_on, ends_on=ends_on, **{text_field: text.strip()})
+    session.add(item)
+    desk.updated_on = today
+    audit.record(
+        session,
+        user,
+        desk.organisation_id,
+        f"desk.{kind}_added",
+        desk.name,
+        after=period_snapshot(item, text_field),
+    )
+    return item
+
+
+def remove_period(session: Session, desk: Desk, user: User, kind: str, item, today: dt.date) -> None:
+    _model, text_field = PERIODS[kind]
+    before = period_snapshot(item, text_field)
+    session.delete(item)
+    desk.updated_on = today
+    audit.record(session, user, desk.organisation_id, f"desk.{kind}_removed", desk.name, before=before)

@@ -68,6 +68,18 @@ class User(Base):
             for m in self.memberships
         )
 
+    def organisation_with(self, *roles: str, epci: bool = False) -> Organisation | None:
+        """The first organisation where the person holds one of these roles (an EPCI one when `epci`):
+        the organisation a change is made for in the audit log."""
+        return next(
+            (
+                m.organisation
+                for m in self.memberships
+                if m.role in roles and (not epci or m.organisation.kind == "epci")
+            ),
+            None,
+        )
+
     def organisations_where(self, *roles: str) -> list[Organisation]:
         """The organisations where the person holds one of these roles, by name."""
         found = {m.organisation.id: m.organisation for m in self.memberships if m.role in roles}

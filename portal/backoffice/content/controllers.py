@@ -80,14 +80,11 @@ class OrganisationChoice(PortalForm):
 
 
 def editor_organisations(user: User) -> list[Organisation]:
-    return sorted(
-        {m.organisation for m in user.memberships if m.role in EDITORS},
-        key=lambda organisation: organisation.name,
-    )
+    return user.organisations_where(*EDITORS)
 
 
 def is_reviewer(user: User) -> bool:
-    return any(m.role == "reviewer" and m.organisation.kind == "epci" for m in user.memberships)
+    return user.has_role("reviewer", epci=True)
 
 
 def may_read(user: User, version: PageVersion) -> bool:

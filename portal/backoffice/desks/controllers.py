@@ -29,8 +29,8 @@ from portal.backoffice.permissions import (
 from portal.demands.forms import LookupForm
 from portal.demands.lookup import find_or_explain, refuse_other_bodies
 from portal.demands.presenting import situation_context
-from portal.desks import operations as backoffice_desks
-from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
+from portal.desks import operations as desk_operations
+from portal.desks.models import Closure, Desk, DeskNotice
 from portal.desks.views import upcoming, weekday_name
 from portal.partners import audit
 from portal.security import rate_limit
@@ -50,7 +50,7 @@ def desk_tools():
         dbs = db.session()
         demand = find_or_explain(form, "desk")
         user = current_user()
-        agent_of = next((m.organisation_id for m in user.memberships if m.role == "desk_agent"), None)
+        agent_of = getattr(user.organisation_with("desk_agent"), "id", None)
         audit.record(
             dbs,
             user,
@@ -82,7 +82,7 @@ def desks(organisation):
         select(Desk).where(Desk.organisation_id == organisation.id).order_by(Desk.name)
     )
     today = clock.today()
-    listed = [(desk, backoffice_desks.is_stale(desk, today, settings.desk_reminder_months)) for desk in rows]
+    listed = [(desk, desk_operations.is_stale(desk, today, settings.desk_reminder_months)) for desk in rows]
     return render_template(
         "backoffice/desks.html", organisation=organisation, desks=listed, months=settings.desk_reminder_months
     )
@@ -93,17 +93,7 @@ def confirm_desk(organisation, desk_id: int):
     """The hours were checked: the public pages trust them again and the reminder stops."""
     desk = _organisation_desk(organisation, desk_id)
     dbs = db.session()
-    before = desk.hours_confirmed_on.isoformat() if desk.hours_confirmed_on else None
-    desk.hours_confirmed_on = desk.updated_on = clock.today()
-    audit.record(
-        dbs,
-        current_user(),
-        organisation.id,
-        "desk.hours_confirmed",
-        desk.name,
-        before={"hours_confirmed_on": before},
-        after={"hours_confirmed_on": desk.hours_confirmed_on.isoformat()},
-    )
+    desk_operations.confirm_hours(dbs, desk, current_user(), clock.today())
     dbs.commit()
     flash(_("The hours of %(desk)s are confirmed.", desk=desk.name))
     return redirect(url_for("backoffice.desks", slug=organisation.slug))
@@ -119,29 +109,8 @@ def edit_desk(organisation, desk_id: int):
     _label_days(form)
     if form.validate_on_submit():
         dbs = db.session()
-        before = {**backoffice_desks.desk_snapshot(desk), **backoffice_desks.week_snapshot(desk)}
-        for name in backoffice_desks.EDITABLE:
-            value = getattr(form, name).data
-            setattr(desk, name, value if name == "step_free" else (value or "").strip())
-        desk.slots = [
-            OpeningSlot(weekday=weekday, opens=opens, closes=closes)
-            for weekday, spans in form.hours.items()
-            for opens, closes in spans
-        ]
-        dbs.flush()
-        dbs.refresh(desk, ["slots"])
-        after = {**backoffice_desks.desk_snapshot(desk), **backoffice_desks.week_snapshot(desk)}
-        changed = [name for name in after if before[name] != after[name]]
-        desk.hours_confirmed_on = desk.updated_on = clock.today()
-        audit.record(
-            dbs,
-            current_user(),
-            organisation.id,
-            "desk.updated",
-            desk.name,
-            before={name: before[name] for name in changed},
-            after={name: after[name] for name in changed},
-        )
+        values = {name: getattr(form, name).data for name in desk_operations.EDITABLE}
+        desk_operations.update_desk(dbs, desk, current_user(), values, form.hours, clock.today())
         dbs.commit()
         flash(_("The desk %(desk)s is saved.", desk=desk.name))
         return redirect(url_for("backoffice.desks", slug=organisation.slug))
@@ -149,7 +118,7 @@ def edit_desk(organisation, desk_id: int):
 
 
 def _label_days(form: DeskEditForm) -> None:
-    for weekday, name in enumerate(backoffice_desks.WEEKDAY_FIELDS):
+    for weekday, name in enumerate(desk_operations.WEEKDAY_FIELDS):
         getattr(form, name).label.text = weekday_name(weekday)
 
 
@@ -157,8 +126,8 @@ def _desk_page(organisation, desk, form=None, closure_form=None, notice_form=Non
     if form is None:
         form = DeskEditForm(obj=desk, formdata=None)
         _label_days(form)
-        for weekday, name in enumerate(backoffice_desks.WEEKDAY_FIELDS):
-            getattr(form, name).data = backoffice_desks.hours_text(desk, weekday)
+        for weekday, name in enumerate(desk_operations.WEEKDAY_FIELDS):
+            getattr(form, name).data = desk_operations.hours_text(desk, weekday)
     now = clock.now()
     return render_template(
         "backoffice/desk_edit.html",
@@ -173,7 +142,7 @@ def _desk_page(organisation, desk, form=None, closure_form=None, notice_form=Non
     ), status
 
 
-PERIODS = {
+PERIODS = {  # URL word: (model, form, kind for the operations, its text field)
     "fermetures": (Closure, ClosureForm, "closure", "reason"),
     "avis": (DeskNotice, NoticeForm, "notice", "text"),
 }
@@ -183,22 +152,15 @@ PERIODS = {
 def add_period(organisation, desk_id: int, kind: str):
     """A closure (holidays, works) or a temporary notice, shown on the public desk page while it lasts."""
     desk = _organisation_desk(organisation, desk_id)
-    model, form_class, name, text_field = PERIODS[kind]
+    _model, form_class, name, text_field = PERIODS[kind]
     form = form_class(prefix=name)
     if not form.validate_on_submit():
         forms = {"closure_form": form} if name == "closure" else {"notice_form": form}
         return _desk_page(organisation, desk, status=400, **forms)
-    item = model(
-        desk_id=desk.id,
-        starts_on=form.starts_on.data,
-        ends_on=form.ends_on.data,
-        **{text_field: (getattr(form, text_field).data or "").strip()},
-    )
     dbs = db.session()
-    dbs.add(item)
-    desk.updated_on = clock.today()
-    audit.record(
-        dbs, current_user(), organisation.id, f"desk.{name}_added", desk.name, after=_period(item, text_field)
+    text = getattr(form, text_field).data or ""
+    desk_operations.add_period(
+        dbs, desk, current_user(), name, form.starts_on.data, form.ends_on.data, text, clock.today()
     )
     dbs.commit()
     flash(_("The desk %(desk)s is saved.", desk=desk.name))
@@ -208,23 +170,12 @@ def add_period(organisation, desk_id: int, kind: str):
 @role_in_organisation("editor", "admin", epci_sees_all=True)
 def remove_period(organisation, desk_id: int, kind: str, item_id: int):
     desk = _organisation_desk(organisation, desk_id)
-    model, _form_class, name, text_field = PERIODS[kind]
+    model, _form_class, name, _text_field = PERIODS[kind]
     dbs = db.session()
     item = dbs.get(model, item_id)
     if item is None or item.desk_id != desk.id:
         abort(404)
-    before = _period(item, text_field)
-    dbs.delete(item)
-    desk.updated_on = clock.today()
-    audit.record(dbs, current_user(), organisation.id, f"desk.{name}_removed", desk.name, before=before)
+    desk_operations.remove_period(dbs, desk, current_user(), name, item, clock.today())
     dbs.commit()
     flash(_("The desk %(desk)s is saved.", desk=desk.name))
     return redirect(url_for("backoffice.edit_desk", slug=organisation.slug, desk_id=desk.id))
-
-
-def _period(item, text_field: str) -> dict:
-    return {
-        "starts_on": item.starts_on.isoformat(),
-        "ends_on": item.ends_on.isoformat(),
-        text_field: getattr(item, text_field),
-    }

@@ -50,15 +50,8 @@ audit.register(
 
 def _organisation_id() -> int | None:
     """The EPCI the change is made for (the audit log's organisation)."""
-    user = current_user()
-    return next(
-        (
-            m.organisation_id
-            for m in user.memberships
-            if m.organisation.kind == "epci" and m.role == "reviewer"
-        ),
-        None,
-    )
+    organisation = current_user().organisation_with("reviewer", epci=True)
+    return organisation.id if organisation is not None else None
 
 
 def _version(code: str, version: int):
@@ -104,8 +97,7 @@ def index():
 
 
 def _is_reviewer() -> bool:
-    user = current_user()
-    return any(m.role == "reviewer" and m.organisation.kind == "epci" for m in user.memberships)
+    return current_user().has_role("reviewer", epci=True)
 
 
 @epci_role("reviewer")
@@ -348,6 +340,4 @@ def rescore_now(today: dt.date) -> tuple[int, int, float]:
 
 def reviews_grids(user) -> bool:
     """The dashboard's link: for the EPCI's reviewers."""
-    return user is not None and any(
-        m.role == "reviewer" and m.organisation.kind == "epci" for m in user.memberships
-    )
+    return user is not None and user.has_role("reviewer", epci=True)

@@ -89,17 +89,13 @@ def max_mb() -> int:
 
 def may_import(user: User | None) -> bool:
     """For the dashboard: whether this person may open the imports (the rule of the views below)."""
-    return user is not None and any(
-        m.role in IMPORT_ROLES and m.organisation.kind == "epci" for m in user.memberships
-    )
+    return user is not None and user.has_role(*IMPORT_ROLES, epci=True)
 
 
 def _organisation_id(user: User) -> int | None:
     """The EPCI organisation the person imports for."""
-    for membership in user.memberships:
-        if membership.role in IMPORT_ROLES and membership.organisation.kind == "epci":
-            return membership.organisation_id
-    return None
+    organisation = user.organisation_with(*IMPORT_ROLES, epci=True)
+    return organisation.id if organisation is not None else None
 
 
 def raise_upload_limit(endpoint: str | None, _values) -> None:
