@@ -7,6 +7,7 @@ from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.guides.models import RenderClaim, RenderedDocument
 from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
+from portal.jobs.models import JobLock, JobRecord
 from portal.library.models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
 from portal.observatory.models import FiguresSnapshot
 from portal.partners.models import (
@@ -39,6 +40,8 @@ __all__ = [
     "GridRecord",
     "HousingStock",
     "ImportRecord",
+    "JobLock",
+    "JobRecord",
     "Membership",
     "NetworkMeeting",
     "NewsItem",

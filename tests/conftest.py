@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from portal import create_app, migrations
 from portal.config import load_settings
 from portal.content import territory_tokens
-from portal.cotation.impact import forget_impacts
 from portal.cotation.services import load_grids, stored_grids
 from portal.db import make_engine
 from portal.demands import services as demand_services
@@ -176,12 +175,10 @@ def _fresh_content_copies():
     forget_published()
     forget_documents()
     forget_figures()
-    forget_impacts()
     yield
     forget_published()
     forget_documents()
     forget_figures()
-    forget_impacts()
 
 
 @pytest.fixture

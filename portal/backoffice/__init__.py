@@ -15,6 +15,7 @@ from portal.backoffice import blueprint
 from portal.backoffice.content import blueprint as content
 from portal.backoffice.grids import blueprint as grids
 from portal.backoffice.imports import blueprint as imports
+from portal.backoffice.jobs import blueprint as jobs
 from portal.backoffice.library import blueprint as library
 from portal.backoffice.observatory import blueprint as observatory
 from portal.backoffice.presenting import paris_datetime, role_label, switch_language
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
     content.init_app(app)  # /partenaires/contenus: the information pages' review workflow
     grids.init_app(app)  # /partenaires/grilles: the scoring grid editor
     imports.init_app(app)  # /partenaires/donnees: data imports
+    jobs.init_app(app)  # /partenaires/travaux: long work and how it goes
     library.init_app(app)  # /partenaires/documents: shared documents and news
     observatory.init_app(app)  # /partenaires/observatoire: the partners' observatory
     app.add_template_filter(role_label, "role_label_filter")

@@ -13,19 +13,19 @@ import datetime as dt
 import json
 import statistics
 from array import array
-from collections import Counter, OrderedDict
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
 from portal.cotation.engine import score, with_derived_facts
 from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import stored_grids
 from portal.demands.models import Demand
-from portal.demands.scoring import _facts
+from portal.demands.scoring import stored_facts
 from portal.demands.services import HISTOGRAM_STEP
-from portal.information.services import published_stamp
 from portal.territory.models import Commune
 
 BATCH = 20000
@@ -47,7 +47,7 @@ class SegmentMoves:
 @dataclass
 class Impact:
     demands: int = 0
-    in_force: GridFile | None = None
+    in_force: GridFile | GridVersion | None = None
     bands: list[tuple[int, int, int]] = field(default_factory=list)  # (lowest score, before, after)
     up: int = 0
     down: int = 0
@@ -112,7 +112,12 @@ class _Segment:
 
 
 def grid_impact(
-    session: Session, draft: GridFile, day: dt.date, abnormal_delay_months: int = 24, batch: int = BATCH
+    session: Session,
+    draft: GridFile,
+    day: dt.date,
+    abnormal_delay_months: int = 24,
+    batch: int = BATCH,
+    progress: Callable[[int], None] | None = None,
 ) -> Impact:
     """Score every active demand of the draft's kind with the grid in force on `day` and with the draft
     (on `day` too); no demand is changed."""
@@ -123,16 +128,19 @@ def grid_impact(
     before_counts: Counter = Counter()
     after_counts: Counter = Counter()
     changes: Counter = Counter()
-    after_id = 0
+    after_id = read = 0
     while True:
         rows = _rows(session, after_id, batch)
         if not rows:
             break
         after_id = rows[-1][0]
+        read += len(rows)
+        if progress is not None:
+            progress(read)
         for ident, status, dwelling, commune, filed_on, facts, checked, is_mutation in rows:
             if status != "active" or bool(is_mutation) != mutation:
                 continue
-            stored = _facts(
+            stored = stored_facts(
                 filed_on, json.loads(facts) if facts else {}, json.loads(checked) if checked else []
             )
             derived = with_derived_facts(stored, day, abnormal_delay_months)
@@ -201,38 +209,30 @@ def _median(counts: Counter) -> float:
     return statistics.fmean(found)
 
 
-# Impacts already computed in this process, newest last: a reviewer opens the page again after reading the
-# criteria, and on a million demands each computation takes half a minute.
-_kept: OrderedDict[tuple, Impact] = OrderedDict()
-KEPT_IMPACTS = 8
+def impact_to_dict(impact: Impact) -> dict:
+    """The impact as JSON, kept with the job that computed it."""
+    values = {name: getattr(impact, name) for name in Impact.__dataclass_fields__ if name != "in_force"}
+    values["segments"] = [asdict(segment) for segment in impact.segments]
+    values["bands"] = [list(band) for band in impact.bands]
+    grid = impact.in_force.grid if impact.in_force else None
+    values["in_force"] = {"code": grid.code, "version": grid.version} if grid else None
+    return values
 
 
-def forget_impacts() -> None:
-    _kept.clear()
+@dataclass(frozen=True)
+class GridVersion:
+    """What the impact page says of the grid in force."""
+
+    code: str
+    version: int
 
 
-def kept_impact(
-    session: Session, draft: GridFile, fingerprint: str, day: dt.date, abnormal_delay_months: int
-) -> tuple[Impact, bool]:
-    """The draft's impact and whether it was kept from an earlier computation: kept while the draft (its
-    fingerprint), the day, the grids in force (the content revision) and the demands (their count and
-    highest id: an import replaces them) are the same."""
-    demands = tuple(session.execute(select(func.count(Demand.id), func.max(Demand.id))).one())
-    key = (
-        str(session.get_bind().engine.url),
-        draft.grid.code,
-        draft.grid.version,
-        fingerprint,
-        day,
-        abnormal_delay_months,
-        published_stamp(session),
-        demands,
-    )
-    if key in _kept:
-        _kept.move_to_end(key)
-        return _kept[key], True
-    result = grid_impact(session, draft, day, abnormal_delay_months)
-    _kept[key] = result
-    while len(_kept) > KEPT_IMPACTS:
-        _kept.popitem(last=False)
-    return result, False
+def impact_from_dict(values: dict) -> Impact:
+    """An impact read back from its job (the grid in force as its code and version only)."""
+    fields = dict(values)
+    in_force = fields.pop("in_force")
+    impact = Impact(**{name: value for name, value in fields.items() if name not in ("segments", "bands")})
+    impact.segments = [SegmentMoves(**segment) for segment in values["segments"]]
+    impact.bands = [tuple(band) for band in values["bands"]]
+    impact.in_force = GridVersion(**in_force) if in_force else None
+    return impact

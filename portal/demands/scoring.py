@@ -5,18 +5,22 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-from sqlalchemy import JSON, Engine, Text, bindparam, cast, select, text
+from sqlalchemy import JSON, Engine, Text, bindparam, cast, func, select, text
 
+from portal import clock, db
 from portal.cotation.engine import Facts, Score, score, with_derived_facts
 from portal.cotation.grids import GridFile, grid_in_force
+from portal.cotation.services import stored_grids
 from portal.demands.models import Demand
+from portal.territory.services import current_territory
 
 
 def demand_facts(demand: Demand) -> Facts:
     """The stored facts, with ISO dates turned back into dates; seniority runs from the first filing."""
-    return _facts(demand.filed_on, demand.facts, demand.checked)
+    return stored_facts(demand.filed_on, demand.facts, demand.checked)
 
 
 def store_score(demand: Demand, result: Score) -> None:
@@ -37,7 +41,7 @@ def rescore(demand: Demand, grids: list[GridFile], today: dt.date, abnormal_dela
     return before != (demand.score_total, demand.score_lines, demand.grid_version)
 
 
-def _facts(filed_on: dt.date, stored: dict, checked: list) -> Facts:
+def stored_facts(filed_on: dt.date, stored: dict, checked: list) -> Facts:
     """Facts from their stored form (ISO text for dates); renewals keep the first filing date."""
     values = {}
     for name, value in (stored or {}).items():
@@ -136,11 +140,11 @@ def _score_rows(
         if status != "active" or grid_file is None:
             continue
         active += 1
-        stored_facts = _facts(
+        known = stored_facts(
             filed_on, json.loads(facts) if facts else {}, json.loads(checked) if checked else []
         )
         columns = score_columns(
-            score(with_derived_facts(stored_facts, today, abnormal_delay_months), grid_file.grid, today)
+            score(with_derived_facts(known, today, abnormal_delay_months), grid_file.grid, today)
         )
         # Same grid version, same day and same facts give the same lines: the total is enough to compare
         # (facts only change by an import, which clears the score).
@@ -177,7 +181,12 @@ def recompute_batch(
 
 
 def recompute(
-    sessions, grids: list[GridFile], today: dt.date, abnormal_delay_months: int, batch: int = 20000
+    sessions,
+    grids: list[GridFile],
+    today: dt.date,
+    abnormal_delay_months: int,
+    batch: int = 20000,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Rescore every active demand, one transaction per batch; returns (scored, changed). Idempotent.
 
@@ -198,7 +207,16 @@ def recompute(
                 connection = session.connection()
                 connection.execute(_update_statement(connection.dialect.name), updates)
 
+    read_so_far = 0
+
+    def advance(count: int) -> None:
+        nonlocal read_so_far
+        read_so_far += count
+        if progress is not None:
+            progress(read_so_far)
+
     rows = read(0)
+    advance(len(rows))
     if len(rows) < batch:  # one batch: not worth a second process
         active, updates = _score_rows(rows, kinds, today, abnormal_delay_months)
         write(updates)
@@ -209,6 +227,7 @@ def recompute(
         pending = pool.submit(_score_rows, rows, kinds, today, abnormal_delay_months) if rows else None
         while pending is not None:
             following = read(rows[-1][0])
+            advance(len(following))
             active, updates = pending.result()
             pending = (
                 pool.submit(_score_rows, following, kinds, today, abnormal_delay_months)
@@ -230,3 +249,20 @@ def tidy(engine) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         for table in ("demand", "demand_event"):
             connection.execute(text(f"VACUUM ANALYZE {table}"))
+
+
+def rescore_all(progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Every active demand of the app's database scored again with the grids in force today (after an
+    import, an activation, every night): (scored, changed). Run again, it changes nothing."""
+    database = db.database()
+    with database.sessions() as session:
+        grids = stored_grids(session)
+    return recompute(
+        database.sessions, grids, clock.today(), current_territory().abnormal_delay_months, progress=progress
+    )
+
+
+def demand_count() -> int:
+    """How many demands a rescoring reads (its progress counts to this)."""
+    with db.database().sessions() as session:
+        return session.scalar(select(func.count()).select_from(Demand)) or 0

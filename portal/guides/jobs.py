@@ -75,6 +75,21 @@ def queue_render(document: documents.Document, spec: tuple, urgent: bool) -> boo
     return True
 
 
+def print_document(document: documents.Document) -> tuple[bytes, bool]:
+    """The document's PDF: from the cache, or printed now (within a render slot of the machine) and
+    kept. (PDF, whether it was printed now.) For the jobs and `portal guides build`."""
+    found = documents.cached(document)
+    if found is not None:
+        return found[0], False
+    with render_slot(wait=SLOT_WAIT_SECONDS):
+        found = documents.cached(document)  # printed meanwhile by another job?
+        if found is not None:
+            return found[0], False
+        pdf = render_pdf(document.html, documents.static_dir(), document.generated)
+    documents.cache().put(document.name, documents.document_key(document), pdf, clock.now())
+    return pdf, True
+
+
 @job(retries=2, retry_delay=30)
 def render(kind: str, locale: str, target: str | int | None) -> None:
     """Print one document into the cache (what it shows when the job runs), unless it is there already."""
@@ -84,13 +99,7 @@ def render(kind: str, locale: str, target: str | int | None) -> None:
         if document is None:
             return
         try:
-            if documents.cached(document) is None:
-                with render_slot(wait=SLOT_WAIT_SECONDS):
-                    if documents.cached(document) is None:  # printed meanwhile by another job?
-                        pdf = render_pdf(document.html, documents.static_dir(), document.generated)
-                        documents.cache().put(
-                            document.name, documents.document_key(document), pdf, clock.now()
-                        )
+            print_document(document)
         finally:
             release(document.name, documents.document_key(document))
 

@@ -9,7 +9,8 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
-from portal import cli, clock
+from portal import clock
+from portal.cli import desks as desk_commands
 from portal.desks.models import Desk
 from portal.partners.models import AuditEntry
 from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
@@ -193,7 +194,7 @@ def test_the_reminder_mails_each_organisations_editors_and_admins(app, db, inbox
     db.execute(
         Desk.__table__.update().where(~Desk.key.startswith("test-")).values(hours_confirmed_on=clock.today())
     )
-    result = app.test_cli_runner().invoke(cli.desks_remind)
+    result = app.test_cli_runner().invoke(desk_commands.desks_group, ["remind"])
     assert result.exit_code == 0, result.output
     assert "3 desks to check in 2 organisations: 3 reminders sent." in result.output
     received = {recipients[0]: body for recipients, body in inbox.messages}

@@ -12,7 +12,8 @@ import pyotp
 import pytest
 from sqlalchemy import delete, func, select
 
-from portal import cli, clock
+from portal import clock
+from portal.cli import cotation as cotation_commands
 from portal.cotation import operations
 from portal.cotation.engine import score, with_derived_facts
 from portal.cotation.impact import grid_impact
@@ -306,10 +307,20 @@ def test_the_impact_of_a_draft_on_demands_scored_by_hand(db, people, hand_made):
     assert impact.segment_count == 2
 
 
+def impact_page(client, url: str):
+    """Start the impact's computation (a job, run at once in the tests), then read the impact page."""
+    token = parse(client.get(url)).find(".//form[@id='impact-start']//input[@name='csrf_token']").get("value")
+    started = client.post(url, data={"csrf_token": token})
+    assert started.status_code == 302 and "/partenaires/travaux/" in started.headers["Location"]
+    job = parse(client.get(started.headers["Location"]))
+    assert job.find(".//p[@id='job-result']/a").get("href") == url
+    return client.get(url)
+
+
 def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_made):
     lower_dalo(db, people["reviewer"])
     sign_in(client, people["reviewer"])
-    response = client.get(f"{BASE}/general/v2/impact")
+    response = impact_page(client, f"{BASE}/general/v2/impact")
     assert response.status_code == 200
     page = parse(response)
     assert text_of(page.find(".//*[@id='impact-up']")) == "1"
@@ -323,25 +334,29 @@ def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_
 
 
 def test_the_impact_is_kept_until_the_draft_or_the_demands_change(client, db, people, hand_made, monkeypatch):
-    from portal.cotation import impact as impacts
+    from portal.cotation import jobs as grid_jobs
 
     computed = []
-    monkeypatch.setattr(impacts, "grid_impact", lambda *args: computed.append(1) or grid_impact(*args))
+    monkeypatch.setattr(
+        grid_jobs, "grid_impact", lambda *args, **kw: computed.append(1) or grid_impact(*args, **kw)
+    )
     draft = lower_dalo(db, people["reviewer"])
     sign_in(client, people["reviewer"])
     url = f"{BASE}/general/v2/impact"
-    first, again = client.get(url), client.get(url)
+    first = impact_page(client, url)
+    again = client.get(url)
     assert len(computed) == 1, "the second reading is the kept one"
     assert text_of(parse(again).find(".//*[@id='impact-up']")) == text_of(
         parse(first).find(".//*[@id='impact-up']")
     )
     operations.change_criterion(db, people["reviewer"], None, draft, "dalo", {"points": 20})
     db.flush()
-    client.get(url)
-    assert len(computed) == 2, "a changed draft is computed again"
+    assert parse(client.get(url)).find(".//form[@id='impact-start']") is not None, "a changed draft"
+    impact_page(client, url)
+    assert len(computed) == 2, "is computed again"
     db.execute(delete(Demand).where(Demand.id == db.scalar(select(func.max(Demand.id)))))
     db.flush()
-    client.get(url)
+    impact_page(client, url)
     assert len(computed) == 3, "so are changed demands"
 
 
@@ -389,24 +404,28 @@ def test_a_later_activation_rescores_nothing_until_the_daily_command_runs_that_d
     later = DAY + dt.timedelta(days=5)
     operations.activate(db, people["reviewer"], None, draft, later, DAY)
     runner = db_app.test_cli_runner()
-    result = runner.invoke(cli.cotation_recompute)  # the daily full recompute: the old grid still rules
+
+    def command(name: str):
+        return runner.invoke(cotation_commands.cotation_group, [name])
+
+    result = command("recompute")  # the daily full recompute: the old grid still rules
     assert result.exit_code == 0, result.output
     scored_with = lambda: set(  # noqa: E731
         db.scalars(select(Demand.grid_version).where(Demand.status == "active", Demand.mutation.is_(False)))
     )
     db.expire_all()
     assert scored_with() == {1}
-    assert "No grid version takes effect" in runner.invoke(cli.cotation_activate_due).output
+    assert "No grid version takes effect" in command("activate-due").output
     assert version(db, "general", 1).status == "active"
     moment = dt.datetime.combine(later, dt.time(0, 30), clock.PARIS)
     monkeypatch.setattr(clock, "now", lambda: moment)
-    result = runner.invoke(cli.cotation_activate_due)
+    result = command("activate-due")
     assert result.exit_code == 0 and "general v2" in result.output, result.output
     db.expire_all()
     assert scored_with() == {2}
     assert version(db, "general", 1).status == "retired"
     assert "grid.took_effect" in actions(db)
-    assert "No grid version takes effect" in runner.invoke(cli.cotation_activate_due).output, "once"
+    assert "No grid version takes effect" in command("activate-due").output, "once"
 
 
 def test_other_partners_cannot_draft_edit_or_activate(client, db, people):

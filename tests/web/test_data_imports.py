@@ -74,7 +74,25 @@ def send(client, kind: str, content: bytes, name: str = "file.csv", token: str |
         fields["csrf_token"] = token
     # Encoded in memory: the test client would spool a large body to a temporary file it never closes.
     boundary, body = encode_multipart(fields)
-    return client.post(UPLOAD, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    response = client.post(UPLOAD, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    return follow_job(client, response)[1]
+
+
+def follow_job(client, response):
+    """(the job's page, the page its result links to): a request that starts work answers with the job's
+    page (the work runs at once in the tests); what it leads to is linked there. Any other answer is
+    returned as it is."""
+    if response.status_code != 302 or "/partenaires/travaux/" not in response.headers["Location"]:
+        return None, response
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    link = parse(page).find(".//p[@id='job-result']/a")
+    return page, (client.get(link.get("href")) if link is not None else page)
+
+
+def job_result_link(page) -> str | None:
+    link = parse(page).find(".//p[@id='job-result']/a")
+    return link.get("href") if link is not None else None
 
 
 def confirm_fields(response) -> dict:
@@ -128,8 +146,8 @@ def test_a_good_file_is_reported_then_applied_on_confirmation(editor, db, db_app
     assert kept.read_bytes() == content
 
     snapshots = db.scalar(select(func.count()).select_from(FiguresSnapshot))
-    applied = editor.post(CONFIRM, data=fields)
-    assert applied.status_code == 302 and applied.headers["Location"].endswith(HISTORY)
+    job_page, _history = follow_job(editor, editor.post(CONFIRM, data=fields))
+    assert job_result_link(job_page) == HISTORY
     assert db.scalar(select(func.count()).select_from(FiguresSnapshot)) == snapshots + 1, "figures follow"
     after = counts(db)
     assert after != before and after["records"] == before["records"] + 1
@@ -307,9 +325,13 @@ def test_a_tampered_confirmation_is_refused_and_changes_nothing(editor, db, db_a
     path = db_app.config["PORTAL_SETTINGS"].instance_dir / "imports" / f"{fields['sha256']}.csv"
     before = counts(db)
     tamper(fields, path)
-    response = editor.post(CONFIRM, data=fields)
-    assert response.status_code == 400
-    assert parse(response).find(".//*[@id='upload-error']") is not None
+    job_page, response = follow_job(editor, editor.post(CONFIRM, data=fields))
+    if job_page is None:  # refused at once: the file named is not there
+        assert response.status_code == 400
+        assert parse(response).find(".//*[@id='upload-error']") is not None
+    else:  # there, but not the file that was checked: the job stops, saying so
+        assert job_result_link(job_page) is None
+        assert "plus là" in text_of(parse(job_page).find(".//main"))
     assert counts(db) == before
 
 
@@ -329,7 +351,8 @@ def test_the_epci_admin_imports_after_the_second_factor(client, people, db):
     dashboard = parse(client.get("/partenaires/"))
     assert dashboard.find(f".//a[@href='{UPLOAD}']") is not None
     report = send(client, "stock", (SAMPLES / "stock.csv").read_bytes())
-    assert client.post(CONFIRM, data=confirm_fields(report)).status_code == 302
+    job_page, _history = follow_job(client, client.post(CONFIRM, data=confirm_fields(report)))
+    assert job_result_link(job_page) == HISTORY
     assert db.scalar(select(ImportRecord.user_id).order_by(ImportRecord.id.desc())) == people["admin"].id
 
 

@@ -17,7 +17,7 @@ bp.add_url_rule(f"{VERSION}/criteres/nouveau", view_func=grids.add_criterion, me
 bp.add_url_rule(
     f"{VERSION}/criteres/<criterion>/supprimer", view_func=grids.remove_criterion, methods=["POST"]
 )
-bp.add_url_rule(f"{VERSION}/impact", view_func=grids.impact)
+bp.add_url_rule(f"{VERSION}/impact", view_func=grids.impact, methods=["GET", "POST"])
 bp.add_url_rule(f"{VERSION}/activer", view_func=grids.activate, methods=["POST"])
 
 

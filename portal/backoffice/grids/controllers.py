@@ -4,12 +4,10 @@ EPCI's editors may read the versions. Changes live in grid_operations, the impac
 
 from __future__ import annotations
 
-import datetime as dt
-import time
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 
 from portal import clock, db
 from portal.backoffice.grids.forms import (
@@ -21,16 +19,16 @@ from portal.backoffice.grids.forms import (
     verification_choices,
 )
 from portal.backoffice.permissions import current_user, epci_role
+from portal.cotation import jobs as grid_jobs
 from portal.cotation import operations
 from portal.cotation.grids import SOURCE_LOCALE
-from portal.cotation.impact import TOP_SEGMENTS, kept_impact
-from portal.cotation.services import stored_grids
+from portal.cotation.impact import TOP_SEGMENTS, impact_from_dict
 from portal.cotation.views import rule
-from portal.demands.scoring import recompute
-from portal.guides.jobs import prerender_all
-from portal.jobs import after_commit
+from portal.demands.imports.jobs import DATA_LOCK
+from portal.demands.models import Demand
+from portal.jobs import records as job_records
+from portal.jobs.models import JobRecord
 from portal.partners import audit
-from portal.territory.services import current_territory
 
 READERS = ("reviewer", "editor")
 
@@ -244,31 +242,69 @@ def remove_criterion(code: str, version: int, criterion: str):
     return redirect(url_for("backoffice_grids.version", code=code, version=version))
 
 
+def demands_stamp() -> list[int]:
+    """The stored demands as an import leaves them (their count and highest id)."""
+    return list(
+        db.session().execute(select(func.count(Demand.id), func.coalesce(func.max(Demand.id), 0))).one()
+    )
+
+
+def latest_impact(record) -> JobRecord | None:
+    """The newest impact job of this draft as it is now (its fingerprint), on today's demands."""
+    fingerprint = operations.fingerprint(record)
+    stamp = demands_stamp()
+    candidates = db.session().scalars(
+        select(JobRecord)
+        .where(JobRecord.kind == "grid.impact")
+        .order_by(JobRecord.created_at.desc(), JobRecord.id.desc())
+        .limit(20)
+    )
+    today = clock.today().isoformat()
+    for candidate in candidates:
+        params = candidate.params
+        seen = (params.get("code"), params.get("version"), params.get("fingerprint"), params.get("day"))
+        if seen == (record.code, record.version, fingerprint, today) and params.get("demands") == stamp:
+            return candidate
+    return None
+
+
 @epci_role("reviewer")
 def impact(code: str, version: int):
+    """The draft's impact as computed today by the job consumer; a button starts the computation when
+    there is none yet (it takes about half a minute on a million demands), the job page follows it."""
     record = _version(code, version)
-    today = clock.today()
-    started = time.perf_counter()
-    result, kept = kept_impact(
-        db.session(),
-        operations.grid_file(record),
-        operations.fingerprint(record),
-        today,
-        current_territory().abnormal_delay_months,
-    )
+    job = latest_impact(record)
+    if request.method == "POST":
+        if job is None or job.state == "failed":
+            dbs = db.session()
+            params = {
+                "code": code,
+                "version": version,
+                "fingerprint": operations.fingerprint(record),
+                "day": clock.today().isoformat(),
+                "demands": demands_stamp(),
+            }
+            job = job_records.create(
+                dbs, grid_jobs.compute_impact, "grid.impact", params, current_user().id, _organisation_id()
+            )
+            dbs.commit()
+        return redirect(url_for("jobs.job", job_id=job.id))
+    result = impact_from_dict(job.result["impact"]) if job is not None and job.state == "done" else None
     return render_template(
         "backoffice/grid_impact.html",
         record=record,
         impact=result,
-        today=today,
-        top=result.segments[:TOP_SEGMENTS],
-        seconds=time.perf_counter() - started,
-        kept=kept,
+        job=job,
+        today=clock.today(),
+        top=result.segments[:TOP_SEGMENTS] if result else [],
+        form=LockForm(formdata=None, lock=operations.fingerprint(record)),
     )
 
 
 @epci_role("reviewer")
 def activate(code: str, version: int):
+    """A later date is set at once; today, the version is put in force and every demand scored again by
+    the job consumer (the territory's data lock: not while an import runs), followed on the job's page."""
     record = _version(code, version)
     form = ActivateForm()
     if record.status != "draft":
@@ -284,19 +320,20 @@ def activate(code: str, version: int):
         )
     dbs = db.session()
     today = clock.today()
+    savepoint = dbs.begin_nested()  # every rule checked here; today's activation itself is the job's
     try:
         now = operations.activate(
             dbs, current_user(), _organisation_id(), record, form.effective_from.data, today
         )
     except operations.GridRefused as exc:
+        savepoint.rollback()
         dbs.rollback()
         record = _version(code, version)
         form.effective_from.errors = [_refused(exc)]
         return _version_page(record, activate_form=form, status=400)
-    if now:
-        after_commit(dbs, prerender_all)  # the guides and grid sheets print the grid in force
-    dbs.commit()
     if not now:
+        savepoint.commit()
+        dbs.commit()
         flash(
             _(
                 "Version %(version)s will be in force from %(day)s; the scores are recomputed that day.",
@@ -305,37 +342,27 @@ def activate(code: str, version: int):
             )
         )
         return redirect(url_for("backoffice_grids.version", code=code, version=version))
-    scored, changed, seconds = rescore_now(today)
-    operations.audit.record(
-        dbs,
-        current_user(),
-        _organisation_id(),
-        "grid.rescored",
-        f"{code} v{version}",
-        after={"scored": scored, "changed": changed, "seconds": round(seconds, 1)},
-    )
-    dbs.commit()
-    flash(
-        _(
-            "Version %(version)s is in force: %(scored)s demands scored, "
-            "%(changed)s changed, in %(seconds)s s.",
-            version=version,
-            scored=scored,
-            changed=changed,
-            seconds=f"{seconds:.1f}",
+    savepoint.rollback()
+    params = {"code": code, "version": version, "fingerprint": operations.fingerprint(record)}
+    try:
+        job = job_records.create(
+            dbs,
+            grid_jobs.activate_today,
+            "grid.activate",
+            params,
+            current_user().id,
+            _organisation_id(),
+            lock=DATA_LOCK,
         )
-    )
-    return redirect(url_for("backoffice_grids.version", code=code, version=version))
-
-
-def rescore_now(today: dt.date) -> tuple[int, int, float]:
-    """The existing recompute (portal.demands.scoring), with the grids as they are now."""
-    database = db.database()
-    with database.sessions() as session:
-        grids = stored_grids(session)
-    started = time.perf_counter()
-    scored, changed = recompute(database.sessions, grids, today, current_territory().abnormal_delay_months)
-    return scored, changed, time.perf_counter() - started
+    except job_records.Busy:
+        dbs.rollback()
+        return _version_page(
+            _version(code, version),
+            status=409,
+            notice=_("A data import or another activation is under way: wait until it ends, then try again."),
+        )
+    dbs.commit()
+    return redirect(url_for("jobs.job", job_id=job.id))
 
 
 def reviews_grids(user) -> bool:

@@ -10,6 +10,7 @@ from portal.backoffice.imports import controllers as imports
 bp = Blueprint("imports", __name__, url_prefix="/partenaires/donnees", template_folder="templates")
 
 bp.add_url_rule("/", view_func=imports.upload, methods=["GET", "POST"])
+bp.add_url_rule("/rapport/<int:job_id>", view_func=imports.report)
 bp.add_url_rule("/appliquer", view_func=imports.confirm, methods=["POST"])
 bp.add_url_rule("/historique", view_func=imports.history)
 bp.url_value_preprocessor(imports.raise_upload_limit)

@@ -1,46 +1,33 @@
 """Data imports in the partners' workspace (/partenaires/donnees): the EPCI's administrators and editors
-upload a demands, events, allocations or stock file, read its validation report (a dry run: nothing
-written), then confirm to apply it; every attempt goes to the import history, every applied import to
-the audit log. The checks and the work are in portal.demands.imports.operations."""
+upload a demands, events, allocations or stock file; the job consumer checks it (a dry run: nothing
+written) and the person reads the validation report, then confirms to apply it (another job). Every
+attempt goes to the import history, every applied import to the audit log. The request only stores the
+file and records the job: the checks and the work are in portal.demands.imports (operations, jobs)."""
 
 from __future__ import annotations
 
-import flask_wtf.file
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import HiddenField
-from wtforms.validators import DataRequired, InputRequired
 
-from portal import clock, db
+from portal import db
+from portal.backoffice.imports.forms import ConfirmForm, UploadForm, kind_label, max_mb
 from portal.backoffice.permissions import current_user, epci_role
-from portal.cotation.services import stored_grids
+from portal.demands.imports import jobs as import_jobs
 from portal.demands.imports import operations
-from portal.demands.imports.problems import translated
+from portal.demands.imports.problems import Reason, translated
 from portal.demands.imports.records import ImportRecord
-from portal.demands.scoring import recompute
-from portal.observatory import services as observatory
+from portal.jobs import records as job_records
+from portal.jobs.models import JobRecord
 from portal.partners import audit
 from portal.partners.models import User
-from portal.territory.services import current_territory
-from portal.ui.forms import ComponentField, PortalForm, RadioField
 
 audit.register({"data.imported": _l("Data file imported")})
 IMPORT_ROLES = ("admin", "editor")
-SHOWN_PROBLEMS = 100  # the report lists this many problems, and says how many more there are
 HISTORY_PAGE = 200
 MB = 1024 * 1024
-
-
-def kind_label(kind: str) -> str:
-    return {
-        "demands": _("Demands"),
-        "events": _("Demand events (renewals, decisions, offers, refusals)"),
-        "allocations": _("Allocations"),
-        "stock": _("Social housing stock (RPLS)"),
-    }[kind]
 
 
 def shown_reason(reason: str) -> tuple[str, str | None]:
@@ -51,40 +38,6 @@ def shown_reason(reason: str) -> tuple[str, str | None]:
     locale = get_locale()
     english_page = locale is not None and locale.language == "en"
     return text, None if is_translated or english_page else "en"
-
-
-class FileField(ComponentField, flask_wtf.file.FileField):
-    pass
-
-
-class UploadForm(PortalForm):
-    kind = RadioField(_l("Kind of file"), validators=[InputRequired(_l("Choose the kind of file"))])
-    upload = FileField(
-        _l("CSV file"),
-        validators=[flask_wtf.file.FileRequired(_l("Choose a file"))],
-        render_kw={"accept": ".csv,text/csv"},
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.kind.choices = [(kind, kind_label(kind)) for kind in operations.KINDS]
-        self.upload.hint = _(
-            "UTF-8 text with a header line, at most %(mb)s MB. The formats are described in the "
-            "portal's documentation.",
-            mb=max_mb(),
-        )
-
-
-class ConfirmForm(PortalForm):
-    """The confirmation names the checked file by its hash and kind (and CSRF protects it)."""
-
-    sha256 = HiddenField(validators=[DataRequired()])
-    kind = HiddenField(validators=[DataRequired()])
-    filename = HiddenField()
-
-
-def max_mb() -> int:
-    return current_app.config["PORTAL_SETTINGS"].import_max_mb
 
 
 def may_import(user: User | None) -> bool:
@@ -116,7 +69,8 @@ def too_large(_error):
 
 @epci_role(*IMPORT_ROLES)
 def upload():
-    """Choose a kind and a file; a posted file gets its validation report (nothing written)."""
+    """Choose a kind and a file; a posted file is stored and checked by the job consumer (nothing
+    written): the person follows the check on the job's page, which links to the validation report."""
     form = UploadForm()
     if not form.validate_on_submit():
         status = 400 if form.errors else 200
@@ -130,16 +84,30 @@ def upload():
         return render_template("backoffice/imports/upload.html", form=form), 413 if (
             exc.reason == "too_large"
         ) else 400
+    params = {"kind": form.kind.data, "sha256": stored.sha256, "filename": stored.filename}
+    return _start(import_jobs.check_file, "import.check", params, form)
+
+
+def _start(runner, kind: str, params: dict, form):
+    """Record the job (one data job at a time for the territory) and send the person to its page."""
     dbs = db.session()
-    outcome = operations.check(dbs, form.kind.data, stored.path, clock.today())
-    if outcome.refused:
-        user = current_user()
-        operations.record(dbs, user, _organisation_id(user), stored, outcome)
-        dbs.commit()
-        operations.forget_upload(stored)
-    else:
+    user = current_user()
+    try:
+        record = job_records.create(
+            dbs, runner, kind, params, user.id, _organisation_id(user), lock=import_jobs.DATA_LOCK
+        )
+    except job_records.Busy as busy:
         dbs.rollback()
-    return _report(stored, outcome)
+        form = UploadForm(formdata=None)
+        form.upload.errors = [
+            _(
+                "Another import or a grid activation is under way: wait until it ends, then send the "
+                "file again."
+            )
+        ]
+        return render_template("backoffice/imports/upload.html", form=form, busy=busy.job), 409
+    dbs.commit()
+    return redirect(url_for("jobs.job", job_id=record.id))
 
 
 def _upload_message(reason: str) -> str:
@@ -151,56 +119,51 @@ def _upload_message(reason: str) -> str:
     }[reason]
 
 
-def _report(stored: operations.StoredFile, outcome: operations.Outcome, applied_failed: bool = False):
-    confirm = ConfirmForm(formdata=None, sha256=stored.sha256, kind=outcome.kind, filename=stored.filename)
+@epci_role(*IMPORT_ROLES)
+def report(job_id: int):
+    """The validation report of a checked file (or of a file refused when applied), from its job."""
+    record = db.session().get(JobRecord, job_id)
+    if record is None or record.kind not in ("import.check", "import.apply") or record.state != "done":
+        abort(404)
+    outcome = dict(record.result["outcome"])
+    shown = [(row, column, Reason(msgid, values)) for row, column, msgid, values in outcome.pop("problems")]
+    outcome["refused"] = outcome["problem_total"] > 0
+    if record.kind == "import.apply" and not outcome["refused"]:
+        return redirect(url_for("imports.history"))  # applied: its line in the history says what it did
+    stored = record.result["file"]
+    confirm = ConfirmForm(
+        formdata=None, sha256=stored["sha256"], kind=outcome["kind"], filename=stored["filename"]
+    )
     return render_template(
         "backoffice/imports/report.html",
         stored=stored,
         outcome=outcome,
-        kind=kind_label(outcome.kind),
-        shown=outcome.problems[:SHOWN_PROBLEMS],
-        more=outcome.problem_total - min(len(outcome.problems), SHOWN_PROBLEMS),
+        kind=kind_label(outcome["kind"]),
+        shown=shown,
+        more=outcome["problem_total"] - len(shown),
         confirm=confirm,
-        applied_failed=applied_failed,
-    )
+        applied_failed=record.kind == "import.apply",
+    ), 400 if outcome["refused"] and record.kind == "import.apply" else 200
 
 
 @epci_role(*IMPORT_ROLES)
 def confirm():
-    """Apply a checked file: the same checks again, in one transaction with its history and audit."""
+    """Apply a checked file: the job consumer checks it again and applies it, in one transaction with
+    its history and audit entry, then scores the demands and computes the public figures."""
     form = ConfirmForm()
     settings = current_app.config["PORTAL_SETTINGS"]
-    stored = None
+    kept = False
     if form.validate_on_submit() and form.kind.data in operations.KINDS:
-        stored = operations.stored_upload(settings.instance_dir, form.sha256.data, form.filename.data)
-    if stored is None:
+        path = operations.imports_dir(settings.instance_dir) / f"{form.sha256.data}.csv"
+        kept = operations.SHA256.match(form.sha256.data) is not None and path.is_file()
+    if not kept:
         upload_form = UploadForm(formdata=None)
         upload_form.upload.errors = [
             _("The file to apply has changed or is no longer here: upload it again to check it.")
         ]
         return render_template("backoffice/imports/upload.html", form=upload_form), 400
-    dbs = db.session()
-    user = current_user()
-    outcome = operations.run(dbs, form.kind.data, stored.path, clock.today())
-    operations.record(dbs, user, _organisation_id(user), stored, outcome)
-    dbs.commit()
-    operations.forget_upload(stored)
-    if outcome.refused:
-        return _report(stored, outcome, applied_failed=True), 400
-    if outcome.kind == "demands":
-        _rescore()
-    observatory.refresh(dbs, clock.today())  # the public figures follow the new data
-    dbs.commit()
-    flash(_("The file was imported: %(rows)s rows.", rows=outcome.rows))
-    return redirect(url_for("imports.history"))
-
-
-def _rescore() -> None:
-    """After a demands import, as the command line does: every active demand scored again (in
-    transactions of its own, after the import's; the grids are read in a session closed at once)."""
-    with db.database().sessions() as session:
-        grids = stored_grids(session)
-    recompute(db.database().sessions, grids, clock.today(), current_territory().abnormal_delay_months)
+    params = {"kind": form.kind.data, "sha256": form.sha256.data, "filename": form.filename.data}
+    return _start(import_jobs.apply_file, "import.apply", params, form)
 
 
 @epci_role(*IMPORT_ROLES)

@@ -7,9 +7,9 @@ allocations.py, stock.py): the browser and `portal demands import…` refuse and
 An upload is kept as `<instance_dir>/imports/<sha256>.csv`, named by its content's hash, never by a name
 the person gave; the confirmation names that hash, and the file is hashed again before it is applied.
 
-The work is synchronous, in the request: a 1,000,000-row demands file takes about 45 s to import on
-PostgreSQL, and the validation report imports it once more in a savepoint that is rolled back, so the
-application server's timeout (gunicorn's --timeout) must allow a few minutes for the largest files.
+The work runs in the job consumer (portal/demands/imports/jobs.py), never in a web request: a
+1,000,000-row demands file takes about 45 s to import on PostgreSQL, and the validation report imports it
+once more in a savepoint that is rolled back.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from portal.demands.imports.allocations import import_allocations
 from portal.demands.imports.demands import import_demands
 from portal.demands.imports.events import EVENT_KINDS, import_events
 from portal.demands.imports.problems import N_
-from portal.demands.imports.reading import ImportRefused
+from portal.demands.imports.reading import ImportRefused, Progress, no_progress
 from portal.demands.imports.records import ImportRecord
 from portal.demands.imports.stock import import_stock
 from portal.demands.models import Demand, DemandEvent
@@ -62,7 +62,7 @@ class StoredFile:
 
 @dataclass
 class Outcome:
-    """What an import did, or would do (dry run), or why it was refused."""
+    """What an import did, or would do (dry run), or why it was refused (kept with its job as a dict)."""
 
     kind: str
     rows: int = 0
@@ -76,6 +76,16 @@ class Outcome:
     @property
     def refused(self) -> bool:
         return self.problem_total > 0
+
+    def as_dict(self, shown: int) -> dict:
+        """The outcome for the job's record: its counts and the first `shown` problems (their reasons as
+        msgids with their values, translated when shown)."""
+        values = {name: getattr(self, name) for name in ("kind", "rows", "created", "updated", "replaced")}
+        values["problems"] = [
+            [row, column, getattr(reason, "msgid", str(reason)), getattr(reason, "params", {})]
+            for row, column, reason in self.problems[:shown]
+        ]
+        return {**values, "problem_total": self.problem_total, "seconds": round(self.seconds, 1)}
 
 
 def imports_dir(instance_dir: Path) -> Path:
@@ -163,25 +173,26 @@ def count_rows(path: Path) -> int:
         return 0
 
 
-def run(session: Session, kind: str, path: Path, today: dt.date) -> Outcome:
-    """Import the file into the session's transaction (a savepoint: a refused file leaves nothing)."""
+def run(session: Session, kind: str, path: Path, today: dt.date, progress: Progress = no_progress) -> Outcome:
+    """Import the file into the session's transaction (a savepoint: a refused file leaves nothing);
+    `progress` is told the rows read as they are."""
     outcome = Outcome(kind)
     started = time.perf_counter()
     try:
         if kind == "demands":
             outcome.replaced = session.scalar(select(func.count()).select_from(Demand)) or 0
-            report = import_demands(session, path, today)
+            report = import_demands(session, path, today, progress)
             outcome.rows = outcome.created = report.demands
         elif kind == "events":
             stored = select(func.count()).where(DemandEvent.kind.in_(EVENT_KINDS))
             outcome.replaced = session.scalar(stored.select_from(DemandEvent)) or 0
-            report = import_events(session, path, today)
+            report = import_events(session, path, today, progress)
             outcome.rows = outcome.created = report.events
         elif kind == "allocations":
-            report = import_allocations(session, path, today)
+            report = import_allocations(session, path, today, progress)
             outcome.rows, outcome.created, outcome.updated = report.rows, report.created, report.updated
         elif kind == "stock":
-            report = import_stock(session, path, today)
+            report = import_stock(session, path, today, progress)
             outcome.rows = outcome.created = report.rows
             outcome.replaced = report.replaced
         else:
@@ -197,11 +208,13 @@ def run(session: Session, kind: str, path: Path, today: dt.date) -> Outcome:
     return outcome
 
 
-def check(session: Session, kind: str, path: Path, today: dt.date) -> Outcome:
+def check(
+    session: Session, kind: str, path: Path, today: dt.date, progress: Progress = no_progress
+) -> Outcome:
     """The validation report: the import is made in a savepoint, then rolled back whatever it found."""
     savepoint = session.begin_nested()
     try:
-        return run(session, kind, path, today)
+        return run(session, kind, path, today, progress)
     finally:
         savepoint.rollback()
 

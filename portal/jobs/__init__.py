@@ -28,10 +28,15 @@ log = logging.getLogger(__name__)
 JOB_MODULES = (
     "portal.mail",
     "portal.sessions",
+    "portal.jobs.records",
     "portal.partners.throttle",
     "portal.partners.tokens",
-    "portal.backoffice.accounts.notifications",
     "portal.guides.jobs",
+    "portal.demands.imports.jobs",
+    "portal.cotation.jobs",
+    "portal.observatory.jobs",
+    "portal.backoffice.accounts.notifications",
+    "portal.backoffice.desks.notifications",
 )
 
 

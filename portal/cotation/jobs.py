@@ -1,0 +1,96 @@
+"""The grid editor's long work, run by the job consumer with its progress: a draft's impact on every
+active demand, and a version put in force today (every demand scored again); and the nightly tasks that
+replace cron: the versions whose date has come, and the daily rescoring (seniority moves every day).
+
+An activation holds the territory's data lock, as imports do. Its first step (the status change, one
+transaction) is done once; scoring again is idempotent, so a consumer killed while scoring leaves every
+demand either scored with the old grid or the new one, and the nightly rescoring (or a new activation)
+finishes the work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from portal import clock, db
+from portal.cotation import operations
+from portal.cotation.impact import grid_impact, impact_to_dict
+from portal.demands.scoring import demand_count, rescore_all
+from portal.guides.jobs import prerender_all
+from portal.jobs import after_commit, periodic
+from portal.jobs.models import JobRecord
+from portal.jobs.records import N_, Refused, Tracker, tracked
+from portal.partners import audit
+from portal.partners.models import User
+from portal.territory.services import current_territory
+
+log = logging.getLogger(__name__)
+
+
+def _draft(record: JobRecord):
+    draft = operations.find_version(db.session(), record.params["code"], record.params["version"])
+    if draft is None or operations.fingerprint(draft) != record.params["fingerprint"]:
+        raise Refused(N_("The draft changed meanwhile: look at it again, then start again."))
+    return draft
+
+
+@tracked()
+def compute_impact(record: JobRecord, tracker: Tracker) -> dict:
+    """Score every active demand with the grid in force and with the draft, on the same day."""
+    draft = _draft(record)
+    tracker.step(N_("Scoring the demands with both grids"), total=demand_count())
+    impact = grid_impact(
+        db.session(),
+        operations.grid_file(draft),
+        dt.date.fromisoformat(record.params["day"]),
+        current_territory().abnormal_delay_months,
+        progress=tracker.advance,
+    )
+    db.session().rollback()  # nothing was written: end the reading transaction
+    return {"impact": impact_to_dict(impact), "endpoint": "backoffice_grids.impact"}
+
+
+@tracked()
+def activate_today(record: JobRecord, tracker: Tracker) -> dict:
+    """The draft in force from today: the version it replaces retired, every demand scored again."""
+    dbs = db.session()
+    draft = _draft(record)
+    today = clock.today()
+    tracker.step(N_("Putting the version in force"))
+    try:
+        operations.activate(dbs, dbs.get(User, record.user_id), record.organisation_id, draft, today, today)
+    except operations.GridRefused:  # checked when asked; changed meanwhile
+        raise Refused(N_("The draft changed meanwhile: look at it again, then start again.")) from None
+    after_commit(dbs, prerender_all)  # the guides and grid sheets print the grid in force
+    dbs.commit()
+    tracker.step(N_("Scoring the demands"), total=demand_count())
+    scored, changed = rescore_all(progress=tracker.advance)
+    audit.record(
+        dbs,
+        dbs.get(User, record.user_id),
+        record.organisation_id,
+        "grid.rescored",
+        f"{draft.code} v{draft.version}",
+        after={"scored": scored, "changed": changed},
+    )
+    dbs.commit()
+    return {"scored": scored, "changed": changed, "endpoint": "backoffice_grids.version"}
+
+
+@periodic(minute="5", hour="0")
+def activate_due_daily() -> None:
+    """Versions activated for a later date come in force on their day (00:05 UTC); demands rescored."""
+    dbs = db.session()
+    due = operations.activate_due(dbs, clock.today())
+    dbs.commit()
+    if due:
+        scored, changed = rescore_all()
+        log.info("in force today: %s; %s demands scored, %s changed", ", ".join(due), scored, changed)
+
+
+@periodic(minute="20", hour="0")
+def rescore_daily() -> None:
+    """Seniority moves every day: every active demand scored again (00:20 UTC)."""
+    scored, changed = rescore_all()
+    log.info("daily rescoring: %s demands scored, %s changed", scored, changed)
