@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' CS
 
 from portal import clock, create_app, db
 from portal.cotation import operations
-from portal.cotation.impact import grid_impact
 from portal.cotation.services import stored_grids
+from portal.demands.impact import grid_impact
 from portal.demands.scoring import recompute
 from tests.demand_files import demand_rows, write_csv
 

@@ -47,8 +47,9 @@ from sqlalchemy import select, text
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' CSV writer
 
 from portal import create_app, db
+from portal.cotation.engine import FLAG_FACTS
 from portal.demands.imports.allocations import ALLOCATION_COLUMNS, import_allocations
-from portal.demands.imports.demands import COLUMNS, FLAG_FACTS, import_demands
+from portal.demands.imports.demands import COLUMNS, import_demands
 from portal.demands.imports.events import EVENT_COLUMNS, import_events
 from portal.demands.imports.stock import STOCK_COLUMNS, import_stock
 from portal.demands.models import DWELLING_TYPES

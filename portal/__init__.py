@@ -28,6 +28,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.guides import views as guides_views
     from portal.information import views as information_views
     from portal.library import views as library_views
+    from portal.observatory import jobs as observatory_jobs
     from portal.observatory import views as observatory_views
     from portal.site import views as site_views
     from portal.territory import services as territory
@@ -48,6 +49,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     demands_views.init_app(app)
     guides_views.init_app(app)
     observatory_views.init_app(app)
+    observatory_jobs.connect_events()
     backoffice.init_app(app)
     library_views.init_app(app)
     desks_api.init_app(app)

@@ -6,7 +6,7 @@ from portal.demands.imports.records import ImportRecord
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.guides.models import RenderClaim, RenderedDocument
-from portal.information.models import ContentRevision, Page, PageVersion, SearchEntry, Section
+from portal.information.models import Page, PageVersion, SearchEntry, Section
 from portal.jobs.models import JobLock, JobRecord
 from portal.library.models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
 from portal.observatory.models import FiguresSnapshot
@@ -19,6 +19,7 @@ from portal.partners.models import (
     SignInThrottle,
     User,
 )
+from portal.revision import ContentRevision
 from portal.sessions import AuthSession
 from portal.territory.models import Commune
 

@@ -15,7 +15,7 @@ from flask_babel import get_locale
 from flask_limiter.util import get_remote_address
 
 from portal import db
-from portal.information.services import published_stamp
+from portal.revision import published_stamp
 from portal.security import consume, rate_limit
 
 PAGE_CACHE_SIZE = 4096

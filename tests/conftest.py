@@ -28,9 +28,10 @@ from portal.demands.demo import generate as generate_demands
 from portal.desks.loader import load_desks
 from portal.guides.delivery import forget_documents
 from portal.information.loader import load_pages
-from portal.information.services import forget_published, reindex
+from portal.information.services import reindex
 from portal.observatory.services import forget as forget_figures
 from portal.partners import accounts
+from portal.revision import forget_published
 from portal.territory.services import read_territory, sync_communes
 from tests.pagecheck import check_page
 

@@ -7,8 +7,9 @@ import datetime as dt
 import random
 from pathlib import Path
 
+from portal.cotation.engine import FLAG_FACTS
 from portal.demands import services
-from portal.demands.imports.demands import COLUMNS, FLAG_FACTS
+from portal.demands.imports.demands import COLUMNS
 
 COMMUNES = ("72181", "72003", "72095", "72008", "72213")
 

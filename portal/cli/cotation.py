@@ -12,9 +12,8 @@ from flask.cli import with_appcontext
 from portal import clock, db
 from portal.cli.progress import progress_bar
 from portal.content import ContentError
-from portal.cotation.operations import activate_due
 from portal.cotation.services import load_grids
-from portal.demands.scoring import demand_count, rescore_all
+from portal.demands.scoring import demand_count, rescore_all, take_effect
 
 
 @click.group("cotation")
@@ -63,7 +62,7 @@ def cotation_activate_due() -> None:
     """Put in force the grid versions activated for a later date once that day has come: the version they
     replace is retired and every active demand is rescored (the job consumer does it every night)."""
     with db.database().sessions.begin() as session:
-        due = activate_due(session, clock.today())
+        due = take_effect(session, clock.today())
     if not due:
         click.echo("No grid version takes effect today.")
         return

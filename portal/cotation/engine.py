@@ -13,6 +13,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+# The yes/no facts a demand can carry (a column each in the demands file) that a grid's criteria read.
+FLAG_FACTS = (
+    "dalo",
+    "pdalhpd",
+    "violence",
+    "disability",
+    "eviction",
+    "homeless",
+    "temporary_housing",
+    "hosted",
+    "overcrowding",
+    "job_distance",
+    "urban_renewal",
+    "under_occupation",
+)
+
 KINDS = ("flag", "per_month", "bands", "count")
 VERIFICATIONS = ("computed", "declared", "checked")
 
@@ -86,15 +102,6 @@ def months_between(start: dt.date, end: dt.date) -> int:
     """Whole months from start to end (0 when end is before start): 15 Jan to 14 Mar is 1 month."""
     months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
     return max(0, months)
-
-
-def months_before(day: dt.date, months: int) -> dt.date:
-    """The same day `months` months earlier (the last day of the month when it has fewer days)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    month += 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def _line(criterion: Criterion, facts: Facts, on_date: dt.date) -> Line | None:

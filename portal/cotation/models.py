@@ -11,8 +11,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.db import Base
-from portal.information.models import utcnow
 
 
 class GridRecord(Base):

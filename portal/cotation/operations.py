@@ -14,20 +14,19 @@ import hashlib
 import json
 import re
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.content import ContentError
+from portal.cotation.engine import FLAG_FACTS
 from portal.cotation.grids import SOURCE_LOCALE, GridFile, grid_from_mapping
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.cotation.services import grid_file_from_record
-from portal.demands.imports.demands import FLAG_FACTS
-from portal.demands.models import Demand
-from portal.information.services import bump_revision
 from portal.partners import audit
 from portal.partners.models import User
+from portal.revision import bump_revision
 
-# The facts a demand carries (portal.demands.imports, plus the two the engine derives) and the kinds of
+# The facts a demand carries (its flags, plus the two the engine derives) and the kinds of
 # criterion that can read each of them.
 SUPPORTED_FACTS: dict[str, tuple[str, ...]] = {
     **{fact: ("flag",) for fact in FLAG_FACTS},
@@ -454,33 +453,6 @@ def retire_superseded(session: Session, day: dt.date) -> list[str]:
     if retired:
         session.flush()
     return retired
-
-
-def activate_due(session: Session, today: dt.date) -> list[str]:
-    """What the daily command does: retire the superseded versions, and name the versions in force today
-    with which some active demand is not scored yet (the caller then recomputes)."""
-    retired = retire_superseded(session, today)
-    records = versions(session)
-    due = []
-    for kind in ("general", "mutation"):
-        current = in_force(records, kind, today)
-        if current is None:
-            continue
-        stale = session.scalar(
-            select(
-                exists().where(
-                    Demand.status == "active",
-                    Demand.mutation == (kind == "mutation"),
-                    (Demand.grid_code != current.code) | (Demand.grid_version != current.version),
-                )
-            )
-        )
-        if stale:
-            due.append(f"{current.code} v{current.version}")
-            audit.record(session, None, None, "grid.took_effect", f"{current.code} v{current.version}")
-    if retired or due:
-        bump_revision(session)
-    return due
 
 
 def criteria_count(session: Session) -> dict[int, int]:

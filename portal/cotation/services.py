@@ -15,7 +15,7 @@ from portal.content import ContentError
 from portal.cotation.engine import Band, Criterion, Grid
 from portal.cotation.grids import GridFile, GridText, grid_in_force, read_grid_file
 from portal.cotation.models import CriterionRecord, GridRecord
-from portal.information.services import bump_revision, kept_per_revision
+from portal.revision import bump_revision, kept_per_revision
 
 
 @dataclass

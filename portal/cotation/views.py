@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, render_template, request
-from flask_babel import get_locale, ngettext
-from flask_babel import gettext as _
+from flask_babel import get_locale
 
 from portal import clock, db
+from portal.clock import months_before
 from portal.cotation import services
-from portal.cotation.engine import Criterion, Facts, Line, months_before, score, with_derived_facts
+from portal.cotation.engine import Facts, score, with_derived_facts
 from portal.cotation.forms import NO_GROUP_CHOICE, simulator_form
 from portal.cotation.grids import GridFile, GridText
-from portal.i18n import ngettext_signed
+from portal.cotation.presenting import line_reason, rule, verification_label
 from portal.territory.services import current_territory
 
 bp = Blueprint("cotation", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
@@ -19,58 +19,6 @@ bp = Blueprint("cotation", __name__, url_prefix="/<locale:lang_code>", template_
 
 def grids_in_force() -> list[GridFile]:
     return services.grids_in_force(db.session(), clock.today())
-
-
-def rule(criterion: Criterion) -> str:
-    """How a criterion gives points, in plain words."""
-    if criterion.kind == "per_month":
-        text = ngettext_signed("%(num)d point per month", "%(num)d points per month", criterion.points)
-        return text + (" " + _("(up to %(cap)s months)", cap=criterion.cap) if criterion.cap else "")
-    if criterion.kind == "flag":
-        return ngettext_signed("%(num)d point", "%(num)d points", criterion.points)
-    if criterion.kind == "bands":
-        parts = []
-        for band in criterion.bands:
-            if band.maximum is None:
-                parts.append(_("%(points)s points from %(min)s", points=band.points, min=f"{band.minimum:g}"))
-            else:
-                parts.append(
-                    _(
-                        "%(points)s points from %(min)s to %(max)s",
-                        points=band.points,
-                        min=f"{band.minimum:g}",
-                        max=f"{band.maximum:g}",
-                    )
-                )
-        return ", ".join(parts)
-    text = ngettext_signed("%(num)d point each time", "%(num)d points each time", criterion.points)
-    return text + (" " + _("(at most %(cap)s times)", cap=criterion.cap) if criterion.cap else "")
-
-
-def verification_label(criterion: Criterion) -> str:
-    return {
-        "computed": _("Computed from your demand"),
-        "declared": _("Declared by you, may be checked"),
-        "checked": _("Counted once proved"),
-    }[criterion.verification]
-
-
-def line_reason(line: Line, criterion: Criterion) -> str:
-    """Why a line gives its points, in plain words."""
-    if criterion.kind == "per_month":
-        return ngettext(
-            "%(num)d month since you filed", "%(num)d months since you filed", int(line.quantity or 0)
-        )
-    if criterion.kind == "bands":
-        return _("%(value)s %% of your income", value=f"{line.quantity:g}")
-    if criterion.kind == "count":
-        return ngettext("%(num)d time", "%(num)d times", int(line.quantity or 0))
-    if criterion.fact == "abnormal_delay_exceeded":
-        return _(
-            "your wait is longer than the abnormal delay (%(months)s months)",
-            months=current_territory().abnormal_delay_months,
-        )
-    return _("you said this applies to you")
 
 
 @bp.route("/cotation")

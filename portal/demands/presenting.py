@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from portal import clock, db
-from portal.cotation.engine import months_before
+from portal.clock import months_before
 from portal.cotation.grids import GridText
 from portal.cotation.services import grid_version
 from portal.demands import services

@@ -1,4 +1,5 @@
-"""Scoring stored demands with the grid in force (used by the demo data, the import and the recompute)."""
+"""Scoring stored demands with the grid in force (the demo data, imports, activations, every night), and
+the versions whose day has come."""
 
 from __future__ import annotations
 
@@ -8,13 +9,17 @@ import multiprocessing
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
-from sqlalchemy import JSON, Engine, Text, bindparam, cast, func, select, text
+from sqlalchemy import JSON, Engine, Text, bindparam, cast, exists, func, select, text
+from sqlalchemy.orm import Session
 
 from portal import clock, db
+from portal.cotation import operations as grid_operations
 from portal.cotation.engine import Facts, Score, score, with_derived_facts
 from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import stored_grids
 from portal.demands.models import Demand
+from portal.partners import audit
+from portal.revision import bump_revision
 from portal.territory.services import current_territory
 
 
@@ -266,3 +271,31 @@ def demand_count() -> int:
     """How many demands a rescoring reads (its progress counts to this)."""
     with db.database().sessions() as session:
         return session.scalar(select(func.count()).select_from(Demand)) or 0
+
+
+def take_effect(session: Session, today: dt.date) -> list[str]:
+    """The versions activated for a later date whose day has come: the versions they replace are retired,
+    and the versions in force today with which some active demand is not scored yet are named (and
+    audited as having taken effect); the caller then scores the demands again."""
+    retired = grid_operations.retire_superseded(session, today)
+    records = grid_operations.versions(session)
+    due = []
+    for kind in ("general", "mutation"):
+        current = grid_operations.in_force(records, kind, today)
+        if current is None:
+            continue
+        stale = session.scalar(
+            select(
+                exists().where(
+                    Demand.status == "active",
+                    Demand.mutation == (kind == "mutation"),
+                    (Demand.grid_code != current.code) | (Demand.grid_version != current.version),
+                )
+            )
+        )
+        if stale:
+            due.append(f"{current.code} v{current.version}")
+            audit.record(session, None, None, "grid.took_effect", f"{current.code} v{current.version}")
+    if retired or due:
+        bump_revision(session)
+    return due

@@ -10,7 +10,7 @@ from itertools import pairwise
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.cotation.engine import months_before
+from portal.clock import months_before
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.partners import audit
 from portal.partners.models import Membership, Organisation, User

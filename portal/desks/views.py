@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from flask import Blueprint, Flask, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import format_date, format_decimal, format_time
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from markupsafe import Markup
 
 from portal import clock, db
-from portal.clock import PARIS
 from portal.desks import services
 from portal.desks.forms import DeskSearchForm
-from portal.desks.loader import WEEKDAYS
+from portal.desks.presenting import (
+    WEEKDAY_NAMES,
+    desk_day,
+    desk_time,
+    desk_when,
+    language_name,
+    upcoming,
+    week_rows,
+    weekday_name,
+)
 from portal.desks.services import Filters
-from portal.i18n import locale_info
 from portal.security import rate_limit
 from portal.territory.services import communes
 from portal.text import slugify
@@ -109,22 +115,6 @@ def desk_page(desk_id: int, slug: str):
     )
 
 
-def week_rows(desk, moment: dt.datetime) -> list[dict]:
-    """Monday to Sunday with their opening periods; today's row is marked."""
-    today = moment.astimezone(PARIS).weekday()
-    rows = []
-    for weekday, code in enumerate(WEEKDAYS):
-        spans = [(slot.opens, slot.closes) for slot in desk.slots if slot.weekday == weekday]
-        rows.append({"weekday": weekday, "code": code, "spans": spans, "today": weekday == today})
-    return rows
-
-
-def upcoming(periods, moment: dt.datetime, started: bool = False) -> list:
-    """Closures (or notices) that are not over; notices only once they have started."""
-    today = moment.astimezone(PARIS).date()
-    return [item for item in periods if item.ends_on >= today and (not started or item.starts_on <= today)]
-
-
 def json_ld(desk) -> Markup:
     """schema.org GovernmentOffice, for search engines; JSON escaped for a <script> element."""
     data = {
@@ -155,45 +145,6 @@ def json_ld(desk) -> Markup:
     }
     text = json.dumps({key: value for key, value in data.items() if value is not None}, ensure_ascii=False)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))  # noqa: S704
-
-
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-
-def desk_time(moment: dt.datetime | dt.time) -> str:
-    """A time of day in the reader's locale (14:30, 2:30 PM…), Paris time."""
-    if isinstance(moment, dt.datetime):
-        moment = moment.astimezone(PARIS).time()
-    return format_time(moment, "short")
-
-
-def desk_day(day: dt.date) -> str:
-    """Weekday and date in the reader's own pattern: "lundi 30 novembre 2026", "lunes, 30 de noviembre…"."""
-    return format_date(day, "full")
-
-
-def desk_when(opening: dt.datetime, moment: dt.datetime) -> str:
-    """ "today at 13:30", "tomorrow at 09:00" or "Monday 30 November at 09:00"."""
-    local, today = opening.astimezone(PARIS), moment.astimezone(PARIS).date()
-    time = desk_time(local)
-    if local.date() == today:
-        return _("today at %(time)s", time=time)
-    if local.date() == today + dt.timedelta(days=1):
-        return _("tomorrow at %(time)s", time=time)
-    return _("%(day)s at %(time)s", day=desk_day(local.date()), time=time)
-
-
-def weekday_name(weekday: int) -> str:
-    """Monday … Sunday in the reader's locale (2026-11-30 is a Monday)."""
-    return format_date(dt.date(2026, 11, 30) + dt.timedelta(days=weekday), "EEEE").capitalize()
-
-
-def language_name(code: str) -> str:
-    """A language's own name, so that a speaker recognises it whatever the page's language."""
-    try:
-        return locale_info(code).autonym
-    except ValueError:
-        return code
 
 
 def init_app(app: Flask) -> None:

@@ -18,19 +18,20 @@ from sqlalchemy import func, select
 
 from portal import clock, db
 from portal.cotation.grids import GridText
+from portal.cotation.presenting import rule, verification_label
 from portal.cotation.services import grids_in_force
-from portal.cotation.views import rule, verification_label
 from portal.desks.models import Desk
-from portal.desks.views import upcoming, week_rows
+from portal.desks.presenting import upcoming, week_rows
 from portal.guides import services
 from portal.i18n import locales
 from portal.information.eligibility import ceilings_on
-from portal.information.services import published_stamp, render_body
-from portal.information.views import tokens, zone_label
+from portal.information.presenting import tokens, zone_label
+from portal.information.services import render_body
+from portal.revision import published_stamp
 from portal.territory.services import commune as find_commune
 from portal.territory.services import current_territory
 from portal.text import slugify
-from portal.ui.views import theme_css
+from portal.ui.theme import theme_css
 from portal.urls import public_url_for
 
 GUIDES = ("guide", "easy", "commune", "grid")  # desk sheets ("desk") are made per desk

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from portal import db
 from portal.desks import services as desk_services
-from portal.desks.views import language_name
+from portal.desks.presenting import language_name
 from portal.guides.delivery import document_response
 from portal.guides.documents import desk_document, guide_document, guide_html, guide_stamp
 from portal.guides.forms import GuideForm

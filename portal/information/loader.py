@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portal.clock import utcnow
 from portal.content import ContentError, content_hash, markdown_problems, read_yaml, split_front_matter
 from portal.information.models import (
     ARCHIVED,
@@ -25,9 +26,8 @@ from portal.information.models import (
     Page,
     PageVersion,
     Section,
-    utcnow,
 )
-from portal.information.services import bump_revision
+from portal.revision import bump_revision
 
 EASY_SUFFIX = ".facile"
 FILE_AUTHOR = "content/"  # versions loaded from files; back-office versions carry a person's name

@@ -7,6 +7,7 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.db import Base
 
 SOURCE_LOCALE = "fr"  # every page is written in French first; other locales translate it
@@ -16,10 +17,6 @@ VARIANTS = (STANDARD, EASY)
 
 DRAFT, IN_REVIEW, PUBLISHED, ARCHIVED = "draft", "in_review", "published", "archived"
 STATUSES = (DRAFT, IN_REVIEW, PUBLISHED, ARCHIVED)
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 class Section(Base):
@@ -104,13 +101,3 @@ class SearchEntry(Base):
     title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text)  # plain text shown in snippets
     folded: Mapped[str] = mapped_column(Text)  # title and text, lower-case, without accents
-
-
-class ContentRevision(Base):
-    """One row whose number grows at every change of the published content (pages, sections, order):
-    each worker compares it with the number of the copy it keeps."""
-
-    __tablename__ = "content_revision"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, default=0)

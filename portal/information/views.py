@@ -14,16 +14,16 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_currency, format_number, get_locale
-from flask_babel import gettext as _
+from flask_babel import format_number, get_locale
 
 from portal import clock, db
-from portal.content import fill_tokens, territory_tokens
+from portal.content import fill_tokens
 from portal.desks import services as desk_services
 from portal.information import services
 from portal.information.eligibility import Household, assess, ceilings_on, read_all_ceilings
 from portal.information.forms import EligibilityForm
 from portal.information.models import EASY
+from portal.information.presenting import assessment_rows, format_euros, tokens, zone_label
 from portal.pagecache import cached_page
 from portal.security import rate_limit
 from portal.territory.services import commune as find_commune
@@ -37,10 +37,6 @@ machines = Blueprint("machines", __name__)
 
 def locale() -> str:
     return str(get_locale())
-
-
-def tokens() -> dict[str, str]:
-    return territory_tokens(current_territory())
 
 
 def configured_locales() -> tuple[str, ...]:
@@ -206,34 +202,6 @@ def api_pages():
     response = jsonify(language=code, territory=current_territory().name, pages=pages)
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
-
-
-def zone_label(zone: str) -> str:
-    return {
-        "paris": _("Paris and adjacent communes"),
-        "idf": _("Rest of Île-de-France"),
-        "other": _("Other regions"),
-    }[zone]
-
-
-def assessment_rows(assessment) -> list[list[str]]:
-    labels = {
-        "PLAI": _("PLAI (very low incomes)"),
-        "PLUS": _("PLUS (usual social housing)"),
-        "PLS": _("PLS (intermediate rents)"),
-    }
-    return [
-        [
-            labels[product],
-            format_euros(amount),
-            _("under the ceiling") if assessment.eligible[product] else _("above the ceiling"),
-        ]
-        for product, amount in assessment.ceilings.items()
-    ]
-
-
-def format_euros(amount: int) -> str:
-    return format_currency(amount, "EUR", format="#,##0\u00a0¤", currency_digits=False)
 
 
 def init_app(app: Flask) -> None:

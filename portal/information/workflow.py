@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
+from portal.clock import utcnow
 from portal.content import content_hash, markdown_problems
 from portal.information.loader import PUBLIC_PATHS, TOKENS, published_version
 from portal.information.models import (
@@ -35,11 +36,11 @@ from portal.information.models import (
     STANDARD,
     Page,
     PageVersion,
-    utcnow,
 )
-from portal.information.services import bump_revision, reindex
+from portal.information.services import reindex
 from portal.partners import audit
 from portal.partners.models import Membership, Organisation, User
+from portal.revision import bump_revision
 
 OPEN = (DRAFT, IN_REVIEW)  # the states of a draft still being worked on
 

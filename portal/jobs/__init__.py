@@ -33,7 +33,7 @@ JOB_MODULES = (
     "portal.partners.tokens",
     "portal.guides.jobs",
     "portal.demands.imports.jobs",
-    "portal.cotation.jobs",
+    "portal.demands.jobs",
     "portal.observatory.jobs",
     "portal.backoffice.accounts.notifications",
     "portal.backoffice.desks.notifications",

@@ -11,8 +11,8 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.db import Base
-from portal.information.models import utcnow
 from portal.partners.models import Organisation, User
 
 VISIBILITIES = ("partners", "public")  # partners: signed-in partners only; public: the public site too

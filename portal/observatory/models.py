@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, DateTime, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.clock import utcnow
 from portal.db import Base
-from portal.information.models import utcnow
 
 
 class FiguresSnapshot(Base):

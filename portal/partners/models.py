@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.db import Base
-from portal.information.models import utcnow
 
 ORGANISATION_KINDS = ("epci", "commune", "landlord", "state", "action_logement", "association", "other")
 # admin: manages the organisation's members; editor: drafts content and desks; reviewer (EPCI only):

@@ -7,15 +7,10 @@ import hashlib
 from flask import Blueprint, Flask, Response, request
 
 from portal.security import no_rate_limit
-from portal.territory.services import THEME_KEYS, current_territory
+from portal.territory.services import current_territory
+from portal.ui.theme import theme_css
 
 bp = Blueprint("ui", __name__, template_folder="templates")
-
-
-def theme_css(theme: dict) -> str:
-    """CSS custom properties from territory.yaml; served as a file so the CSP needs no inline style."""
-    lines = [f"  --color-{key.replace('_', '-')}: {theme[key]};" for key in THEME_KEYS]
-    return ":root {\n" + "\n".join(lines) + "\n}\n"
 
 
 @bp.route("/theme.css")

@@ -145,7 +145,7 @@ def test_each_refusal_costs_its_points_once(values):
     ],
 )
 def test_months_before_is_the_inverse_of_months_between(day, months, expected):
-    from portal.cotation.engine import months_before
+    from portal.clock import months_before
 
     assert months_before(day, months) == expected
     assert months_between(expected, day) == months

@@ -16,8 +16,8 @@ from portal import clock
 from portal.cli import cotation as cotation_commands
 from portal.cotation import operations
 from portal.cotation.engine import score, with_derived_facts
-from portal.cotation.impact import grid_impact
 from portal.cotation.models import CriterionRecord, GridRecord
+from portal.demands.impact import grid_impact
 from portal.demands.models import Demand, DemandEvent
 from portal.demands.scoring import demand_facts
 from portal.partners.models import AuditEntry
@@ -334,7 +334,7 @@ def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_
 
 
 def test_the_impact_is_kept_until_the_draft_or_the_demands_change(client, db, people, hand_made, monkeypatch):
-    from portal.cotation import jobs as grid_jobs
+    from portal.demands import jobs as grid_jobs
 
     computed = []
     monkeypatch.setattr(

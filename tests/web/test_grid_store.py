@@ -13,7 +13,7 @@ from portal.content import ContentError
 from portal.cotation.grids import grid_in_force, read_grids
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.cotation.services import grid_version, grids_in_force, load_grids, stored_grids
-from portal.information.models import ContentRevision
+from portal.revision import ContentRevision
 from tests.conftest import CONTENT_DIR
 
 

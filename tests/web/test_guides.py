@@ -27,7 +27,7 @@ from portal.guides.models import RenderClaim
 from portal.guides.render import BASE_URL, GuideFetcher, RefusedURL, render_pdf
 from portal.guides.services import NEIGHBOUR_KM, registration_desks
 from portal.guides.slots import Busy, RenderSlot
-from portal.information.services import bump_revision
+from portal.revision import bump_revision
 from portal.territory.models import Commune
 from portal.text import slugify
 from tests.conftest import DEMO_LOOKUPS, build_app

@@ -31,7 +31,7 @@ from portal.demands.lookup import find_or_explain, refuse_other_bodies
 from portal.demands.presenting import situation_context
 from portal.desks import operations as desk_operations
 from portal.desks.models import Closure, Desk, DeskNotice
-from portal.desks.views import upcoming, weekday_name
+from portal.desks.presenting import upcoming, weekday_name
 from portal.partners import audit
 from portal.security import rate_limit
 

@@ -19,11 +19,11 @@ from portal.backoffice.grids.forms import (
     verification_choices,
 )
 from portal.backoffice.permissions import current_user, epci_role
-from portal.cotation import jobs as grid_jobs
 from portal.cotation import operations
 from portal.cotation.grids import SOURCE_LOCALE
-from portal.cotation.impact import TOP_SEGMENTS, impact_from_dict
-from portal.cotation.views import rule
+from portal.cotation.presenting import rule
+from portal.demands import jobs as grid_jobs
+from portal.demands.impact import TOP_SEGMENTS, impact_from_dict
 from portal.demands.imports.jobs import DATA_LOCK
 from portal.demands.models import Demand
 from portal.jobs import records as job_records

@@ -52,6 +52,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
+from portal.cotation.engine import FLAG_FACTS
 from portal.demands.imports.problems import N_
 from portal.demands.imports.reading import (
     BATCH,
@@ -67,20 +68,6 @@ from portal.demands.models import DWELLING_TYPES, STATUSES, Demand, DemandEvent
 from portal.demands.services import NUMBER, is_lookup_hash, normalize_number
 from portal.territory.models import Commune
 
-FLAG_FACTS = (
-    "dalo",
-    "pdalhpd",
-    "violence",
-    "disability",
-    "eviction",
-    "homeless",
-    "temporary_housing",
-    "hosted",
-    "overcrowding",
-    "job_distance",
-    "urban_renewal",
-    "under_occupation",
-)
 REQUIRED = ("number", "lookup_hash", "filed_on", "status", "dwelling_type", "first_commune", "household_size")
 COLUMNS = (
     *REQUIRED,

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 from flask import current_app
 
-from portal import clock, db
+from portal import clock, db, events
 from portal.demands.imports import operations
 from portal.demands.imports.reading import count_rows
 from portal.demands.scoring import demand_count, rescore_all
 from portal.jobs.models import JobRecord
 from portal.jobs.records import N_, Refused, Tracker, tracked
-from portal.observatory import services as observatory
 from portal.partners.models import User
 
 DATA_LOCK = "territory-data"  # imports and grid activations, one at a time
@@ -60,7 +59,8 @@ def check_file(record: JobRecord, tracker: Tracker) -> dict:
 @tracked()
 def apply_file(record: JobRecord, tracker: Tracker) -> dict:
     """Apply a checked file (the same checks again) in one transaction with its history and audit entry,
-    then score the demands again (after a demands file) and compute the public figures."""
+    then score the demands again (after a demands file) and announce the new data (the observatory
+    computes its public figures in this job)."""
     stored = _stored(record)
     kind = record.params["kind"]
     tracker.step(N_("Importing the file"), total=count_rows(stored.path))
@@ -74,9 +74,8 @@ def apply_file(record: JobRecord, tracker: Tracker) -> dict:
         return _result(stored, outcome, "imports.report")
     if kind == "demands":
         rescore(tracker)
-    tracker.step(N_("Computing the public figures"))
-    observatory.refresh(dbs, today)
-    dbs.commit()
+    app = current_app._get_current_object()
+    events.territory_data_changed.send(app, session=dbs, day=today, progress=tracker)
     return _result(stored, outcome, "imports.history")
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 from sqlalchemy import DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import utcnow
 from portal.db import Base
-from portal.information.models import utcnow
 from portal.partners.models import Organisation, User
 
 OUTCOMES = ("applied", "refused")

@@ -1,11 +1,13 @@
-"""The grid editor's long work, run by the job consumer with its progress: a draft's impact on every
-active demand, and a version put in force today (every demand scored again); and the nightly tasks that
-replace cron: the versions whose date has come, and the daily rescoring (seniority moves every day).
+"""The stored demands' long work that follows the grid, run by the job consumer with its progress: a
+draft's impact on every active demand, a version put in force today (every demand scored again); and
+the nightly task that replaces cron: the versions whose day has come, and every demand scored again
+(seniority moves every day).
 
-An activation holds the territory's data lock, as imports do. Its first step (the status change, one
-transaction) is done once; scoring again is idempotent, so a consumer killed while scoring leaves every
-demand either scored with the old grid or the new one, and the nightly rescoring (or a new activation)
-finishes the work.
+The grid's rules (drafts, versions, activation, the version in force) are the cotation area's
+operations; these jobs call them and score the demands. An activation holds the territory's data lock,
+as imports do. Its first step (the status change, one transaction) is done once; scoring again is
+idempotent, so a consumer killed while scoring leaves every demand either scored with the old grid or
+the new one, and the nightly scoring (or a new activation) finishes the work.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ import logging
 
 from portal import clock, db
 from portal.cotation import operations
-from portal.cotation.impact import grid_impact, impact_to_dict
-from portal.demands.scoring import demand_count, rescore_all
+from portal.demands.impact import grid_impact, impact_to_dict
+from portal.demands.scoring import demand_count, rescore_all, take_effect
 from portal.guides.jobs import prerender_all
 from portal.jobs import after_commit, periodic
 from portal.jobs.models import JobRecord
@@ -79,18 +81,11 @@ def activate_today(record: JobRecord, tracker: Tracker) -> dict:
 
 
 @periodic(minute="5", hour="0")
-def activate_due_daily() -> None:
-    """Versions activated for a later date come in force on their day (00:05 UTC); demands rescored."""
+def score_daily() -> None:
+    """Every night at 00:05 UTC: the versions activated for a later date come in force on their day, and
+    every active demand is scored again (seniority moves every day)."""
     dbs = db.session()
-    due = operations.activate_due(dbs, clock.today())
+    due = take_effect(dbs, clock.today())
     dbs.commit()
-    if due:
-        scored, changed = rescore_all()
-        log.info("in force today: %s; %s demands scored, %s changed", ", ".join(due), scored, changed)
-
-
-@periodic(minute="20", hour="0")
-def rescore_daily() -> None:
-    """Seniority moves every day: every active demand scored again (00:20 UTC)."""
     scored, changed = rescore_all()
-    log.info("daily rescoring: %s demands scored, %s changed", scored, changed)
+    log.info("in force: %s; %s demands scored, %s changed", ", ".join(due) or "unchanged", scored, changed)
