@@ -55,7 +55,8 @@ from portal.demands.imports.stock import STOCK_COLUMNS, import_stock
 from portal.demands.models import DWELLING_TYPES
 from portal.demands.services import hash_lookup
 from portal.observatory import services
-from portal.observatory.indicators import Filters, Period, observatory
+from portal.observatory.figures import Period
+from portal.observatory.indicators import Filters, observatory
 from portal.territory.models import Commune
 
 DAY = dt.date(2026, 11, 1)  # the day measured: "last year" is the twelve months before it

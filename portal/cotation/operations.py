@@ -1,6 +1,6 @@
 """The grid editor's changes (issue 7, "cotation"): a new draft version copied from the grid in force, its
-criteria changed, added or taken away, its activation on an effective date, and the versions whose date
-has come (`portal cotation activate-due`).
+criteria changed, added or taken away, its activation on an effective date, and the versions another
+replaced once its date has come (retired; the demands area scores the demands with the new one).
 
 Every change is checked with the rules of the grid files (portal.cotation.grids.grid_from_mapping), audited
 in the caller's transaction and bumps the content revision, so that every worker rereads the grids. Only a
@@ -12,39 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.content import ContentError
-from portal.cotation.engine import FLAG_FACTS
-from portal.cotation.grids import SOURCE_LOCALE, GridFile, grid_from_mapping
+from portal.cotation.criteria import SUPPORTED_FACTS, GridRefused, check, mapping, rules, texts
+from portal.cotation.grids import SOURCE_LOCALE, GridFile
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.cotation.services import grid_file_from_record
 from portal.partners import audit
 from portal.partners.models import User
 from portal.revision import bump_revision
-
-# The facts a demand carries (its flags, plus the two the engine derives) and the kinds of
-# criterion that can read each of them.
-SUPPORTED_FACTS: dict[str, tuple[str, ...]] = {
-    **{fact: ("flag",) for fact in FLAG_FACTS},
-    "abnormal_delay_exceeded": ("flag",),
-    "filed_on": ("per_month",),
-    "housing_cost_ratio": ("bands",),
-    "refusals": ("count", "bands"),
-}
-_BAND = re.compile(r"^(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)?\s*:\s*([+-]?\d+)$")
-
-
-class GridRefused(Exception):
-    """A change the editor cannot make; `reason` is for people (translated by the caller's view)."""
-
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(reason)
-        self.reason = reason
-        self.detail = detail
 
 
 def first_of_next_month(day: dt.date) -> dt.date:
@@ -96,104 +74,6 @@ def fingerprint(record: GridRecord) -> str:
         "criteria": [{**rules(item), "texts": texts(item)} for item in record.criteria],
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:16]
-
-
-def rules(item: CriterionRecord) -> dict:
-    """How a criterion gives points (what the audit log shows before and after)."""
-    return {
-        "code": item.code,
-        "kind": item.kind,
-        "fact": item.fact,
-        "points": item.points,
-        "cap": item.cap,
-        "bands": format_bands(item.bands),
-        "group": item.group_code,
-        "verification": item.verification,
-        "label_fr": item.label.get(SOURCE_LOCALE, ""),
-        "explanation_fr": item.explanation.get(SOURCE_LOCALE, ""),
-    }
-
-
-def texts(item: CriterionRecord) -> dict:
-    return {"label": item.label, "explanation": item.explanation, "question": item.question}
-
-
-def parse_bands(text: str) -> list[dict]:
-    """`30-40:5; 40-50:10; 50-:15` (or one band a line) as the grid files write bands; ValueError if not."""
-    bands = []
-    for part in re.split(r"[;\n]", text or ""):
-        part = part.strip()
-        if not part:
-            continue
-        match = _BAND.match(part)
-        if match is None:
-            raise ValueError(part)
-        low, high, points = match.groups()
-        bands.append(
-            {
-                "min": _number(low),
-                "max": _number(high) if high is not None else None,
-                "points": int(points),
-            }
-        )
-    return bands
-
-
-def _number(text: str) -> int | float:
-    value = float(text.replace(",", "."))
-    return int(value) if value.is_integer() else value
-
-
-def format_bands(bands: list[dict]) -> str:
-    return "; ".join(
-        f"{band['min']:g}-{'' if band['max'] is None else format(band['max'], 'g')}:{band['points']}"
-        for band in bands
-    )
-
-
-def mapping(record: GridRecord) -> dict:
-    """The version as a grid file writes it, to check it with the files' rules."""
-    return {
-        "code": record.code,
-        "kind": record.kind,
-        "version": record.version,
-        "effective_from": record.effective_from,
-        "status": record.status,
-        "name": record.name,
-        "groups": record.groups,
-        "criteria": [_item(item) for item in record.criteria],
-    }
-
-
-def _item(item: CriterionRecord) -> dict:
-    raw = {
-        "code": item.code,
-        "family": item.family,
-        "kind": item.kind,
-        "fact": item.fact,
-        "verification": item.verification,
-        "label": dict(item.label),
-        "explanation": dict(item.explanation),
-    }
-    if item.question:
-        raw["question"] = dict(item.question)
-    if item.group_code:
-        raw["group"] = item.group_code
-    if item.kind == "bands":
-        raw["bands"] = [dict(band) for band in item.bands]
-    else:
-        raw["points"] = item.points
-    if item.cap is not None:
-        raw["cap"] = item.cap
-    return raw
-
-
-def check(raw: dict) -> GridFile:
-    """The grid-file rules; GridRefused names the broken one (in English, as the files' messages)."""
-    try:
-        return grid_from_mapping(raw, f"{raw['code']} v{raw['version']}")
-    except ContentError as exc:
-        raise GridRefused("rules", str(exc)) from exc
 
 
 def _editable(record: GridRecord) -> None:

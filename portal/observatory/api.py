@@ -14,7 +14,7 @@ from flask_babel import force_locale
 
 from portal import clock, db
 from portal.observatory.definitions import INDICATORS, SECRECY_NOTE
-from portal.observatory.indicators import SECRECY_THRESHOLD
+from portal.observatory.figures import SECRECY_THRESHOLD
 from portal.observatory.presenting import public_dict
 from portal.observatory.services import PublicFigures, public_figures
 from portal.security import rate_limit

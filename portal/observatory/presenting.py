@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from portal.demands.models import DWELLING_TYPES
 from portal.observatory.definitions import BY_NAME, Indicator
-from portal.observatory.indicators import SECRECY_THRESHOLD, Figures
+from portal.observatory.figures import SECRECY_THRESHOLD, Figures
 from portal.observatory.services import PublicFigures, demands_per_allocation
 
 # The figures an applicant needs, in the order of the tables' columns.

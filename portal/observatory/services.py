@@ -17,7 +17,8 @@ from sqlalchemy.orm import Session
 
 from portal.demands.models import DWELLING_TYPES
 from portal.observatory.definitions import INDICATORS
-from portal.observatory.indicators import ALL, Figures, Filters, Period, observatory, public
+from portal.observatory.figures import Figures, Period, public
+from portal.observatory.indicators import ALL, Filters, observatory
 from portal.observatory.models import FiguresSnapshot
 from portal.territory.models import Commune
 

@@ -67,7 +67,7 @@ def cycle_in(graph: dict[str, set[str]]) -> list[str] | None:
         trail.append(node)
         for target in sorted(graph.get(node, ())):
             if state.get(target) == 1:
-                return trail[trail.index(target) :] + [target]
+                return [*trail[trail.index(target) :], target]
             if target not in state and (found := visit(target)):
                 return found
         state[node] = 2

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 
 from portal import clock
 from portal.cli import cotation as cotation_commands
-from portal.cotation import operations
+from portal.cotation import criteria, operations
 from portal.cotation.engine import score, with_derived_facts
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.demands.impact import grid_impact
@@ -101,8 +101,8 @@ def test_a_reviewer_creates_a_draft_that_copies_the_version_in_force(client, peo
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{BASE}/general/v2")
     old, new = version(db, "general", 1), version(db, "general", 2)
     assert new.status == "draft" and new.effective_from == dt.date(2027, 1, 1), "first day of next month"
-    assert [operations.rules(c) | operations.texts(c) for c in new.criteria] == [
-        operations.rules(c) | operations.texts(c) for c in old.criteria
+    assert [criteria.rules(c) | criteria.texts(c) for c in new.criteria] == [
+        criteria.rules(c) | criteria.texts(c) for c in old.criteria
     ]
     assert client.get(f"{BASE}/general/v2").status_code == 200
     assert "grid.draft_created" in actions(db)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
-from portal.observatory.indicators import Filters, Period, observatory, public
+from portal.observatory.figures import Period, public
+from portal.observatory.indicators import Filters, observatory
 from portal.observatory.models import FiguresSnapshot
 from tests.factories import create_commune
 

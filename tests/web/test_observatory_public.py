@@ -333,7 +333,7 @@ def test_the_menu_and_the_sitemap_lead_to_the_figures(client):
 
 
 def test_waits_and_readings_in_words(app):
-    from portal.observatory.indicators import Cell, figures_of
+    from portal.observatory.figures import Cell, figures_of
     from portal.observatory.presenting import duration, readings
 
     with app.test_request_context(), force_locale("en"):
@@ -345,7 +345,7 @@ def test_waits_and_readings_in_words(app):
 
 
 def test_the_secrecy_notice_speaks_only_of_figures_the_page_shows(app):
-    from portal.observatory.indicators import Cell, figures_of, public
+    from portal.observatory.figures import Cell, figures_of, public
     from portal.observatory.services import PublicFigures
 
     # Many demands and allocations, but 2 DALO demands: withheld, yet not a figure the public pages show.

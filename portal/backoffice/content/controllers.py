@@ -6,18 +6,26 @@ from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
-from wtforms import HiddenField
-from wtforms.validators import DataRequired, Length, Optional
 
 from portal import db
+from portal.backoffice.content.access import (
+    EDITORS,
+    READERS,
+    chosen_organisation,
+    editor_organisations,
+    is_reviewer,
+    may_change,
+    may_read,
+)
+from portal.backoffice.content.forms import DraftForm, OrganisationChoice, ReviewForm
+from portal.backoffice.content.notifications import notify
 from portal.backoffice.permissions import any_organisation_role, current_user
 from portal.content import fill_tokens, territory_tokens
 from portal.guides.jobs import prerender_all
 from portal.i18n import locales
-from portal.information import diff, workflow
+from portal.information import diff, drafts, workflow
 from portal.information.loader import published_version
 from portal.information.models import (
     DRAFT,
@@ -31,87 +39,9 @@ from portal.information.models import (
 )
 from portal.information.services import published as published_content
 from portal.information.services import render_body
-from portal.jobs import after_commit, submit
-from portal.mail import deliver
+from portal.jobs import after_commit
 from portal.partners.models import Organisation, User
 from portal.territory.services import current_territory
-from portal.ui.forms import BooleanField, PortalForm, SelectField, StringField, TextAreaField
-from portal.urls import public_url_for
-
-EDITORS = ("editor",)  # who drafts: the editors of any organisation
-READERS = ("editor", "reviewer")  # who opens the workflow's pages
-
-
-class DraftForm(PortalForm):
-    title = StringField(_l("Title"), validators=[DataRequired(_l("Enter the page's title")), Length(max=200)])
-    summary = TextAreaField(
-        _l("Summary"),
-        validators=[Optional(), Length(max=600)],
-        hint=_l("One or two sentences shown under the title and in the lists."),
-        render_kw={"rows": 3},
-    )
-    body = TextAreaField(
-        _l("Text (Markdown)"),
-        validators=[DataRequired(_l("Enter the text of the page")), Length(max=60000)],
-        hint=_l("## for a heading, - for a list, [words](/fr/informations/page) for a link, **bold**."),
-        render_kw={"rows": 24, "spellcheck": "true"},
-    )
-    follows_french = BooleanField(_l("This text now says what the current French page says"))
-    lock_version = HiddenField()  # the draft's counter when this copy was made (empty: no draft yet)
-
-
-class ReviewForm(PortalForm):
-    comment = TextAreaField(
-        _l("Comment for the editors"),
-        validators=[Optional(), Length(max=4000)],
-        hint=_l("Required to send the draft back: say what to change."),
-        render_kw={"rows": 4},
-    )
-
-
-class OrganisationChoice(PortalForm):
-    class Meta:
-        csrf = False
-
-    organisation = SelectField(_l("On behalf of"), validators=[Optional()])
-
-
-# --- who ----------------------------------------------------------------------------------------
-
-
-def editor_organisations(user: User) -> list[Organisation]:
-    return user.organisations_where(*EDITORS)
-
-
-def is_reviewer(user: User) -> bool:
-    return user.has_role("reviewer", epci=True)
-
-
-def may_read(user: User, version: PageVersion) -> bool:
-    """A draft is its organisation's; once submitted, the EPCI's reviewers read it too."""
-    if version.status not in workflow.OPEN:
-        return True
-    if version.organisation_id in {organisation.id for organisation in editor_organisations(user)}:
-        return True
-    return version.status == IN_REVIEW and is_reviewer(user)
-
-
-def may_change(user: User, draft: PageVersion) -> bool:
-    return draft.organisation_id in {organisation.id for organisation in editor_organisations(user)}
-
-
-def chosen_organisation(user: User) -> Organisation:
-    """The organisation a draft is written for: the one asked for, else the person's first (403 if the
-    person drafts for none)."""
-    organisations = editor_organisations(user)
-    if not organisations:
-        abort(403)
-    wanted = request.values.get("organisation")
-    for organisation in organisations:
-        if organisation.slug == wanted:
-            return organisation
-    return organisations[0]
-
 
 # --- finding ------------------------------------------------------------------------------------
 
@@ -119,7 +49,7 @@ def chosen_organisation(user: User) -> Organisation:
 def _page_or_404(slug: str, locale: str, variant: str) -> Page:
     if locale not in locales() or variant not in VARIANTS or (variant == EASY and locale != SOURCE_LOCALE):
         abort(404)
-    page = workflow.page_by_slug(db.session(), slug)
+    page = drafts.page_by_slug(db.session(), slug)
     if page is None:
         abort(404)
     return page
@@ -164,10 +94,10 @@ def index():
     if locale not in locales():
         locale = SOURCE_LOCALE
     mine = {organisation.id for organisation in editor_organisations(user)}
-    drafts = workflow.drafts_of(dbs, mine)
-    open_by_key = {(d.page_id, d.locale, d.variant): d for d in drafts}
+    own_drafts = drafts.drafts_of(dbs, mine)
+    open_by_key = {(d.page_id, d.locale, d.variant): d for d in own_drafts}
     lagging = {
-        (item.page.id, item.locale, item.variant) for item in workflow.lagging_translations(dbs, (locale,))
+        (item.page.id, item.locale, item.variant) for item in drafts.lagging_translations(dbs, (locale,))
     }
     rows = []
     texts = published_content(dbs).texts
@@ -190,8 +120,8 @@ def index():
         "backoffice/content_index.html",
         rows=rows,
         locale=locale,
-        drafts=drafts,
-        review=workflow.waiting_for_review(dbs) if is_reviewer(user) else [],
+        drafts=own_drafts,
+        review=drafts.waiting_for_review(dbs) if is_reviewer(user) else [],
         drafts_for=bool(mine),
         title_of=title_of,
         locales_info=locales(),
@@ -206,9 +136,9 @@ def edit(slug: str, locale: str, variant: str):
     user = current_user()
     organisation = chosen_organisation(user)
     dbs = db.session()
-    draft = workflow.open_draft(dbs, page, locale, variant, organisation.id)
+    draft = drafts.open_draft(dbs, page, locale, variant, organisation.id)
     if request.method == "GET":
-        origin = draft or published_version(dbs, page, locale, variant) or workflow.french_source(dbs, page)
+        origin = draft or published_version(dbs, page, locale, variant) or drafts.french_source(dbs, page)
         form = DraftForm(formdata=None, obj=origin)
         form.lock_version.data = str(draft.lock_version) if draft else ""
         form.follows_french.data = draft is None and published_version(dbs, page, locale, variant) is None
@@ -218,7 +148,7 @@ def edit(slug: str, locale: str, variant: str):
     if not form.validate_on_submit():
         return _edit_page(page, locale, variant, organisation, draft, form, status=400)
     codes, hosts, _tokens = _settings()
-    problems = workflow.body_problems(dbs, form.body.data, codes, hosts)
+    problems = drafts.body_problems(dbs, form.body.data, codes, hosts)
     if problems:
         form.body.errors = [*form.body.errors, *problems]
         return _edit_page(page, locale, variant, organisation, draft, form, status=400)
@@ -254,17 +184,17 @@ def edit(slug: str, locale: str, variant: str):
     dbs.commit()
     flash(_("The draft is sent for review.") if action == "submit" else _("The draft is saved."))
     if action == "submit":
-        notify(draft, "submit", user)
+        notify(draft, "submit", user, title_of(draft.page))
     return redirect(url_for("content.draft", version_id=draft.id))
 
 
 def _edit_page(page, locale, variant, organisation, draft, form, status=200, preview=False, conflict=None):
     dbs = db.session()
     published = published_version(dbs, page, locale, variant)
-    french = workflow.french_source(dbs, page)
+    french = drafts.french_source(dbs, page)
     source = dbs.get(PageVersion, draft.source_version_id) if draft and draft.source_version_id else None
     lagging = (
-        workflow.follows_french(locale, variant)
+        drafts.follows_french(locale, variant)
         and french is not None
         and (
             (draft is not None and draft.source_version_id != french.id)
@@ -303,7 +233,7 @@ def _conflict_page(page, locale, variant, organisation, current, form, texts):
     """The save is refused: the person's text stays in the form, the stored draft is shown beside it,
     and the form now carries the stored draft's counter so a deliberate second save goes through."""
     dbs = db.session()
-    current = workflow.open_draft(dbs, page, locale, variant, organisation.id)
+    current = drafts.open_draft(dbs, page, locale, variant, organisation.id)
     form.lock_version.data = str(current.lock_version) if current else ""
     changes = diff.compare(workflow.texts_of(current), texts)
     return _edit_page(page, locale, variant, organisation, current, form, status=409, conflict=changes)
@@ -318,7 +248,7 @@ def preview():
         abort(400)
     body = request.form.get("body", "")[:60000]
     codes, hosts, _tokens = _settings()
-    problems = workflow.body_problems(db.session(), body, codes, hosts)
+    problems = drafts.body_problems(db.session(), body, codes, hosts)
     html = render_template(
         "backoffice/content_preview.html", preview=preview_of(body, locale), problems=problems
     )
@@ -345,9 +275,9 @@ def draft(version_id: int):
         else {},
         moved_on=base is not None and published is not None and base.id != published.id,
         preview=preview_of(version.body, version.locale),
-        may_change=version.status in workflow.OPEN and may_change(user, version),
+        may_change=version.status in drafts.OPEN and may_change(user, version),
         may_review=version.status == IN_REVIEW and is_reviewer(user),
-        may_restore=version.status not in workflow.OPEN and bool(editor_organisations(user)),
+        may_restore=version.status not in drafts.OPEN and bool(editor_organisations(user)),
         review_form=ReviewForm(formdata=None),
         direction=locales()[version.locale].direction,
         owner=dbs.get(Organisation, version.organisation_id) if version.organisation_id else None,
@@ -407,40 +337,8 @@ def _act_on(version: PageVersion, user: User, action: str):
     dbs.commit()
     flash(message)
     if action in ("submit", "publish", "send_back"):
-        notify(version, action, user)
+        notify(version, action, user, title_of(version.page))
     return redirect(target)
-
-
-def notify(version: PageVersion, action: str, user: User) -> None:
-    """Tell the reviewers that a draft waits for them, or its author what the review decided: queued
-    after the change is committed (a mail server down delays the news, not the work)."""
-    dbs = db.session()
-    link = public_url_for("content.draft", version_id=version.id)
-    title = title_of(version.page)
-    if action == "submit":
-        template, subject = "backoffice/mail_content_submitted.txt", _("A page draft waits for your review")
-        recipients = workflow.reviewers(dbs)
-    else:
-        template = "backoffice/mail_content_reviewed.txt"
-        subject = (
-            _("Your page draft is published") if action == "publish" else _("Your page draft is sent back")
-        )
-        recipients = [dbs.get(User, version.author_id)] if version.author_id else []
-    organisation = dbs.get(Organisation, version.organisation_id) if version.organisation_id else None
-    for person in recipients:
-        if person is None or not person.active or person.id == user.id:
-            continue
-        body = render_template(
-            template,
-            user=person,
-            version=version,
-            organisation=organisation,
-            title=title,
-            link=link,
-            published=action == "publish",
-            reviewer=user,
-        )
-        submit(deliver, person.email, subject, body, f"content {action}")
 
 
 @any_organisation_role(*READERS)
@@ -454,14 +352,14 @@ def page_history(slug: str, locale: str, variant: str):
         title=title_of(page),
         locale=locale,
         variant=variant,
-        versions=workflow.history(db.session(), page, locale, variant, mine),
+        versions=drafts.history(db.session(), page, locale, variant, mine),
     )
 
 
 @any_organisation_role(*READERS)
 def translations():
     """Texts to translate again because their French page changed, then pages not translated yet."""
-    items = workflow.lagging_translations(db.session(), tuple(locales()))
+    items = drafts.lagging_translations(db.session(), tuple(locales()))
     return render_template(
         "backoffice/content_translations.html",
         lagging=[item for item in items if item.version is not None],

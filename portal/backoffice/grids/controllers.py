@@ -19,7 +19,7 @@ from portal.backoffice.grids.forms import (
     verification_choices,
 )
 from portal.backoffice.permissions import current_user, epci_role
-from portal.cotation import operations
+from portal.cotation import criteria, operations
 from portal.cotation.grids import SOURCE_LOCALE
 from portal.cotation.presenting import rule
 from portal.demands import jobs as grid_jobs
@@ -158,7 +158,7 @@ def edit_criterion(code: str, version: int, criterion: str):
     if request.method == "GET":
         form = CriterionForm(formdata=None, kind=item.kind, groups=record.groups)
         form.points.data, form.cap.data = item.points, item.cap
-        form.bands.data = operations.format_bands(item.bands)
+        form.bands.data = criteria.format_bands(item.bands)
         form.group.data = item.group_code or ""
         form.verification.data = item.verification
         form.label.data = item.label.get(SOURCE_LOCALE, "")

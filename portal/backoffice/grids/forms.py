@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from portal.cotation import operations
+from portal.cotation import criteria
 from portal.cotation.engine import KINDS
 from portal.cotation.grids import SOURCE_LOCALE
 from portal.ui.forms import DateField, IntegerField, PortalForm, SelectField, StringField, TextAreaField
@@ -74,7 +74,7 @@ class CriterionForm(LockForm):
         self.parsed_bands = []
         if kind == "bands":
             try:
-                self.parsed_bands = operations.parse_bands(self.bands.data or "")
+                self.parsed_bands = criteria.parse_bands(self.bands.data or "")
             except ValueError as exc:
                 self.bands.errors = [
                     *self.bands.errors,
@@ -136,7 +136,7 @@ class NewCriterionForm(CriterionForm):
         super().__init__(*args, **kwargs)
         self.fact.choices = [
             (fact, f"{fact} ({', '.join(kind_label(kind) for kind in kinds)})")
-            for fact, kinds in operations.SUPPORTED_FACTS.items()
+            for fact, kinds in criteria.SUPPORTED_FACTS.items()
         ]
         self.kind.choices = [(kind, kind_label(kind)) for kind in KINDS]
 
@@ -148,11 +148,11 @@ class NewCriterionForm(CriterionForm):
             raise ValidationError(_("Lower-case letters, digits and _, for example logement_indigne"))
 
     def validate_fact(self, field) -> None:
-        if field.data not in operations.SUPPORTED_FACTS:
+        if field.data not in criteria.SUPPORTED_FACTS:
             raise ValidationError(_("Choose a fact of the list"))
 
     def validate_kind(self, field) -> None:
-        if field.data not in operations.SUPPORTED_FACTS.get(self.fact.data, ()):
+        if field.data not in criteria.SUPPORTED_FACTS.get(self.fact.data, ()):
             raise ValidationError(_("This kind of criterion cannot read this fact"))
 
     def values(self) -> dict:

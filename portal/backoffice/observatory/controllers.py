@@ -15,7 +15,6 @@ figures); `?format=csv` or `?format=json` on the page's address gives the same.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import json
 
@@ -23,30 +22,19 @@ from flask import Response, render_template, request
 from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import Optional, ValidationError
 
-from portal import clock, db
+from portal import db
+from portal.backoffice.observatory.forms import ObservatoryFilterForm, filter_form
 from portal.backoffice.permissions import signed_in
 from portal.backoffice.presenting import spreadsheet_safe
-from portal.demands.models import DWELLING_TYPES
 from portal.i18n import current_localeinfo
 from portal.observatory.charts import bar_chart
 from portal.observatory.definitions import BY_NAME, INDICATORS, SECRECY_NOTE
-from portal.observatory.indicators import (
-    SECRECY_THRESHOLD,
-    Figures,
-    Filters,
-    Observatory,
-    Period,
-    landlords,
-    observatory,
-    public,
-)
+from portal.observatory.figures import SECRECY_THRESHOLD, Figures, Period, public
+from portal.observatory.indicators import Filters, Observatory, observatory
 from portal.territory.services import communes
 from portal.text import folded
-from portal.ui.forms import DateField, PortalForm, SelectField
 
-MAX_YEARS = 5  # a longer period is refused: the figures of a plan (6 years) are read year by year
 TOP_COMMUNES = 10  # communes in the "demands per allocation" chart
 
 # The indicators in groups, one table per group (all of them side by side would not fit a phone).
@@ -91,59 +79,6 @@ GROUPS = (
         ),
     ),
 )
-
-
-class ObservatoryFilterForm(PortalForm):
-    """The dashboard's filters: a GET form (it changes nothing), so it carries no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    start = DateField(_l("From"), validators=[Optional()], format="%Y-%m-%d")
-    end = DateField(_l("To"), validators=[Optional()], format="%Y-%m-%d")
-    commune = SelectField(_l("Commune"), validators=[Optional()])
-    dwelling_type = SelectField(_l("Dwelling type"), validators=[Optional()])
-    landlord = SelectField(
-        _l("Landlord"),
-        validators=[Optional()],
-        hint=_l("Applies to the allocations and the stock only: demands have no landlord."),
-    )
-
-    def validate_end(self, field) -> None:
-        period = self.period()
-        if period.end < period.start:
-            raise ValidationError(_("The end of the period must not be before its start"))
-        if period.end >= _years_after(period.start, MAX_YEARS):
-            raise ValidationError(_("Choose a period of %(years)s years at most", years=MAX_YEARS))
-
-    def period(self) -> Period:
-        """The period asked, each missing end taken from the default (the twelve months before today)."""
-        default = Period.year_before(clock.today())
-        return Period(self.start.data or default.start, self.end.data or default.end)
-
-    def filters(self) -> Filters:
-        return Filters(
-            self.period(),
-            commune=self.commune.data or None,
-            dwelling_type=self.dwelling_type.data or None,
-            landlord=self.landlord.data or None,
-        )
-
-
-def _years_after(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, month=3, day=1)
-
-
-def filter_form(names: dict[str, str]) -> ObservatoryFilterForm:
-    default = Period.year_before(clock.today())
-    form = ObservatoryFilterForm(request.args, start=default.start, end=default.end)
-    form.commune.choices = [("", _("All communes")), *names.items()]
-    form.dwelling_type.choices = [("", _("All types"))] + [(kind, kind) for kind in DWELLING_TYPES]
-    form.landlord.choices = [("", _("All landlords"))] + [(name, name) for name in landlords(db.session())]
-    return form
 
 
 # --- what is shown ------------------------------------------------------------------------------
