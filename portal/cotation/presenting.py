@@ -22,19 +22,24 @@ def rule(criterion: Criterion) -> str:
         parts = []
         for band in criterion.bands:
             if band.maximum is None:
-                parts.append(_("%(points)s points from %(min)s", points=band.points, min=f"{band.minimum:g}"))
+                parts.append(_("%(points)s points from %(min)s", points=band.points, min=number(band.minimum)))
             else:
                 parts.append(
                     _(
                         "%(points)s points from %(min)s to %(max)s",
                         points=band.points,
-                        min=f"{band.minimum:g}",
-                        max=f"{band.maximum:g}",
+                        min=number(band.minimum),
+                        max=number(band.maximum),
                     )
                 )
         return ", ".join(parts)
     text = ngettext_signed("%(num)d point each time", "%(num)d points each time", criterion.points)
     return text + (" " + _("(at most %(cap)s times)", cap=criterion.cap) if criterion.cap else "")
+
+
+def number(value: float) -> str:
+    """A quantity without trailing zeros (12.0 -> 12, 12.5 -> 12.5)."""
+    return format(value, "g")
 
 
 def verification_label(criterion: Criterion) -> str:
@@ -52,7 +57,7 @@ def line_reason(line: Line, criterion: Criterion) -> str:
             "%(num)d month since you filed", "%(num)d months since you filed", int(line.quantity or 0)
         )
     if criterion.kind == "bands":
-        return _("%(value)s %% of your income", value=f"{line.quantity:g}")
+        return _("%(value)s %% of your income", value=number(line.quantity))
     if criterion.kind == "count":
         return ngettext("%(num)d time", "%(num)d times", int(line.quantity or 0))
     if criterion.fact == "abnormal_delay_exceeded":
