@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
-from tests.browser.conftest import check, serving
-from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.browser.support import check, serving, sign_in, size_of
+from tests.factories.partners import create_organisation, create_partner
 
 SECRET = pyotp.random_base32()
 # Each viewport works on its own grid: the server is shared by both runs.
@@ -39,14 +39,10 @@ def submit(page, selector: str = "main form button[type=submit]") -> None:
 
 
 def test_a_reviewer_drafts_changes_sees_the_impact_and_activates(grid_server, page, watch, viewport):
-    size = "phone" if viewport["width"] < 600 else "desktop"
+    size = size_of(viewport)
     code, criterion = GRIDS[size]
     page.goto(f"{grid_server}/partenaires/connexion")
-    page.fill("#email", f"relecteur-{size}@metropole.fr")
-    page.fill("#password", PARTNER_PASSWORD)
-    submit(page)
-    page.fill("#code", pyotp.TOTP(SECRET).now())
-    submit(page)
+    sign_in(page, f"relecteur-{size}@metropole.fr", secret=SECRET)
     page.locator("main a[href$='/partenaires/grilles/']").click()
     page.wait_for_load_state()
     check(page, watch, viewport)

@@ -7,9 +7,8 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
-from tests.browser.conftest import check, serving
-from tests.browser.test_backoffice_sign_in import sign_in, size_of
-from tests.factories import create_organisation, create_partner
+from tests.browser.support import check, serving, sign_in, size_of
+from tests.factories.partners import create_organisation, create_partner
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -30,7 +29,7 @@ def library_server(tmp_path_factory):
 def test_an_editor_shares_a_document_and_a_news_item(library_server, page, watch, viewport, tmp_path):
     size = size_of(viewport)
     page.goto(f"{library_server}/partenaires/connexion")
-    sign_in(page, library_server, f"editeur-{size}@ville.fr")
+    sign_in(page, f"editeur-{size}@ville.fr")
     assert page.url.endswith("/partenaires/")
     page.locator("main a[href='/partenaires/documents/']").click()
     page.wait_for_load_state()

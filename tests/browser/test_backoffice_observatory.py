@@ -13,9 +13,8 @@ from portal import clock
 from portal.db import make_engine
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.territory.models import Commune
-from tests.browser.conftest import check, serving
-from tests.browser.test_backoffice_sign_in import sign_in, size_of
-from tests.factories import create_organisation, create_partner
+from tests.browser.support import check, serving, sign_in, size_of
+from tests.factories.partners import create_organisation, create_partner
 
 
 def add_figures(session) -> None:
@@ -87,7 +86,7 @@ def observatory_server(tmp_path_factory):
 def test_a_partner_reads_the_observatory_with_filters(observatory_server, page, watch, viewport, locale):
     base = observatory_server
     page.goto(f"{base}/partenaires/connexion?lang={locale}")
-    sign_in(page, base, f"lecteur-{locale}-{size_of(viewport)}@ville.fr")
+    sign_in(page, f"lecteur-{locale}-{size_of(viewport)}@ville.fr")
     page.locator("main a[href='/partenaires/observatoire']").click()
     page.wait_for_load_state()
     assert page.url.endswith("/partenaires/observatoire")

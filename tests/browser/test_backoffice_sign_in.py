@@ -10,9 +10,9 @@ from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
 from portal.partners.models import Organisation
-from tests.browser.conftest import check, serving
-from tests.conftest import DEMO_LOOKUPS
-from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.browser.support import check, serving, sign_in, size_of
+from tests.factories.partners import create_organisation, create_partner
+from tests.support import DEMO_LOOKUPS
 
 
 @pytest.fixture(scope="module")
@@ -43,28 +43,17 @@ def partner_server(tmp_path_factory):
 REVIEWER_SECRET = pyotp.random_base32()
 
 
-def sign_in(page, base: str, email: str, password: str = PARTNER_PASSWORD) -> None:
-    page.fill("#email", email)
-    page.fill("#password", password)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-
-
-def size_of(viewport) -> str:
-    return "phone" if viewport["width"] < 600 else "desktop"
-
-
 @pytest.mark.parametrize("locale", ["fr", "ar"])
 def test_an_editor_signs_in_after_a_wrong_password(partner_server, page, watch, viewport, locale):
     assert page.goto(f"{partner_server}/partenaires/connexion?lang={locale}").status == 200
     assert page.locator("html").get_attribute("lang") == locale
     check(page, watch, viewport)
     email = f"editeur-{locale}-{size_of(viewport)}@ville.fr"
-    sign_in(page, partner_server, email, "pas le bon mot de passe")
+    sign_in(page, email, "pas le bon mot de passe")
     assert page.locator(".notice").count() >= 1
     assert page.locator("#email").input_value() == email, "the address stays in the form"
     check(page, watch, viewport)
-    sign_in(page, partner_server, email)
+    sign_in(page, email)
     assert page.url.endswith("/partenaires/")
     assert "ville-test" in page.locator("main").inner_text()
     check(page, watch, viewport)
@@ -76,7 +65,7 @@ def test_an_editor_signs_in_after_a_wrong_password(partner_server, page, watch, 
 @pytest.mark.parametrize("locale", ["fr", "ar"])
 def test_an_admin_sets_up_two_step_sign_in(partner_server, page, watch, viewport, locale):
     page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
-    sign_in(page, partner_server, f"admin-{locale}-{size_of(viewport)}@ville.fr")
+    sign_in(page, f"admin-{locale}-{size_of(viewport)}@ville.fr")
     assert page.url.endswith("/partenaires/connexion/code")
     image = page.locator(".qr-figure img")
     assert image.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code is drawn"
@@ -106,7 +95,7 @@ def test_an_admin_sets_up_two_step_sign_in(partner_server, page, watch, viewport
 @pytest.mark.parametrize("locale", ["fr", "ar"])
 def test_a_reviewer_filters_the_audit_log(partner_server, page, watch, viewport, locale):
     page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
-    sign_in(page, partner_server, f"relecteur-{locale}-{size_of(viewport)}@metropole.fr")
+    sign_in(page, f"relecteur-{locale}-{size_of(viewport)}@metropole.fr")
     page.fill("#code", pyotp.TOTP(REVIEWER_SECRET).now())  # one account per run: each code once
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_load_state()
@@ -125,7 +114,7 @@ def test_a_reviewer_filters_the_audit_log(partner_server, page, watch, viewport,
 @pytest.mark.parametrize("locale", ["fr", "ar"])
 def test_a_desk_agent_looks_up_a_demand_with_the_applicant(partner_server, page, watch, viewport, locale):
     page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
-    sign_in(page, partner_server, f"accueil-{locale}-{size_of(viewport)}@ville.fr")
+    sign_in(page, f"accueil-{locale}-{size_of(viewport)}@ville.fr")
     page.goto(f"{partner_server}/partenaires/accueil")
     check(page, watch, viewport)
     number, birth = DEMO_LOOKUPS[1]
@@ -140,7 +129,7 @@ def test_a_desk_agent_looks_up_a_demand_with_the_applicant(partner_server, page,
 @pytest.mark.parametrize("locale", ["fr", "ar"])
 def test_an_editor_keeps_a_desk_current(partner_server, page, watch, viewport, locale):
     page.goto(f"{partner_server}/partenaires/connexion?lang={locale}")
-    sign_in(page, partner_server, f"guichets-{locale}-{size_of(viewport)}@metropole.fr")
+    sign_in(page, f"guichets-{locale}-{size_of(viewport)}@metropole.fr")
     page.goto(f"{partner_server}/partenaires/organisations/le-mans-metropole/guichets")
     assert page.locator("tbody tr").count() >= 1
     check(page, watch, viewport)

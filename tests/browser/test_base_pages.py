@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.support import axe_violations
 
 PAGES = ["", "mentions-legales", "donnees-personnelles", "accessibilite", "plan-du-site", "page-inconnue"]
 
@@ -47,7 +47,7 @@ def test_switching_language_keeps_the_page_and_turns_it_right_to_left(live_serve
 
 
 def test_root_sends_an_arabic_browser_to_the_arabic_home(live_server, browser, watch):
-    from tests.browser.conftest import PHONE, open_page
+    from tests.browser.support import PHONE, open_page
 
     context, page = open_page(browser, PHONE, watch, locale="ar")
     page.goto(f"{live_server}/")

@@ -9,9 +9,8 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
-from tests.browser.conftest import check, serving
-from tests.browser.test_backoffice_sign_in import sign_in, size_of
-from tests.factories import create_organisation, create_partner
+from tests.browser.support import check, serving, sign_in, size_of
+from tests.factories.partners import create_organisation, create_partner
 
 SECRET = pyotp.random_base32()
 PAGES = {  # one page per run, so the runs do not publish over each other
@@ -55,7 +54,7 @@ def test_a_page_goes_from_an_editor_to_the_public_through_review(
     slug = PAGES[(locale, size)]
     marker = f"repere-{locale}-{size}"
     page.goto(f"{content_server}/partenaires/connexion?lang={locale}")
-    sign_in(page, content_server, f"redaction-{locale}-{size}@ville.fr")
+    sign_in(page, f"redaction-{locale}-{size}@ville.fr")
     click(page, "main a[href='/partenaires/contenus/']")
     assert page.locator(f"a[href='/partenaires/contenus/{slug}/fr/standard']").count() == 1
     check(page, watch, viewport)
@@ -81,7 +80,7 @@ def test_a_page_goes_from_an_editor_to_the_public_through_review(
     page.goto(f"{content_server}/partenaires/")
     click(page, "form[action$='/partenaires/deconnexion'] button")
 
-    sign_in(page, content_server, f"relecture-{locale}-{size}@metropole.fr")
+    sign_in(page, f"relecture-{locale}-{size}@metropole.fr")
     page.fill("#code", pyotp.TOTP(SECRET).now())
     click(page, "main form button[type=submit]")
     click(page, "main a[href='/partenaires/contenus/']")
@@ -107,7 +106,7 @@ def test_a_page_goes_from_an_editor_to_the_public_through_review(
 def test_a_refused_text_keeps_what_the_editor_typed(content_server, page, watch, viewport):
     size = size_of(viewport)
     page.goto(f"{content_server}/partenaires/connexion")
-    sign_in(page, content_server, f"redaction-fr-{size}@ville.fr")
+    sign_in(page, f"redaction-fr-{size}@ville.fr")
     page.goto(f"{content_server}/partenaires/contenus/glossaire/fr/standard")
     page.fill("#body", "## Lexique\n\nVoir [ce site](https://ailleurs.example/) et <b>gras</b>.\n")
     click(page, "button[value=save]")

@@ -9,8 +9,8 @@ from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
 from tests.allocation_files import SAMPLES
-from tests.browser.conftest import check, serving
-from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.browser.support import check, serving, sign_in, size_of
+from tests.factories.partners import create_organisation, create_partner
 
 SECRETS = {size: pyotp.random_base32() for size in ("phone", "desktop")}
 
@@ -29,15 +29,9 @@ def import_server(tmp_path_factory):
 
 
 def test_an_epci_admin_imports_the_stock_after_reading_the_report(import_server, page, watch, viewport):
-    size = "phone" if viewport["width"] < 600 else "desktop"
+    size = size_of(viewport)
     page.goto(f"{import_server}/partenaires/connexion")
-    page.fill("#email", f"admin-{size}@metropole.fr")
-    page.fill("#password", PARTNER_PASSWORD)
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
-    page.fill("#code", pyotp.TOTP(SECRETS[size]).now())
-    page.locator("main form button[type=submit]").first.click()
-    page.wait_for_load_state()
+    sign_in(page, f"admin-{size}@metropole.fr", secret=SECRETS[size])
     page.locator("main a[href='/partenaires/donnees/']").click()
     page.wait_for_load_state()
     check(page, watch, viewport)

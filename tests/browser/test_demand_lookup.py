@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import check
-from tests.conftest import DEMO_LOOKUPS
+from tests.browser.support import check
+from tests.support import DEMO_LOOKUPS
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations, check, open_page
+from tests.browser.support import axe_violations, check, open_page
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])
@@ -36,7 +36,7 @@ def test_applicant_finds_a_desk_by_commune_with_a_typo(live_server, page, watch,
 
 
 def test_near_me_uses_the_browser_position(live_server, browser, watch):
-    from tests.browser.conftest import PHONE
+    from tests.browser.support import PHONE
 
     context, page = open_page(browser, PHONE, watch)
     context.grant_permissions(["geolocation"])
@@ -51,7 +51,7 @@ def test_near_me_uses_the_browser_position(live_server, browser, watch):
 
 
 def test_near_me_button_is_hidden_without_javascript(live_server, browser, watch):
-    from tests.browser.conftest import DESKTOP
+    from tests.browser.support import DESKTOP
 
     context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
     page = context.new_page()

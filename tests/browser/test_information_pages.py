@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import axe_violations
+from tests.browser.support import axe_violations
 from tests.content_set import PAGE_SLUGS
 
 PATHS = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import check
+from tests.browser.support import check
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])

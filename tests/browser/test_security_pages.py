@@ -10,8 +10,8 @@ from sqlalchemy.orm import sessionmaker
 from portal import clock
 from portal.db import make_engine
 from portal.partners import tokens
-from tests.browser.conftest import check, serving
-from tests.factories import create_organisation, create_partner
+from tests.browser.support import check, serving, size_of
+from tests.factories.partners import create_organisation, create_partner
 
 
 @pytest.fixture(scope="module")
@@ -50,10 +50,6 @@ def link_server(tmp_path_factory):
                 codes[name] = tokens.make_code(session, "reset", user, clock.now())
         engine.dispose()
         yield base, codes
-
-
-def size_of(viewport) -> str:
-    return "phone" if viewport["width"] < 600 else "desktop"
 
 
 @pytest.mark.parametrize("locale", ["fr", "ar"])

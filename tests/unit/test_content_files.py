@@ -13,8 +13,8 @@ from portal.content import link_targets, split_front_matter
 from portal.information.loader import read_page_file, read_page_files
 from portal.site.services import SITE_PAGES
 from portal.territory.services import read_territory
-from tests.conftest import CONTENT_DIR
 from tests.content_set import EASY_SLUGS, PAGE_SLUGS
+from tests.support import CONTENT_DIR
 
 PAGES = CONTENT_DIR / "pages"
 FRENCH = sorted(path.stem for path in (PAGES / "fr").glob("*.md") if not path.stem.endswith(".facile"))

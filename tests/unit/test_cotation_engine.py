@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from portal.cotation.engine import Facts, months_between, score, with_derived_facts
 from portal.cotation.grids import grid_in_force, read_grids
-from tests.conftest import CONTENT_DIR
+from tests.support import CONTENT_DIR
 
 GRIDS = read_grids(CONTENT_DIR)
 GENERAL = grid_in_force(GRIDS, "general", dt.date(2026, 11, 28)).grid

@@ -9,7 +9,7 @@ import yaml
 
 from portal.content import ContentError
 from portal.cotation.grids import grid_in_force, read_grid_file, read_grids
-from tests.conftest import CONTENT_DIR
+from tests.support import CONTENT_DIR
 
 SOURCE = yaml.safe_load((CONTENT_DIR / "cotation" / "general.yaml").read_text(encoding="utf-8"))
 

@@ -7,7 +7,7 @@ import pytest
 from portal.desks.services import find_communes, haversine_km, within_one_edit
 from portal.territory.models import Commune
 from portal.territory.services import read_territory
-from tests.conftest import CONTENT_DIR
+from tests.support import CONTENT_DIR
 
 COMMUNES = [
     Commune(

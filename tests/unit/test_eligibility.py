@@ -19,7 +19,7 @@ from portal.information.eligibility import (
     read_all_ceilings,
     read_ceilings_file,
 )
-from tests.conftest import CONTENT_DIR
+from tests.support import CONTENT_DIR
 
 CEILINGS = ceilings_on(read_all_ceilings(CONTENT_DIR), dt.date(2026, 6, 1))
 

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from portal.territory.services import TerritoryFileError, read_territory
-from tests.conftest import CONTENT_DIR
+from tests.support import CONTENT_DIR
 
 
 def test_demo_territory_is_le_mans_metropole_with_its_communes():

@@ -21,9 +21,9 @@ from portal import db as db_module
 from portal.partners import accounts, audit, throttle, tokens
 from portal.partners.models import AuditEntry, Membership, Organisation, SignInThrottle
 from portal.sessions import AuthSession
-from tests.conftest import DEMO_LOOKUPS, build_app
-from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.factories.partners import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
+from tests.support import DEMO_LOOKUPS, build_app, sign_in
 
 
 @pytest.fixture
@@ -44,15 +44,11 @@ def client(db_app):
     return db_app.test_client()
 
 
-def sign_in(client, email: str, password: str = PARTNER_PASSWORD, next_path: str = ""):
+def post_password(client, email: str, password: str = PARTNER_PASSWORD, next_path: str = ""):
+    """The sign-in's first step; its answer."""
     url = "/partenaires/connexion" + (f"?next={next_path}" if next_path else "")
     token = csrf_token(client, "/partenaires/connexion")
     return client.post(url, data={"csrf_token": token, "email": email, "password": password})
-
-
-def enter_code(client, code: str):
-    token = csrf_token(client, "/partenaires/connexion/code")
-    return client.post("/partenaires/connexion/code", data={"csrf_token": token, "code": code})
 
 
 def audit_actions(db) -> list[str]:
@@ -60,7 +56,7 @@ def audit_actions(db) -> list[str]:
 
 
 def test_an_editor_signs_in_and_sees_their_roles(client, people, db):
-    response = sign_in(client, "Editeur@Ville-A.fr ")
+    response = post_password(client, "Editeur@Ville-A.fr ")
     assert response.status_code == 302 and response.headers["Location"] == "/partenaires/"
     page = text_of(parse(client.get("/partenaires/")).find(".//main"))
     assert ("Organisation ville-a" in page and "Éditeur" in page) or "Editor" in page
@@ -68,8 +64,8 @@ def test_an_editor_signs_in_and_sees_their_roles(client, people, db):
 
 
 def test_a_wrong_password_and_an_unknown_address_get_the_same_answer(client, people):
-    wrong = sign_in(client, "editeur@ville-a.fr", "pas le bon mot de passe")
-    unknown = sign_in(client, "personne@ville-a.fr", "pas le bon mot de passe")
+    wrong = post_password(client, "editeur@ville-a.fr", "pas le bon mot de passe")
+    unknown = post_password(client, "personne@ville-a.fr", "pas le bon mot de passe")
     assert wrong.status_code == unknown.status_code == 401
     notice = lambda response: text_of(parse(response).find(".//main")).split("Adresse électronique")[0]  # noqa: E731
     assert notice(wrong) == notice(unknown)
@@ -84,13 +80,13 @@ def later(monkeypatch, **delta) -> None:
 def test_wrong_passwords_slow_down_the_next_attempts_instead_of_locking(client, people, db, monkeypatch):
     allowed = throttle.POLICIES["pair"].free
     for _ in range(allowed):
-        assert sign_in(client, "editeur@ville-a.fr", "mauvais mot de passe!").status_code == 401
-    waiting = sign_in(client, "editeur@ville-a.fr")
+        assert post_password(client, "editeur@ville-a.fr", "mauvais mot de passe!").status_code == 401
+    waiting = post_password(client, "editeur@ville-a.fr")
     assert waiting.status_code == 429, "during the wait, even the right password is not checked"
     assert "essayez de nouveau dans 2 secondes" in text_of(parse(waiting).find(".//main")).lower()
     assert "account.locked" in audit_actions(db)
     later(monkeypatch, seconds=3)
-    assert sign_in(client, "editeur@ville-a.fr").status_code == 302, "open again after a short wait"
+    assert post_password(client, "editeur@ville-a.fr").status_code == 302, "open again after a short wait"
 
 
 def test_the_waits_double_and_stop_at_fifteen_minutes():
@@ -106,8 +102,8 @@ def test_an_unknown_address_is_slowed_down_the_same_way(client, people):
     answers = {}
     for email in ("editeur@ville-a.fr", "personne@ville-a.fr"):
         for _ in range(throttle.POLICIES["pair"].free):
-            sign_in(client, email, "mauvais mot de passe!")
-        answers[email] = sign_in(client, email, "mauvais mot de passe!")
+            post_password(client, email, "mauvais mot de passe!")
+        answers[email] = post_password(client, email, "mauvais mot de passe!")
     known, unknown = answers.values()
     assert known.status_code == unknown.status_code == 429
     notice = lambda response: text_of(parse(response).find(".//main")).split("Adresse électronique")[0]  # noqa: E731
@@ -123,21 +119,21 @@ def test_failures_from_elsewhere_do_not_lock_out_the_persons_own_device(db_app, 
     """Someone guessing a partner's password from many addresses slows down new devices for that address,
     not the devices the partner signed in from before."""
     own = from_address(db_app.test_client(), "10.0.0.1")
-    assert sign_in(own, "editeur@ville-a.fr").status_code == 302
+    assert post_password(own, "editeur@ville-a.fr").status_code == 302
     own.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(own, "/partenaires/")})
     for index in range(throttle.POLICIES["email"].free + 2):
         attacker = from_address(db_app.test_client(), f"192.0.2.{index}")
-        sign_in(attacker, "editeur@ville-a.fr", "mauvais mot de passe!")
+        post_password(attacker, "editeur@ville-a.fr", "mauvais mot de passe!")
     new_device = from_address(db_app.test_client(), "10.0.0.2")
-    assert sign_in(new_device, "editeur@ville-a.fr").status_code == 429, "a new device waits"
-    assert sign_in(own, "editeur@ville-a.fr").status_code == 302, "the person's own browser does not"
+    assert post_password(new_device, "editeur@ville-a.fr").status_code == 429, "a new device waits"
+    assert post_password(own, "editeur@ville-a.fr").status_code == 302, "the person's own browser does not"
 
 
 def test_a_password_reset_by_email_unlocks_the_address(db_app, db, people):
     client = db_app.test_client()
     for _ in range(throttle.POLICIES["pair"].free + 3):
-        sign_in(client, "editeur@ville-a.fr", "mauvais mot de passe!")
-    assert sign_in(client, "editeur@ville-a.fr").status_code == 429
+        post_password(client, "editeur@ville-a.fr", "mauvais mot de passe!")
+    assert post_password(client, "editeur@ville-a.fr").status_code == 429
     code = tokens.make_code(db, "reset", people["editor"], clock.now())
     db.flush()
     token = csrf_token(client, "/partenaires/mot-de-passe")
@@ -147,13 +143,13 @@ def test_a_password_reset_by_email_unlocks_the_address(db_app, db, people):
         data={"csrf_token": token, "code": code, "password": new_password, "confirm": new_password},
     )
     assert saved.status_code == 302
-    assert sign_in(client, "editeur@ville-a.fr", new_password).status_code == 302
+    assert post_password(client, "editeur@ville-a.fr", new_password).status_code == 302
 
 
 def test_signing_in_starts_a_new_session_kept_on_the_server(client, people, db):
     with client.session_transaction() as session:
         session["left_over"] = "from before"
-    sign_in(client, "editeur@ville-a.fr")
+    post_password(client, "editeur@ville-a.fr")
     with client.session_transaction() as session:
         assert "left_over" not in session and set(session) <= {"sid", "_flashes", "csrf_token"}
         token = session["sid"]
@@ -163,7 +159,7 @@ def test_signing_in_starts_a_new_session_kept_on_the_server(client, people, db):
 
 def test_a_copy_of_the_cookie_is_worthless_once_signed_out(db_app, people):
     browser, thief = db_app.test_client(), db_app.test_client()
-    sign_in(browser, "editeur@ville-a.fr")
+    post_password(browser, "editeur@ville-a.fr")
     cookie = browser.get_cookie("session")
     thief.set_cookie("session", cookie.value)
     assert thief.get("/partenaires/").status_code == 200, "the copy works while the session lasts"
@@ -179,8 +175,8 @@ def test_a_post_without_its_csrf_token_is_refused_and_signs_nobody_in(client, pe
     assert client.get("/partenaires/").status_code == 302
 
 
-def test_an_admin_activates_then_uses_two_step_sign_in(client, people, db):
-    assert sign_in(client, "admin@ville-a.fr").headers["Location"] == "/partenaires/connexion/code"
+def test_an_admin_activates_then_uses_two_step_sign_in(client, people, db, enter_code):
+    assert post_password(client, "admin@ville-a.fr").headers["Location"] == "/partenaires/connexion/code"
     assert client.get("/partenaires/").headers["Location"] == "/partenaires/connexion/code", (
         "not before the code"
     )
@@ -201,7 +197,7 @@ def test_an_admin_activates_then_uses_two_step_sign_in(client, people, db):
     assert "account.second_factor_enabled" in audit_actions(db)
     # Next time: the code is asked, the same code cannot be used twice.
     client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
-    sign_in(client, "admin@ville-a.fr")
+    post_password(client, "admin@ville-a.fr")
     assert enter_code(client, code).status_code == 401, "a code is accepted once"
     assert client.get("/partenaires/").status_code == 302
 
@@ -212,39 +208,41 @@ def with_secret(db, user) -> str:
     return user.totp_secret
 
 
-def test_a_right_password_does_not_reset_the_count_of_wrong_codes(client, people, db):
+def test_a_right_password_does_not_reset_the_count_of_wrong_codes(client, people, db, enter_code):
     """The attack the lock-out missed: "password, 4 wrong codes", again and again."""
     secret = with_secret(db, people["admin"])
     for _ in range(accounts.CODE_POLICY.free - 1):
-        sign_in(client, "admin@ville-a.fr")
+        post_password(client, "admin@ville-a.fr")
         assert enter_code(client, "123456").status_code == 401
         client.post(
             "/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/connexion/code")}
         )
-    sign_in(client, "admin@ville-a.fr")
+    post_password(client, "admin@ville-a.fr")
     assert enter_code(client, "123456").headers["Location"] == "/partenaires/connexion"
     db.expire_all()
     assert people["admin"].failed_codes == accounts.CODE_POLICY.free
     assert "account.codes_blocked" in audit_actions(db)
-    sign_in(client, "admin@ville-a.fr")
+    post_password(client, "admin@ville-a.fr")
     blocked = enter_code(client, pyotp.TOTP(secret).now())
     assert blocked.headers["Location"] == "/partenaires/connexion", "not even the right code while blocked"
     assert client.get("/partenaires/").status_code == 302
 
 
-def test_a_cookie_taken_before_the_block_cannot_complete_the_code_step(db_app, people, db, monkeypatch):
+def test_a_cookie_taken_before_the_block_cannot_complete_the_code_step(
+    db_app, people, db, monkeypatch, enter_code
+):
     secret = with_secret(db, people["admin"])
     attacker, copy = db_app.test_client(), db_app.test_client()
-    sign_in(attacker, "admin@ville-a.fr")
+    post_password(attacker, "admin@ville-a.fr")
     copy.set_cookie("session", attacker.get_cookie("session").value)
     for _ in range(accounts.CODE_POLICY.free):
         enter_code(attacker, "123456")
-        sign_in(attacker, "admin@ville-a.fr")
+        post_password(attacker, "admin@ville-a.fr")
     replay = enter_code(copy, pyotp.TOTP(secret).now())
     assert replay.status_code == 302 and replay.headers["Location"].startswith("/partenaires/connexion")
     assert copy.get("/partenaires/").status_code == 302
     later(monkeypatch, minutes=16)
-    sign_in(copy, "admin@ville-a.fr")
+    post_password(copy, "admin@ville-a.fr")
     assert enter_code(copy, pyotp.TOTP(secret).at(clock.now())).headers["Location"] == "/partenaires/"
     db.expire_all()
     assert people["admin"].failed_codes == 0, "only a right code resets the count"
@@ -253,54 +251,45 @@ def test_a_cookie_taken_before_the_block_cannot_complete_the_code_step(db_app, p
 def test_signing_out_everywhere_ends_the_other_sessions(db_app, people):
     first, second = db_app.test_client(), db_app.test_client()
     for browser in (first, second):
-        sign_in(browser, "editeur@ville-a.fr")
+        post_password(browser, "editeur@ville-a.fr")
         assert browser.get("/partenaires/").status_code == 200
     first.post("/partenaires/deconnexion-partout", data={"csrf_token": csrf_token(first, "/partenaires/")})
     assert second.get("/partenaires/").status_code == 302
     assert first.get("/partenaires/").status_code == 302
 
 
-def test_a_partner_cannot_see_another_organisations_members(client, people, db):
-    sign_in(client, "editeur@ville-a.fr")
+def test_a_partner_cannot_see_another_organisations_members(client, people, db, enter_code):
+    post_password(client, "editeur@ville-a.fr")
     assert client.get("/partenaires/organisations/ville-a/membres").status_code == 403, (
         "editors are not admins"
     )
     client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
     people["other_admin"].totp_secret = pyotp.random_base32()
     db.flush()
-    sign_in(client, "admin@ville-b.fr")
+    post_password(client, "admin@ville-b.fr")
     enter_code(client, pyotp.TOTP(people["other_admin"].totp_secret).now())
     assert client.get("/partenaires/organisations/ville-b/membres").status_code == 200
     assert client.get("/partenaires/organisations/ville-a/membres").status_code == 403
     assert client.get("/partenaires/organisations/nulle-part/membres").status_code == 404
 
 
-def test_the_epci_admin_sees_every_organisations_members(client, people, db):
+def test_the_epci_admin_sees_every_organisations_members(client, people, db, enter_code):
     people["epci_admin"].totp_secret = pyotp.random_base32()
     db.flush()
-    sign_in(client, "admin@metropole.fr")
+    post_password(client, "admin@metropole.fr")
     enter_code(client, pyotp.TOTP(people["epci_admin"].totp_secret).now())
     page = client.get("/partenaires/organisations/ville-a/membres")
     assert page.status_code == 200 and "editeur@ville-a.fr" in page.get_data(as_text=True)
 
 
-def test_every_back_office_route_has_a_permission_rule(db_app):
-    routes = [rule for rule in db_app.url_map.iter_rules() if rule.rule.startswith("/partenaires")]
-    assert len(routes) >= 6
-    missing = [
-        rule.rule for rule in routes if not getattr(db_app.view_functions[rule.endpoint], "permission", None)
-    ]
-    assert missing == []
-
-
 def test_the_next_page_after_signing_in_stays_in_the_workspace(client, people):
     assert (
-        sign_in(client, "editeur@ville-a.fr", next_path="//evil.example/x").headers["Location"]
+        post_password(client, "editeur@ville-a.fr", next_path="//evil.example/x").headers["Location"]
         == "/partenaires/"
     )
     client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
     target = "/partenaires/organisations/ville-a/membres"
-    assert sign_in(client, "editeur@ville-a.fr", next_path=target).headers["Location"] == target
+    assert post_password(client, "editeur@ville-a.fr", next_path=target).headers["Location"] == target
 
 
 @pytest.mark.parametrize(
@@ -353,9 +342,7 @@ def test_the_first_admin_is_made_from_the_command_line(tmp_path):
 def signed_in_with_code(client, db, user) -> None:
     user.totp_secret = pyotp.random_base32()
     db.flush()
-    sign_in(client, user.email)
-    enter_code(client, pyotp.TOTP(user.totp_secret).now())
-    assert client.get("/partenaires/").status_code == 200
+    sign_in(client, user)
 
 
 def test_the_epci_reads_and_exports_the_audit_log_with_filters(client, people, db):
@@ -402,7 +389,7 @@ def test_a_desk_agent_looks_up_a_demand_with_the_applicant_and_it_is_audited(cli
     agent = create_partner(
         db, "accueil@ville-a.fr", {people["admin"].memberships[0].organisation: ["desk_agent"]}
     )
-    sign_in(client, agent.email)
+    post_password(client, agent.email)
     page = client.get("/partenaires/accueil")
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     number, birth = DEMO_LOOKUPS[0]
@@ -433,18 +420,18 @@ def test_a_desk_agent_looks_up_a_demand_with_the_applicant_and_it_is_audited(cli
 
 
 def test_desk_tools_are_for_desk_agents(client, people):
-    sign_in(client, "editeur@ville-a.fr")
+    post_password(client, "editeur@ville-a.fr")
     assert client.get("/partenaires/accueil").status_code == 403
 
 
 def test_a_partner_session_ends_after_thirty_idle_minutes_or_twelve_hours(client, people, monkeypatch):
-    sign_in(client, "editeur@ville-a.fr")
+    post_password(client, "editeur@ville-a.fr")
     started = clock.now()
     monkeypatch.setattr(clock, "now", lambda: started + dt.timedelta(minutes=29))
     assert client.get("/partenaires/").status_code == 200, "still there after 29 minutes"
     monkeypatch.setattr(clock, "now", lambda: started + dt.timedelta(minutes=29 + 31))
     assert client.get("/partenaires/").headers["Location"].startswith("/partenaires/connexion")
-    sign_in(client, "editeur@ville-a.fr")  # signed in at the patched time; active every 20 minutes…
+    post_password(client, "editeur@ville-a.fr")  # signed in at the patched time; active every 20 minutes…
     now = clock.now()
     for minutes in range(20, 12 * 60, 20):
         monkeypatch.setattr(clock, "now", lambda minutes=minutes: now + dt.timedelta(minutes=minutes))
@@ -455,13 +442,13 @@ def test_a_partner_session_ends_after_thirty_idle_minutes_or_twelve_hours(client
 
 def test_workspace_pages_are_never_stored_by_a_browser_or_a_proxy(client, people):
     assert client.get("/partenaires/connexion").headers["Cache-Control"] == "no-store"
-    sign_in(client, "editeur@ville-a.fr")
+    post_password(client, "editeur@ville-a.fr")
     assert client.get("/partenaires/").headers["Cache-Control"] == "no-store"
     assert client.get("/fr/").headers.get("Cache-Control") != "no-store", "public pages may be kept"
 
 
-def test_the_authority_adds_an_organisation_and_no_one_else_can(client, people, db):
-    sign_in(client, "admin@ville-a.fr")
+def test_the_authority_adds_an_organisation_and_no_one_else_can(client, people, db, enter_code):
+    post_password(client, "admin@ville-a.fr")
     people["admin"].totp_secret = pyotp.random_base32()
     db.flush()
     enter_code(client, pyotp.TOTP(people["admin"].totp_secret).now())
@@ -474,7 +461,7 @@ def test_the_authority_adds_an_organisation_and_no_one_else_can(client, people, 
     assert db.scalar(select(Organisation).where(Organisation.slug == "bailleur-x")) is None
 
     epci = client.application.test_client()
-    sign_in(epci, "admin@metropole.fr")
+    post_password(epci, "admin@metropole.fr")
     people["epci_admin"].totp_secret = pyotp.random_base32()
     db.flush()
     enter_code(epci, pyotp.TOTP(people["epci_admin"].totp_secret).now())
@@ -508,7 +495,7 @@ def test_the_authority_adds_an_organisation_and_no_one_else_can(client, people, 
 
 def test_a_role_that_needs_a_code_given_during_a_session_asks_for_the_code(client, people, db):
     """An editor signs in without a code; made an administrator meanwhile, the next page asks for one."""
-    assert sign_in(client, "editeur@ville-a.fr").status_code == 302
+    assert post_password(client, "editeur@ville-a.fr").status_code == 302
     assert client.get("/partenaires/").status_code == 200
     town = people["editor"].memberships[0].organisation_id
     db.add(Membership(user_id=people["editor"].id, organisation_id=town, role="admin"))
@@ -518,7 +505,9 @@ def test_a_role_that_needs_a_code_given_during_a_session_asks_for_the_code(clien
 
 def test_a_long_next_page_is_ignored_rather_than_breaking_the_sign_in(client, people):
     target = "/partenaires/organisations/" + "x" * 400
-    assert sign_in(client, "editeur@ville-a.fr", next_path=target).headers["Location"] == "/partenaires/"
+    assert (
+        post_password(client, "editeur@ville-a.fr", next_path=target).headers["Location"] == "/partenaires/"
+    )
 
 
 def test_simultaneous_wrong_passwords_are_all_counted(tmp_path, postgresql_url):
@@ -530,7 +519,7 @@ def test_simultaneous_wrong_passwords_are_all_counted(tmp_path, postgresql_url):
     def attempt(index: int) -> int:
         client = app.test_client()
         client.environ_base["REMOTE_ADDR"] = f"198.51.100.{index}"
-        return sign_in(client, email, "mauvais mot de passe!").status_code
+        return post_password(client, email, "mauvais mot de passe!").status_code
 
     with ThreadPoolExecutor(6) as pool:
         statuses = list(pool.map(attempt, range(6)))

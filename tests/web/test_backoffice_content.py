@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from portal.information.models import ARCHIVED, DRAFT, IN_REVIEW, PUBLISHED, Page, PageVersion
 from portal.partners.models import AuditEntry
-from tests.factories import create_organisation, create_partner
+from tests.factories.partners import create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
-from tests.web.test_backoffice_accounts import enter_code, sign_in
+from tests.support import sign_in
 
 SLUG = "qui-peut-demander"
 EDIT = f"/partenaires/contenus/{SLUG}/fr/standard"
@@ -41,9 +41,7 @@ def people(db):
 def client_of(db_app, people, who: str):
     client = db_app.test_client()
     person = people[who]
-    assert sign_in(client, person.email).status_code == 302
-    if person.totp_secret:
-        enter_code(client, pyotp.TOTP(person.totp_secret).now())
+    sign_in(client, person)
     return client
 
 
@@ -387,8 +385,8 @@ def test_reviewers_hear_of_a_submitted_draft_and_its_author_of_the_review(mail_a
 
 
 def test_a_mail_server_down_does_not_undo_the_review(tmp_path, db, people):
-    from tests.conftest import build_app
     from tests.mailbox import free_port
+    from tests.support import build_app
 
     app = build_app(
         tmp_path, db.connection(), smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False

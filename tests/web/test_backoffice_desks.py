@@ -13,7 +13,7 @@ from portal import clock
 from portal.cli import desks as desk_commands
 from portal.desks.models import Desk
 from portal.partners.models import AuditEntry
-from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.factories.partners import create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
 
 
@@ -62,15 +62,7 @@ def setup(db):
     }
 
 
-def sign_in(client, email: str) -> None:
-    token = csrf_token(client, "/partenaires/connexion")
-    client.post(
-        "/partenaires/connexion", data={"csrf_token": token, "email": email, "password": PARTNER_PASSWORD}
-    )
-    assert client.get("/partenaires/").status_code == 200
-
-
-def test_the_dashboard_and_the_list_flag_the_desks_to_check(app, setup):
+def test_the_dashboard_and_the_list_flag_the_desks_to_check(app, setup, sign_in):
     client = app.test_client()
     sign_in(client, "editeur@ville-a.fr")
     dashboard = text_of(parse(client.get("/partenaires/")).find(".//main"))
@@ -81,7 +73,7 @@ def test_the_dashboard_and_the_list_flag_the_desks_to_check(app, setup):
     assert {"Guichet oublié", "Guichet jamais confirmé"} <= flagged and "Guichet à jour" not in flagged
 
 
-def test_confirming_the_hours_clears_the_flag_and_is_audited(app, db, setup):
+def test_confirming_the_hours_clears_the_flag_and_is_audited(app, db, setup, sign_in):
     client = app.test_client()
     sign_in(client, "editeur@ville-a.fr")
     desk = setup["stale"]
@@ -96,7 +88,7 @@ def test_confirming_the_hours_clears_the_flag_and_is_audited(app, db, setup):
     )
 
 
-def test_an_editor_edits_their_desk_and_a_bad_value_keeps_what_was_typed(app, db, setup):
+def test_an_editor_edits_their_desk_and_a_bad_value_keeps_what_was_typed(app, db, setup, sign_in):
     client = app.test_client()
     sign_in(client, "editeur@ville-a.fr")
     desk = setup["fresh"]
@@ -151,7 +143,7 @@ def test_an_editor_edits_their_desk_and_a_bad_value_keeps_what_was_typed(app, db
     assert form.find(".//input[@id='monday']").get("value") == "09:00-12:00, 13:30-17:00", "shown as saved"
 
 
-def test_a_partner_cannot_see_or_change_another_organisations_desks(app, db, setup):
+def test_a_partner_cannot_see_or_change_another_organisations_desks(app, db, setup, sign_in):
     client = app.test_client()
     sign_in(client, "editeur@ville-b.fr")
     desk = setup["stale"]
@@ -181,7 +173,7 @@ def test_a_partner_cannot_see_or_change_another_organisations_desks(app, db, set
     )
 
 
-def test_the_epci_edits_every_desk(app, setup):
+def test_the_epci_edits_every_desk(app, setup, sign_in):
     client = app.test_client()
     sign_in(client, "editeur@metropole.fr")
     assert client.get("/partenaires/organisations/ville-b/guichets").status_code == 200
@@ -208,7 +200,7 @@ def test_the_reminder_mails_each_organisations_editors_and_admins(app, db, inbox
     assert "/partenaires/organisations/ville-a/guichets" in received["admin@ville-a.fr"]
 
 
-def test_closures_and_notices_are_added_and_taken_away_by_the_desks_organisation(app, db, setup):
+def test_closures_and_notices_are_added_and_taken_away_by_the_desks_organisation(app, db, setup, sign_in):
     client = app.test_client()
     sign_in(client, "editeur@ville-a.fr")
     desk = setup["fresh"]
@@ -277,7 +269,7 @@ def test_closures_and_notices_are_added_and_taken_away_by_the_desks_organisation
     assert desk.closures == [] and "desk.closure_removed" in set(db.scalars(select(AuditEntry.action)))
 
 
-def test_a_closure_without_its_csrf_token_is_refused(app, db, setup):
+def test_a_closure_without_its_csrf_token_is_refused(app, db, setup, sign_in):
     client = app.test_client()
     sign_in(client, "editeur@ville-a.fr")
     desk = setup["fresh"]

@@ -6,7 +6,6 @@ that day), permissions, CSRF and the audit log."""
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 
 import pyotp
 import pytest
@@ -21,7 +20,8 @@ from portal.demands.impact import grid_impact
 from portal.demands.models import Demand, DemandEvent
 from portal.demands.scoring import demand_facts
 from portal.partners.models import AuditEntry
-from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.factories.demands import create_demand
+from tests.factories.partners import create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
 
 DAY = dt.date(2026, 12, 15)  # the frozen "today" of these tests
@@ -49,19 +49,6 @@ def people(db):
 @pytest.fixture
 def client(db_app):
     return db_app.test_client()
-
-
-def sign_in(client, user) -> None:
-    token = csrf_token(client, "/partenaires/connexion")
-    client.post(
-        "/partenaires/connexion",
-        data={"csrf_token": token, "email": user.email, "password": PARTNER_PASSWORD},
-    )
-    if user.totp_secret:
-        token = csrf_token(client, "/partenaires/connexion/code")
-        code = pyotp.TOTP(user.totp_secret).at(clock.now())
-        client.post("/partenaires/connexion/code", data={"csrf_token": token, "code": code})
-    assert client.get("/partenaires/").status_code == 200
 
 
 def post(client, url: str, data: dict | None = None, page: str | None = None):
@@ -93,7 +80,7 @@ def state(db) -> tuple:
     )
 
 
-def test_a_reviewer_creates_a_draft_that_copies_the_version_in_force(client, people, db):
+def test_a_reviewer_creates_a_draft_that_copies_the_version_in_force(client, people, db, sign_in):
     sign_in(client, people["reviewer"])
     listing = client.get(f"{BASE}/")
     assert listing.status_code == 200
@@ -122,7 +109,7 @@ def test_a_reviewer_creates_a_draft_that_copies_the_version_in_force(client, peo
     ],
 )
 def test_a_bad_edit_is_refused_keeps_what_was_typed_and_changes_nothing(
-    client, people, db, criterion, data, field
+    client, people, db, criterion, data, field, sign_in
 ):
     draft_of(db, people["reviewer"])
     before = state(db)
@@ -141,7 +128,7 @@ def test_a_bad_edit_is_refused_keeps_what_was_typed_and_changes_nothing(
     assert state(db) == before
 
 
-def test_an_unknown_fact_or_a_kind_that_cannot_read_it_adds_nothing(client, people, db):
+def test_an_unknown_fact_or_a_kind_that_cannot_read_it_adds_nothing(client, people, db, sign_in):
     draft_of(db, people["reviewer"])
     before = state(db)
     sign_in(client, people["reviewer"])
@@ -165,7 +152,7 @@ def test_an_unknown_fact_or_a_kind_that_cannot_read_it_adds_nothing(client, peop
     assert "grid.criterion_added" in actions(db)
 
 
-def test_a_good_edit_is_saved_audited_and_flags_the_translations(client, people, db):
+def test_a_good_edit_is_saved_audited_and_flags_the_translations(client, people, db, sign_in):
     draft_of(db, people["reviewer"])
     sign_in(client, people["reviewer"])
     url = f"{BASE}/general/v2/criteres/dalo"
@@ -198,7 +185,7 @@ def test_a_good_edit_is_saved_audited_and_flags_the_translations(client, people,
     assert state(db) == before
 
 
-def test_bands_written_as_text_are_stored_as_the_files_write_them(client, people, db):
+def test_bands_written_as_text_are_stored_as_the_files_write_them(client, people, db, sign_in):
     draft_of(db, people["reviewer"])
     sign_in(client, people["reviewer"])
     url = f"{BASE}/general/v2/criteres/taux_effort"
@@ -220,7 +207,7 @@ def test_bands_written_as_text_are_stored_as_the_files_write_them(client, people
     ]
 
 
-def test_an_active_version_cannot_be_changed(client, people, db):
+def test_an_active_version_cannot_be_changed(client, people, db, sign_in):
     sign_in(client, people["reviewer"])
     before = state(db)
     assert client.get(f"{BASE}/general/v1/criteres/dalo").status_code == 409
@@ -239,26 +226,11 @@ def test_an_active_version_cannot_be_changed(client, people, db):
         )
 
 
-_numbers = itertools.count(1)
-
-
 def demand(db, filed_on, facts=None, dwelling="T2", commune="72181", mutation=False, status="active"):
-    number = f"0721226{next(_numbers):06d}G0101"
-    made = Demand(
-        number=number,
-        lookup_hash="x",
-        filed_on=filed_on,
-        expires_on=filed_on + dt.timedelta(days=365),
-        status=status,
-        mutation=mutation,
-        dwelling_type=dwelling,
-        first_commune_insee=commune,
-        household_size=2,
-        facts=facts or {},
-        checked=list(facts or {}),
+    """A demand whose declared facts were all checked."""
+    return create_demand(
+        db, filed_on, commune, dwelling, status=status, mutation=mutation, facts=facts, checked=facts or {}
     )
-    db.add(made)
-    return made
 
 
 @pytest.fixture
@@ -317,7 +289,7 @@ def impact_page(client, url: str):
     return client.get(url)
 
 
-def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_made):
+def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_made, sign_in):
     lower_dalo(db, people["reviewer"])
     sign_in(client, people["reviewer"])
     response = impact_page(client, f"{BASE}/general/v2/impact")
@@ -333,7 +305,9 @@ def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_
     assert len(page.findall(".//table[@id='impact-segments']/tbody/tr")) == 2
 
 
-def test_the_impact_is_kept_until_the_draft_or_the_demands_change(client, db, people, hand_made, monkeypatch):
+def test_the_impact_is_kept_until_the_draft_or_the_demands_change(
+    client, db, people, hand_made, monkeypatch, sign_in
+):
     from portal.demands import jobs as grid_jobs
 
     computed = []
@@ -360,7 +334,9 @@ def test_the_impact_is_kept_until_the_draft_or_the_demands_change(client, db, pe
     assert len(computed) == 3, "so are changed demands"
 
 
-def test_activating_today_retires_the_old_version_and_rescores_every_demand(client, db, people, hand_made):
+def test_activating_today_retires_the_old_version_and_rescores_every_demand(
+    client, db, people, hand_made, sign_in
+):
     draft = lower_dalo(db, people["reviewer"])
     sign_in(client, people["reviewer"])
     page = f"{BASE}/general/v2"
@@ -385,7 +361,7 @@ def test_activating_today_retires_the_old_version_and_rescores_every_demand(clie
     }
 
 
-def test_a_date_in_the_past_is_refused(client, db, people):
+def test_a_date_in_the_past_is_refused(client, db, people, sign_in):
     draft_of(db, people["reviewer"])
     sign_in(client, people["reviewer"])
     before = state(db)
@@ -428,7 +404,7 @@ def test_a_later_activation_rescores_nothing_until_the_daily_command_runs_that_d
     assert "No grid version takes effect" in command("activate-due").output, "once"
 
 
-def test_other_partners_cannot_draft_edit_or_activate(client, db, people):
+def test_other_partners_cannot_draft_edit_or_activate(client, db, people, sign_in):
     draft_of(db, people["reviewer"])
     before = state(db)
     assert client.get(f"{BASE}/").headers["Location"].startswith("/partenaires/connexion")
@@ -457,14 +433,14 @@ def test_other_partners_cannot_draft_edit_or_activate(client, db, people):
     )
 
 
-def test_a_change_without_its_csrf_token_is_refused(client, db, people):
+def test_a_change_without_its_csrf_token_is_refused(client, db, people, sign_in):
     sign_in(client, people["reviewer"])
     before = state(db)
     assert client.post(f"{BASE}/general/nouvelle-version").status_code == 400
     assert state(db) == before
 
 
-def test_the_dashboard_links_reviewers_to_the_grids(client, people):
+def test_the_dashboard_links_reviewers_to_the_grids(client, people, sign_in):
     sign_in(client, people["reviewer"])
     links = [a.get("href") for a in parse(client.get("/partenaires/")).iter("a")]
     assert f"{BASE}/" in links

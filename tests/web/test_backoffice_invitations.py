@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 import pyotp
 import pytest
@@ -14,10 +13,10 @@ from sqlalchemy import func, select
 from portal import clock
 from portal.partners import tokens
 from portal.partners.models import AuditEntry, Membership, OneTimeLink, RoleInvitation, User
-from tests.conftest import build_app
-from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.factories.partners import create_organisation, create_partner
 from tests.mailbox import free_port
 from tests.pagecheck import csrf_token
+from tests.support import build_app
 
 
 @pytest.fixture
@@ -34,20 +33,6 @@ def people(db):
         db, "admin@ville-b.fr", {other: ["admin"]}, totp_secret=pyotp.random_base32()
     )
     return {"town": town, "other": other, "admin": admin, "other_admin": other_admin}
-
-
-def sign_in(client, user: User, password: str = PARTNER_PASSWORD, next_code: bool = False) -> None:
-    """Sign in; `next_code` uses the code of the next 30-second step (each code is accepted once)."""
-    token = csrf_token(client, "/partenaires/connexion")
-    client.post(
-        "/partenaires/connexion", data={"csrf_token": token, "email": user.email, "password": password}
-    )
-    if user.totp_secret:
-        token = csrf_token(client, "/partenaires/connexion/code")
-        totp = pyotp.TOTP(user.totp_secret)
-        code = totp.at(time.time() + totp.interval) if next_code else totp.now()
-        client.post("/partenaires/connexion/code", data={"csrf_token": token, "code": code})
-    assert client.get("/partenaires/").status_code == 200
 
 
 def link_in(message: str) -> tuple[str, str]:
@@ -76,7 +61,7 @@ def invite(client, slug: str, email: str, role: str = "editor"):
     )
 
 
-def test_an_admin_invites_a_person_who_chooses_a_password_and_signs_in(app, db, inbox, people):
+def test_an_admin_invites_a_person_who_chooses_a_password_and_signs_in(app, db, inbox, people, sign_in):
     client = app.test_client()
     sign_in(client, people["admin"])
     assert invite(client, "ville-a", "Lea.Martin@Ville-A.fr").status_code == 302
@@ -102,7 +87,7 @@ def test_an_admin_invites_a_person_who_chooses_a_password_and_signs_in(app, db, 
     sign_in(visitor, new, password)
 
 
-def test_a_reset_link_is_sent_only_to_an_account_and_the_answer_is_the_same(app, db, inbox, people):
+def test_a_reset_link_is_sent_only_to_an_account_and_the_answer_is_the_same(app, db, inbox, people, sign_in):
     client = app.test_client()
     answers = []
     for address in ("admin@ville-a.fr", "nobody@ville-a.fr"):
@@ -189,7 +174,7 @@ def test_forgotten_password_only_queues_a_job_the_consumer_sends(tmp_path, db, i
     assert [recipients for recipients, _ in inbox.messages] == [["admin@ville-a.fr"]]
 
 
-def test_an_admin_cannot_give_or_take_roles_in_another_organisation(app, db, inbox, people):
+def test_an_admin_cannot_give_or_take_roles_in_another_organisation(app, db, inbox, people, sign_in):
     client = app.test_client()
     sign_in(client, people["admin"])
     before = db.scalar(select(func.count()).select_from(Membership))
@@ -201,7 +186,7 @@ def test_an_admin_cannot_give_or_take_roles_in_another_organisation(app, db, inb
     assert inbox.messages == [] and db.scalar(select(User).where(User.email == "intrus@ville-a.fr")) is None
 
 
-def test_an_admin_takes_a_role_away_but_not_their_own_admin_role(app, db, people):
+def test_an_admin_takes_a_role_away_but_not_their_own_admin_role(app, db, people, sign_in):
     client = app.test_client()
     editor = create_partner(db, "editeur@ville-a.fr", {people["town"]: ["editor", "viewer"]})
     sign_in(client, people["admin"])
@@ -217,7 +202,7 @@ def test_an_admin_takes_a_role_away_but_not_their_own_admin_role(app, db, people
     assert people["admin"].roles_in(people["town"].id) == {"admin"}
 
 
-def test_a_reviewer_role_is_offered_only_in_the_epci(app, db, people):
+def test_a_reviewer_role_is_offered_only_in_the_epci(app, db, people, sign_in):
     client = app.test_client()
     sign_in(client, people["admin"])
     response = invite(client, "ville-a", "relecteur@ville-a.fr", role="reviewer")
@@ -225,7 +210,7 @@ def test_a_reviewer_role_is_offered_only_in_the_epci(app, db, people):
     assert db.scalar(select(User).where(User.email == "relecteur@ville-a.fr")) is None
 
 
-def test_when_the_mail_server_is_down_the_invitation_waits_for_a_retry(tmp_path, db, people):
+def test_when_the_mail_server_is_down_the_invitation_waits_for_a_retry(tmp_path, db, people, sign_in):
     app = build_app(
         tmp_path, db.connection(), smtp_host="127.0.0.1", smtp_port=free_port(), smtp_starttls=False
     )
@@ -237,7 +222,7 @@ def test_when_the_mail_server_is_down_the_invitation_waits_for_a_retry(tmp_path,
     assert huey.scheduled_count() == 1, "the e-mail is tried again later"
 
 
-def test_a_person_with_an_account_elsewhere_accepts_a_role_before_having_it(app, db, inbox, people):
+def test_a_person_with_an_account_elsewhere_accepts_a_role_before_having_it(app, db, inbox, people, sign_in):
     """No silent grant: another organisation's admin is offered the role and decides."""
     client = app.test_client()
     sign_in(client, people["admin"])
@@ -266,7 +251,7 @@ def test_a_person_with_an_account_elsewhere_accepts_a_role_before_having_it(app,
     assert "account.role_invitation_accepted" in set(db.scalars(select(AuditEntry.action)))
 
 
-def test_an_offer_is_withdrawn_by_an_admin_and_lapses_after_thirty_days(app, db, inbox, people):
+def test_an_offer_is_withdrawn_by_an_admin_and_lapses_after_thirty_days(app, db, inbox, people, sign_in):
     client = app.test_client()
     sign_in(client, people["admin"])
     invite(client, "ville-a", "admin@ville-b.fr", role="editor")
@@ -288,7 +273,7 @@ def test_an_offer_is_withdrawn_by_an_admin_and_lapses_after_thirty_days(app, db,
     assert late.status_code == 404, "a lapsed offer cannot be accepted"
 
 
-def test_a_person_invited_elsewhere_is_offered_the_role_too(app, db, inbox, people):
+def test_a_person_invited_elsewhere_is_offered_the_role_too(app, db, inbox, people, sign_in):
     """Invited by another organisation and not signed up yet: still no silent grant here."""
     client = app.test_client()
     sign_in(client, people["admin"])

@@ -18,9 +18,9 @@ from portal.library import operations as library_operations
 from portal.library.files import content_disposition, display_name
 from portal.library.models import NetworkMeeting, NewsItem, SharedDocument
 from portal.partners.models import AuditEntry
-from tests.conftest import build_app
-from tests.factories import PARTNER_PASSWORD, create_organisation, create_partner
+from tests.factories.partners import create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
+from tests.support import build_app
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 MB = 1024 * 1024
@@ -67,14 +67,6 @@ def folder_of(app):
 def stored_files(app) -> list:
     folder = folder_of(app)
     return sorted(path.name for path in folder.iterdir()) if folder.exists() else []
-
-
-def sign_in(client, email: str) -> None:
-    token = csrf_token(client, "/partenaires/connexion")
-    client.post(
-        "/partenaires/connexion", data={"csrf_token": token, "email": email, "password": PARTNER_PASSWORD}
-    )
-    assert client.get("/partenaires/").status_code == 200
 
 
 def upload(client, name: str, data: bytes, slug: str = "ville-a", **fields):
@@ -124,7 +116,7 @@ def only_document(db) -> SharedDocument:
     ],
 )
 def test_an_editor_shares_a_document_kept_outside_static_and_audited(
-    client, people, db, db_app, name, data, content_type
+    client, people, db, db_app, name, data, content_type, sign_in
 ):
     sign_in(client, "editeur@ville-a.fr")
     response = upload(client, name, data, tags="Cotation, comité de pilotage, cotation")
@@ -162,7 +154,9 @@ def test_an_editor_shares_a_document_kept_outside_static_and_audited(
         ("sans-extension", PDF),
     ],
 )
-def test_files_of_the_wrong_kind_are_refused_and_nothing_is_kept(client, people, db, db_app, name, data):
+def test_files_of_the_wrong_kind_are_refused_and_nothing_is_kept(
+    client, people, db, db_app, name, data, sign_in
+):
     sign_in(client, "editeur@ville-a.fr")
     response = upload(client, name, data)
     assert response.status_code == 400
@@ -174,7 +168,7 @@ def test_files_of_the_wrong_kind_are_refused_and_nothing_is_kept(client, people,
     assert "document.uploaded" not in actions(db)
 
 
-def test_a_missing_file_is_explained(client, people, db):
+def test_a_missing_file_is_explained(client, people, db, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     url = "/partenaires/documents/organisations/ville-a/nouveau"
     response = client.post(
@@ -195,7 +189,7 @@ def small_app(tmp_path, db):
     return app
 
 
-def test_a_file_over_the_limit_is_refused_with_the_limit_said(small_app, people, db):
+def test_a_file_over_the_limit_is_refused_with_the_limit_said(small_app, people, db, sign_in):
     client = small_app.test_client()
     sign_in(client, "editeur@ville-a.fr")
     response = upload(client, "gros.pdf", PDF + bytes(MB))
@@ -205,7 +199,7 @@ def test_a_file_over_the_limit_is_refused_with_the_limit_said(small_app, people,
     assert count(db, SharedDocument) == 0 and stored_files(small_app) == []
 
 
-def test_a_request_over_the_cap_gets_the_form_back_not_a_bare_error(small_app, people, db):
+def test_a_request_over_the_cap_gets_the_form_back_not_a_bare_error(small_app, people, db, sign_in):
     client = small_app.test_client()
     sign_in(client, "editeur@ville-a.fr")
     response = upload(client, "enorme.pdf", PDF + bytes(3 * MB))
@@ -229,7 +223,7 @@ def test_a_request_over_the_cap_gets_the_form_back_not_a_bare_error(small_app, p
     ],
 )
 def test_hostile_file_names_are_stored_safely_and_offered_safely(
-    client, people, db, db_app, tmp_path, name, shown
+    client, people, db, db_app, tmp_path, name, shown, sign_in
 ):
     sign_in(client, "editeur@ville-a.fr")
     assert upload(client, name, PDF).status_code == 302
@@ -280,7 +274,7 @@ def test_names_are_cleaned_for_display_and_for_content_disposition(raw, shown, h
     assert content_disposition(display_name(raw)) == header
 
 
-def test_a_post_without_its_csrf_token_changes_nothing(client, people, db, db_app):
+def test_a_post_without_its_csrf_token_changes_nothing(client, people, db, db_app, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     response = client.post(
         "/partenaires/documents/organisations/ville-a/nouveau",
@@ -296,7 +290,7 @@ def test_a_post_without_its_csrf_token_changes_nothing(client, people, db, db_ap
     assert response.status_code == 400 and count(db, NewsItem) == 0
 
 
-def test_public_documents_are_on_the_public_site_and_partners_ones_are_not(client, people, db):
+def test_public_documents_are_on_the_public_site_and_partners_ones_are_not(client, people, db, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     upload(client, "public.pdf", PDF, title="Plan partenarial", visibility="public")
     upload(client, "interne.pdf", PDF + b"%interne", title="Note interne", visibility="partners")
@@ -324,7 +318,7 @@ def test_the_footer_links_the_public_page(client):
     assert any(a.get("href") == "/fr/reseau/" for a in footer.iter("a"))
 
 
-def test_another_organisations_editor_gets_403_and_nothing_changes(client, people, db, db_app):
+def test_another_organisations_editor_gets_403_and_nothing_changes(client, people, db, db_app, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     upload(client, "a.pdf", PDF, title="Document de la ville A", tags="cotation")
     document = only_document(db)
@@ -361,7 +355,7 @@ def test_another_organisations_editor_gets_403_and_nothing_changes(client, peopl
     assert not [a for a in rows[0].iter("a") if "/organisations/" in a.get("href", "")]
 
 
-def test_a_viewer_reads_but_does_not_share(client, people, db):
+def test_a_viewer_reads_but_does_not_share(client, people, db, sign_in):
     sign_in(client, "lecteur@ville-a.fr")
     assert client.get("/partenaires/documents/").status_code == 200
     assert client.get("/partenaires/documents/actualites").status_code == 200
@@ -380,7 +374,7 @@ def test_a_viewer_reads_but_does_not_share(client, people, db):
     assert count(db, SharedDocument) == 0
 
 
-def test_the_epci_edits_and_deletes_any_document_audited(client, people, db, db_app):
+def test_the_epci_edits_and_deletes_any_document_audited(client, people, db, db_app, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     upload(client, "a.pdf", PDF, title="Avant", tags="cotation, bilan")
     document = only_document(db)
@@ -410,7 +404,7 @@ def test_the_epci_edits_and_deletes_any_document_audited(client, people, db, db_
     assert deleted.before["sha256"] and stored not in str(deleted.before)
 
 
-def test_documents_are_filtered_by_tag_and_found_by_title(client, people, db):
+def test_documents_are_filtered_by_tag_and_found_by_title(client, people, db, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     upload(client, "a.pdf", PDF, title="Grille de cotation 2026", tags="cotation")
     upload(client, "b.pdf", PDF + b"%b", title="Bilan annuel", tags="bilan")
@@ -430,7 +424,7 @@ def test_documents_are_filtered_by_tag_and_found_by_title(client, people, db):
     assert client.get("/partenaires/documents/?tag=inconnu").status_code == 400
 
 
-def test_news_markdown_is_sanitised_and_public_news_reach_the_public_site(client, people, db):
+def test_news_markdown_is_sanitised_and_public_news_reach_the_public_site(client, people, db, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     url = "/partenaires/documents/organisations/ville-a/actualites/nouveau"
     body = 'Réunion **importante**.\n\n<script>alert("x")</script>\n\n[lien](javascript:alert(1))'
@@ -463,7 +457,7 @@ def test_news_markdown_is_sanitised_and_public_news_reach_the_public_site(client
     assert "Entre nous" in text_of(parse(client.get("/partenaires/documents/actualites")).find(".//main"))
 
 
-def test_news_are_rendered_once_when_saved_not_at_each_view(client, people, db, monkeypatch):
+def test_news_are_rendered_once_when_saved_not_at_each_view(client, people, db, monkeypatch, sign_in):
     """A crafted item made the public page take 1.2 s at every view: its HTML is made when it is saved."""
     sign_in(client, "editeur@ville-a.fr")
     post_news(client, "Rendu", "**gras**", "public")
@@ -476,7 +470,7 @@ def test_news_are_rendered_once_when_saved_not_at_each_view(client, people, db, 
     assert "<strong>gras</strong>" in page.get_data(as_text=True) and calls == []
 
 
-def test_meetings_are_kept_in_paris_time_and_only_public_ones_are_published(client, people, db):
+def test_meetings_are_kept_in_paris_time_and_only_public_ones_are_published(client, people, db, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     url = "/partenaires/documents/organisations/ville-a/reunions/nouveau"
     fields = {"day": "2030-06-04", "time": "14:30", "place": "Hôtel de ville", "description": ""}
@@ -507,7 +501,7 @@ def test_meetings_are_kept_in_paris_time_and_only_public_ones_are_published(clie
     assert parse(response).find(".//input[@id='day'][@aria-invalid='true']") is not None
 
 
-def test_news_and_meetings_of_another_organisation_cannot_be_changed(client, people, db):
+def test_news_and_meetings_of_another_organisation_cannot_be_changed(client, people, db, sign_in):
     news = NewsItem(
         organisation_id=people["town"].id, title="Actualité A", body="Texte", visibility="partners"
     )
@@ -551,7 +545,7 @@ def post_news(client, title: str, body: str, visibility: str):
     return client.post(url, data=data)
 
 
-def test_the_author_changes_then_deletes_a_news_item(client, people, db):
+def test_the_author_changes_then_deletes_a_news_item(client, people, db, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     post_news(client, "Titre", "Un", "partners")
     item = db.scalars(select(NewsItem)).one()
@@ -573,7 +567,7 @@ def test_the_author_changes_then_deletes_a_news_item(client, people, db):
     assert count(db, NewsItem) == 0 and actions(db)[-1] == "news.deleted"
 
 
-def test_the_workspace_language_can_be_chosen_on_these_pages(client, people):
+def test_the_workspace_language_can_be_chosen_on_these_pages(client, people, sign_in):
     sign_in(client, "editeur@ville-a.fr")
     response = client.get("/partenaires/documents/?lang=en")
     assert response.status_code == 302 and response.headers["Location"] == "/partenaires/documents/"

@@ -14,9 +14,10 @@ from sqlalchemy import delete
 
 from portal import clock
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
-from tests.factories import create_commune, create_organisation, create_partner
+from tests.factories.demands import create_allocation, create_demand
+from tests.factories.partners import create_organisation, create_partner
+from tests.factories.territory import create_commune
 from tests.pagecheck import parse, text_of
-from tests.web.test_backoffice_accounts import sign_in
 
 D = dt.date
 PAGE = "/partenaires/observatoire"
@@ -24,36 +25,9 @@ PAGE = "/partenaires/observatoire"
 
 def add_demand(db, index, commune, dwelling_type, filed_on, allocated=None, landlord=None):
     """A demand; `allocated`: the day it got a dwelling of its type in its commune, from `landlord`."""
-    number = f"{index:013d}OBSV1"
-    demand = Demand(
-        number=number,
-        lookup_hash="x",
-        filed_on=filed_on,
-        expires_on=filed_on + dt.timedelta(days=365),
-        status="allocated" if allocated else "active",
-        mutation=False,
-        dwelling_type=dwelling_type,
-        first_commune_insee=commune,
-        household_size=2,
-        facts={},
-    )
-    demand.events = [DemandEvent(kind="filed", occurred_on=filed_on)]
+    demand = create_demand(db, filed_on, commune, dwelling_type, number=f"{index:013d}OBSV1")
     if allocated:
-        demand.events.append(
-            DemandEvent(
-                kind="allocation", occurred_on=allocated, commune_insee=commune, dwelling_type=dwelling_type
-            )
-        )
-        db.add(
-            Allocation(
-                demand_number=number,
-                allocated_on=allocated,
-                commune_insee=commune,
-                dwelling_type=dwelling_type,
-                landlord=landlord,
-            )
-        )
-    db.add(demand)
+        create_allocation(db, demand, allocated, landlord)
 
 
 @pytest.fixture
@@ -84,11 +58,11 @@ def data(db, monkeypatch):
 
 
 @pytest.fixture
-def client(db_app, db):
+def client(db_app, db, sign_in):
     town = create_organisation(db, "ville-obs")
     create_partner(db, "lecteur@ville-obs.fr", {town: ["viewer"]})
     client = db_app.test_client()
-    assert sign_in(client, "lecteur@ville-obs.fr").status_code == 302
+    sign_in(client, "lecteur@ville-obs.fr")
     return client
 
 

@@ -14,7 +14,7 @@ from portal.content import ContentError
 from portal.information.loader import load_pages, read_page_files, stamp_translation
 from portal.information.models import Page, PageVersion
 from portal.information.services import page_view
-from tests.conftest import CONTENT_DIR
+from tests.support import CONTENT_DIR
 
 LOCALES = ("fr", "en", "ar")
 HOSTS = {"www.service-public.fr"}

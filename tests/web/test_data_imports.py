@@ -24,9 +24,8 @@ from portal.observatory.models import FiguresSnapshot
 from portal.partners.models import AuditEntry
 from tests.allocation_files import SAMPLES, allocation_rows, write_allocations_csv
 from tests.demand_files import demand_rows, event_rows, write_csv, write_events_csv
-from tests.factories import create_organisation, create_partner
+from tests.factories.partners import PARTNER_PASSWORD, create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
-from tests.web.test_backoffice_accounts import enter_code, sign_in
 
 UPLOAD = "/partenaires/donnees/"
 CONFIRM = "/partenaires/donnees/appliquer"
@@ -55,9 +54,9 @@ def client(db_app):
 
 
 @pytest.fixture
-def editor(client, people):
+def editor(client, people, sign_in):
     """A client signed in as the EPCI's editor (no second factor for editors)."""
-    assert sign_in(client, "editeur@metropole.fr").status_code == 302
+    sign_in(client, "editeur@metropole.fr")
     return client
 
 
@@ -344,8 +343,10 @@ def test_forged_requests_without_a_csrf_token_change_nothing(editor, db):
     assert counts(db) == before
 
 
-def test_the_epci_admin_imports_after_the_second_factor(client, people, db):
-    sign_in(client, "admin@metropole.fr")
+def test_the_epci_admin_imports_after_the_second_factor(client, people, db, enter_code):
+    token = csrf_token(client, "/partenaires/connexion")
+    password = {"csrf_token": token, "email": "admin@metropole.fr", "password": PARTNER_PASSWORD}
+    assert client.post("/partenaires/connexion", data=password).status_code == 302
     assert client.get(UPLOAD).status_code == 302
     enter_code(client, pyotp.TOTP(people["admin"].totp_secret).now())
     dashboard = parse(client.get("/partenaires/"))
@@ -357,7 +358,7 @@ def test_the_epci_admin_imports_after_the_second_factor(client, people, db):
 
 
 @pytest.mark.parametrize("email", ["editeur@ville-a.fr", "lecteur@metropole.fr"])
-def test_partners_outside_the_epci_admins_and_editors_get_403(client, people, db, email):
+def test_partners_outside_the_epci_admins_and_editors_get_403(client, people, db, email, sign_in):
     sign_in(client, email)
     assert parse(client.get("/partenaires/")).find(f".//a[@href='{UPLOAD}']") is None
     token = csrf_token(client, "/partenaires/")
@@ -372,7 +373,7 @@ def test_partners_outside_the_epci_admins_and_editors_get_403(client, people, db
 
 
 @pytest.mark.parametrize("email", [None, "lecteur@metropole.fr"])
-def test_the_upload_limit_is_raised_only_after_the_sign_in_and_role(client, people, db, email):
+def test_the_upload_limit_is_raised_only_after_the_sign_in_and_role(client, people, db, email, sign_in):
     """A visitor (or a partner without the role) cannot make the server read a body larger than the
     app's own limit: it is cut before the CSRF check reads it."""
     if email:

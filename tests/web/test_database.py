@@ -10,8 +10,8 @@ from portal.migrations import include_name
 from portal.models import Base
 from portal.territory.models import Commune
 from portal.territory.services import communes, read_territory, sync_communes
-from tests.conftest import CONTENT_DIR
-from tests.factories import create_commune
+from tests.factories.territory import create_commune
+from tests.support import CONTENT_DIR
 
 
 def test_migrations_build_exactly_the_schema_of_the_models(db):

@@ -14,8 +14,8 @@ from portal.demands.imports.problems import Reason
 from portal.demands.imports.reading import ImportRefused
 from portal.demands.models import Demand, DemandEvent
 from portal.demands.scoring import recompute, recompute_batch
-from tests.conftest import CONTENT_DIR
 from tests.demand_files import demand_rows, write_csv
+from tests.support import CONTENT_DIR
 
 GRIDS = read_grids(CONTENT_DIR)
 TODAY = dt.date(2026, 11, 28)

@@ -11,8 +11,8 @@ from sqlalchemy import select
 from portal import clock
 from portal.demands import services, views
 from portal.demands.models import Demand
-from tests.conftest import DEMO_LOOKUPS, PRODUCTION_LOOKUP_PARAMETERS
 from tests.pagecheck import csrf_token, parse, text_of
+from tests.support import DEMO_LOOKUPS, PRODUCTION_LOOKUP_PARAMETERS
 
 
 def token(client, url="/fr/ma-demande") -> str:

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.content import ContentError
 from portal.desks.loader import load_desks
 from portal.desks.models import Desk, OpeningSlot
-from tests.conftest import CONTENT_DIR
+from tests.support import CONTENT_DIR
 
 SOURCE = yaml.safe_load((CONTENT_DIR / "desks.yaml").read_text(encoding="utf-8"))
 

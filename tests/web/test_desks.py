@@ -195,7 +195,7 @@ def test_without_a_tile_server_there_is_no_map_and_no_map_script(client):
 
 
 def test_with_a_tile_server_the_map_stands_beside_the_list(tmp_path, engines):
-    from tests.conftest import build_app
+    from tests.support import build_app
 
     connection = engines("sqlite").connect()
     app = build_app(

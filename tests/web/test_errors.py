@@ -11,7 +11,7 @@ import pytest
 from flask import abort
 from sqlalchemy.engine import make_url
 
-from tests.conftest import build_app
+from tests.support import build_app
 
 
 def h1(response) -> str:

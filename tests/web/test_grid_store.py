@@ -14,7 +14,7 @@ from portal.cotation.grids import grid_in_force, read_grids
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.cotation.services import grid_version, grids_in_force, load_grids, stored_grids
 from portal.revision import ContentRevision
-from tests.conftest import CONTENT_DIR
+from tests.support import CONTENT_DIR
 
 
 @pytest.fixture

@@ -30,8 +30,8 @@ from portal.guides.slots import Busy, RenderSlot
 from portal.revision import bump_revision
 from portal.territory.models import Commune
 from portal.text import slugify
-from tests.conftest import DEMO_LOOKUPS, build_app
 from tests.pagecheck import csrf_token, parse, text_of
+from tests.support import DEMO_LOOKUPS, build_app
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 _rendered: dict[str, bytes] = {}  # one rendering per URL for the whole module: guides take seconds

@@ -16,7 +16,7 @@ import pytest
 from portal import db
 from portal.jobs import after_commit, enqueue
 from portal.mail import deliver
-from tests.conftest import REDIS_URL, build_app
+from tests.support import REDIS_URL, build_app
 
 
 def copy_database(sqlite_url: str, target) -> str:

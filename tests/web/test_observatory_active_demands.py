@@ -10,8 +10,8 @@ from sqlalchemy import delete
 
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.observatory.indicators import Filters, observatory
-from tests.factories import create_commune
-from tests.web.test_observatory_indicators import YEAR_2025, add_demand
+from tests.factories.demands import YEAR_2025, add_demand
+from tests.factories.territory import create_commune
 
 D = dt.date
 BOTH = {"dalo": True, "pdalhpd": True}

@@ -14,36 +14,10 @@ from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.observatory.figures import Period, public
 from portal.observatory.indicators import Filters, observatory
 from portal.observatory.models import FiguresSnapshot
-from tests.factories import create_commune
+from tests.factories.demands import YEAR_2025, add_demand
+from tests.factories.territory import create_commune
 
 D = dt.date
-YEAR_2025 = Period(D(2025, 1, 1), D(2025, 12, 31))
-
-
-def add_demand(
-    db, index, commune, dwelling_type, filed_on, status="active", mutation=False, facts=None, events=()
-):
-    demand = Demand(
-        number=f"{index:013d}TEST1",
-        lookup_hash="x",
-        filed_on=filed_on,
-        expires_on=filed_on + dt.timedelta(days=365),
-        status=status,
-        mutation=mutation,
-        dwelling_type=dwelling_type,
-        first_commune_insee=commune,
-        household_size=2,
-        facts=facts or {},
-    )
-    demand.events = [
-        DemandEvent(kind="filed", occurred_on=filed_on),
-        *(
-            DemandEvent(kind=kind, occurred_on=day, commune_insee=where or "", dwelling_type=what or "")
-            for kind, day, where, what in events
-        ),
-    ]
-    db.add(demand)
-    return demand
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from portal.clock import PARIS
 from portal.demands.models import Allocation, DemandEvent, HousingStock
 from portal.demands.models import Demand as DemandRow
 from portal.observatory.services import refresh
-from tests.factories import create_commune
+from tests.factories.demands import add_demand
+from tests.factories.territory import create_commune
 from tests.pagecheck import parse, text_of
-from tests.web.test_observatory_indicators import add_demand
 
 D = dt.date
 DAY = D(2026, 1, 1)  # last year: 2025-01-01 to 2025-12-31

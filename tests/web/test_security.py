@@ -7,8 +7,8 @@ import re
 import pytest
 
 from portal.security import init_rate_limits, rate_limit
-from tests.conftest import REDIS_URL, build_app
 from tests.pagecheck import csrf_token
+from tests.support import REDIS_URL, build_app
 
 
 def test_security_headers_are_set_on_every_response(client):

@@ -81,7 +81,7 @@ def test_accessibility_statement_gives_the_rgaa_status(client):
 def test_missing_translation_falls_back_to_french_and_says_so(tmp_path, engines):
     import shutil
 
-    from tests.conftest import CONTENT_DIR, build_app
+    from tests.support import CONTENT_DIR, build_app
 
     content = tmp_path / "content"
     shutil.copytree(CONTENT_DIR, content)
@@ -165,7 +165,7 @@ def test_the_menu_marks_the_current_page_once(client):
 
 
 def test_only_trusted_hosts_are_answered_when_they_are_set(tmp_path, engines):
-    from tests.conftest import build_app
+    from tests.support import build_app
 
     connection = engines("sqlite").connect()
     app = build_app(tmp_path, connection, trusted_hosts=("logement.example.org",))

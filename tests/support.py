@@ -1,0 +1,137 @@
+"""What tests share besides fixtures: settings, the prepared schema, the app with a page-checking client,
+the partners' sign-in. Test modules import from here (and from tests/factories), never from each other or
+from a conftest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pyotp
+from flask.testing import FlaskClient
+from flask_babel import force_locale, gettext
+from sqlalchemy import Engine
+from sqlalchemy.orm import sessionmaker
+
+from portal import clock, create_app, migrations
+from portal.config import load_settings
+from portal.content import territory_tokens
+from portal.cotation.services import load_grids, stored_grids
+from portal.demands import services as demand_services
+from portal.demands.demo import DEMO_DAY
+from portal.demands.demo import generate as generate_demands
+from portal.desks.loader import load_desks
+from portal.information.loader import load_pages
+from portal.information.services import reindex
+from portal.territory.services import read_territory, sync_communes
+from tests.factories.partners import PARTNER_PASSWORD
+from tests.pagecheck import check_page, csrf_token
+
+POSTGRES_URL = os.environ.get("PORTAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+# Parallel workers (pytest-xdist) each get a Redis database of their own, counting down from the URL's.
+_REDIS_BASE = os.environ.get("PORTAL_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+_WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+REDIS_URL = _REDIS_BASE.rsplit("/", 1)[0] + f"/{int(_REDIS_BASE.rsplit('/', 1)[1]) - _WORKER}"
+CONTENT_DIR = Path(__file__).resolve().parent.parent / "content"
+
+
+def make_settings(tmp_path: Path, **overrides):
+    """Testing settings: a throw-away instance folder, no real secret."""
+    values = {
+        "env": "testing",
+        "instance_dir": tmp_path / "instance",
+        "secret_key": "test-secret-key",
+        "database_url": f"sqlite:///{tmp_path / 'unused.db'}",
+        "guides_prerender": False,  # tests that want it say so: printing every guide takes minutes
+    }
+    values.update(overrides)
+    return load_settings(environ={}, **values)
+
+
+DEMO_LOOKUPS: list[tuple[str, dt.date]] = []  # (number, birth date) of demo demands that can be looked up
+
+
+def prepare_schema(engine: Engine) -> None:
+    """Apply the migrations and load the demo content (communes, pages, search index, grids, 300 demands)."""
+    migrations.upgrade(engine)
+    territory = read_territory(CONTENT_DIR)
+    locales = load_settings(environ={}, env="testing", secret_key="x", database_url="sqlite://").locales
+    with sessionmaker(engine).begin() as session:
+        sync_communes(session, territory)
+        load_desks(session, CONTENT_DIR / "desks.yaml")
+        load_pages(session, CONTENT_DIR / "pages", locales, set(territory.link_hosts))
+        reindex(session, locales, territory_tokens(territory))
+        load_grids(session, CONTENT_DIR)
+        samples = generate_demands(
+            session,
+            stored_grids(session),
+            [item.insee for item in territory.communes],
+            300,
+            DEMO_DAY,
+            territory.abnormal_delay_months,
+        )
+    DEMO_LOOKUPS[:] = samples
+
+
+def bind_app_to(app, connection) -> None:
+    """Route the app's sessions through the test's connection, so the test's rollback undoes them."""
+    app.extensions["portal.db"].sessions = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+
+
+PRODUCTION_LOOKUP_PARAMETERS = demand_services.LOOKUP_PARAMETERS  # before the tests make them cheap
+
+
+class CheckedClient(FlaskClient):
+    """A test client that runs the page checker on every HTML page it receives."""
+
+    def open(self, *args, **kwargs):
+        response = super().open(*args, **kwargs)
+        if response.mimetype == "text/html" and not (300 <= response.status_code < 400):
+            app = self.application
+            locales = app.extensions["portal.locales"]
+            prefixes = {}
+            for code in locales:
+                with app.test_request_context(), force_locale(code):
+                    prefixes[code] = gettext("Error:")
+            check_page(
+                response.get_data(as_text=True),
+                csp_header=response.headers.get("Content-Security-Policy"),
+                rtl_locales={code for code, info in locales.items() if info.rtl},
+                error_prefixes=prefixes,
+                link_hosts=app.extensions["portal.territory"].link_hosts,
+                host=urlsplit(app.config["PORTAL_SETTINGS"].public_url).hostname,  # the portal's own
+            )
+        return response
+
+
+def build_app(tmp_path: Path, connection=None, **overrides):
+    app = create_app(make_settings(tmp_path, **overrides))
+    app.test_client_class = CheckedClient
+    if connection is not None:
+        bind_app_to(app, connection)
+    return app
+
+
+def sign_in(client, who, password: str = PARTNER_PASSWORD, *, next_code: bool = False) -> None:
+    """Sign the partner `who` in on `client`: the password step, then the code of the account's second
+    factor when it has one (`who` a User; an e-mail address for an account without). `next_code` uses the
+    code of the next 30-second step, each code being accepted once."""
+    email = who if isinstance(who, str) else who.email
+    token = csrf_token(client, "/partenaires/connexion")
+    client.post("/partenaires/connexion", data={"csrf_token": token, "email": email, "password": password})
+    secret = None if isinstance(who, str) else who.totp_secret
+    if secret:
+        totp = pyotp.TOTP(secret)
+        moment = clock.now() + dt.timedelta(seconds=totp.interval if next_code else 0)
+        enter_code(client, totp.at(moment))
+    assert client.get("/partenaires/").status_code == 200, f"{email} is not signed in"
+
+
+def enter_code(client, code: str):
+    """The second factor's step: the answer to `code`."""
+    token = csrf_token(client, "/partenaires/connexion/code")
+    return client.post("/partenaires/connexion/code", data={"csrf_token": token, "code": code})
