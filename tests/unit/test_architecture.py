@@ -108,3 +108,21 @@ def test_no_area_reaches_into_another_areas_views_or_private_names():
 @pytest.mark.parametrize("path", MODULES, ids=lambda path: str(path.relative_to(PORTAL)))
 def test_modules_stay_under_400_lines(path):
     assert len(path.read_text().splitlines()) <= 400
+
+
+def test_no_test_module_imports_another_or_a_conftest():
+    """Tests share through fixtures, tests/support.py, tests/browser/support.py and tests/factories/."""
+    tests = PORTAL.parent / "tests"
+    found = []
+    for path in tests.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                modules = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            elif isinstance(node, ast.Import):
+                modules = [alias.name for alias in node.names]
+            else:
+                continue
+            last = {module.rsplit(".", 1)[-1] for module in modules if module.startswith("tests")}
+            if any(name.startswith("test_") or name == "conftest" for name in last):
+                found.append(f"{path.relative_to(tests)}:{node.lineno}")
+    assert found == []
