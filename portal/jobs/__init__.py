@@ -184,7 +184,10 @@ def _forget_pending(session: Session, previous_transaction) -> None:
 
 
 def run_consumer(app: Flask, workers: int) -> None:
-    """The consumer of `portal worker`: `workers` threads, and the periodic tasks."""
+    """The consumer of `portal worker`: `workers` threads, and the periodic tasks.
+
+    On the SQLite storage an idle worker polls the queue, backing off up to `max_delay`: huey's 10 s would
+    leave a job page "waiting for its turn" that long, so it is 1 s (Redis blocks on the queue instead)."""
     huey = app.extensions["portal.jobs"].huey
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, max_delay=1.0)
     consumer.run()
