@@ -19,6 +19,11 @@
   var label = document.getElementById("job-state");
   var outcome = document.getElementById("job-outcome");
   var wait = document.getElementById("job-wait");
+  function number(value) {
+    // In the page's language, with the Latin digits the server writes too (Arabic included).
+    return value.toLocaleString(document.documentElement.lang, { numberingSystem: "latn" });
+  }
+
   function show(data) {
     label.textContent = data.state_label;
     step.textContent = data.step ? " – " + data.step : "";
@@ -26,7 +31,7 @@
       bar.value = data.percent;
       bar.textContent = data.percent + " %";
     }
-    count.textContent = data.total ? data.done.toLocaleString() + " " + texts.of + " " + data.total.toLocaleString() : "";
+    count.textContent = data.total ? number(data.done) + " " + texts.of + " " + number(data.total) : "";
     if (data.state === "done" || data.state === "failed") {
       var notice = document.createElement("p");
       notice.textContent = data.state === "done" ? texts.finished : (data.reason || texts.stopped);
