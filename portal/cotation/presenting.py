@@ -22,7 +22,9 @@ def rule(criterion: Criterion) -> str:
         parts = []
         for band in criterion.bands:
             if band.maximum is None:
-                parts.append(_("%(points)s points from %(min)s", points=band.points, min=number(band.minimum)))
+                parts.append(
+                    _("%(points)s points from %(min)s", points=band.points, min=number(band.minimum))
+                )
             else:
                 parts.append(
                     _(

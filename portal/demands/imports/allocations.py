@@ -44,18 +44,21 @@ from portal.demands.imports.reading import (
     MAX_REPORTED,
     ImportRefused,
     Progress,
+    commune_code,
+    demand_number,
+    dwelling_of_stock,
+    empty_required,
     in_savepoint,
+    landlord_name,
     no_progress,
     parse_date,
     read_rows,
 )
-from portal.demands.models import DWELLING_TYPES, PRIORITY_PUBLICS, Allocation, Demand, DemandEvent
-from portal.demands.services import NUMBER, normalize_number
+from portal.demands.models import PRIORITY_PUBLICS, Allocation, Demand, DemandEvent
 from portal.territory.models import Commune
 
 ALLOCATION_REQUIRED = ("number", "allocated_on", "commune", "dwelling_type", "landlord")
 ALLOCATION_COLUMNS = (*ALLOCATION_REQUIRED, "priority", "qpv", "lowest_quartile")
-MAX_LANDLORD = 200
 
 
 @dataclass
@@ -73,14 +76,6 @@ def import_allocations(
     return in_savepoint(session, _import_allocations, path, today, progress)
 
 
-def dwelling_type(value: str) -> str:
-    """T1…T5 as the demands model writes them; "T5+", "T6"… are T5 (T5 means T5 and more)."""
-    value = value.strip().upper().rstrip("+")
-    if value.startswith("T") and value[1:].isdigit() and int(value[1:]) >= 5:
-        return "T5"
-    return value
-
-
 def _binary(value: str, blank):
     value = value.strip()
     if value == "":
@@ -92,15 +87,10 @@ def _binary(value: str, blank):
 
 def allocation_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list[tuple[str, str]]]:
     """(values, problems) of one row, before the demand it names is looked up."""
-    problems: list[tuple[str, str]] = []
-    for column in ALLOCATION_REQUIRED:
-        if not (raw.get(column) or "").strip():
-            problems.append((column, N_("is empty")))
+    problems = empty_required(raw, ALLOCATION_REQUIRED)
     if problems:
         return {}, problems
-    number = normalize_number(raw["number"])
-    if not NUMBER.match(number):
-        problems.append(("number", N_("must have 18 characters: 13 digits, then the desk code")))
+    number = demand_number(raw, problems)
     allocated_on = None
     try:
         allocated_on = parse_date(raw["allocated_on"].strip())
@@ -108,15 +98,9 @@ def allocation_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict,
         problems.append(("allocated_on", N_("must be a date like 2025-03-14")))
     if allocated_on and allocated_on > today:
         problems.append(("allocated_on", N_("is in the future")))
-    commune = raw["commune"].strip()
-    if commune not in communes:
-        problems.append(("commune", N_("is not a commune of the territory")))
-    dwelling = dwelling_type(raw["dwelling_type"])
-    if dwelling not in DWELLING_TYPES:
-        problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5 (T5 and more)")))
-    landlord = raw["landlord"].strip()
-    if len(landlord) > MAX_LANDLORD:
-        problems.append(("landlord", N_("is longer than %(count)s characters", count=MAX_LANDLORD)))
+    commune = commune_code(raw["commune"], communes, problems)
+    dwelling = dwelling_of_stock(raw["dwelling_type"], problems)
+    landlord = landlord_name(raw["landlord"], problems)
     priority = (raw.get("priority") or "").strip().lower() or "none"
     if priority not in PRIORITY_PUBLICS:
         problems.append(("priority", N_("must be one of %(choices)s", choices=", ".join(PRIORITY_PUBLICS))))

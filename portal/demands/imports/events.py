@@ -19,13 +19,15 @@ from portal.demands.imports.reading import (
     MAX_REPORTED,
     ImportRefused,
     Progress,
+    commune_code,
+    demand_number,
+    empty_required,
     in_savepoint,
     no_progress,
     parse_date,
     read_rows,
 )
 from portal.demands.models import DWELLING_TYPES, Demand, DemandEvent
-from portal.demands.services import NUMBER, normalize_number
 from portal.territory.models import Commune
 
 EVENT_KINDS = ("renewed", "decision", "offer", "refusal", "struck_off")
@@ -50,15 +52,10 @@ def import_events(
 
 def _event_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list[tuple[str, str]]]:
     """(values, problems) of one row, before the demand it names is looked up."""
-    problems: list[tuple[str, str]] = []
-    for column in EVENT_REQUIRED:
-        if not (raw.get(column) or "").strip():
-            problems.append((column, N_("is empty")))
+    problems = empty_required(raw, EVENT_REQUIRED)
     if problems:
         return {}, problems
-    number = normalize_number(raw["number"])
-    if not NUMBER.match(number):
-        problems.append(("number", N_("must have 18 characters: 13 digits, then the desk code")))
+    number = demand_number(raw, problems)
     kind = raw["kind"].strip()
     if kind in ("filed", "allocation"):
         problems.append(("kind", N_("comes from the demands file (filed_on, allocated_on)")))
@@ -88,9 +85,7 @@ def _event_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, lis
     dwelling = (raw.get("dwelling_type") or "").strip().upper()
     if dwelling and dwelling not in DWELLING_TYPES:
         problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5")))
-    commune = (raw.get("commune") or "").strip()
-    if commune and commune not in communes:
-        problems.append(("commune", N_("is not a commune of the territory")))
+    commune = commune_code(raw.get("commune") or "", communes, problems)
     values = {
         "number": number,
         "kind": kind,

@@ -11,11 +11,15 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from portal.demands.imports.problems import N_
+from portal.demands.models import DWELLING_TYPES
+from portal.demands.services import NUMBER, normalize_number
 
 MAX_REPORTED = 200  # problems listed in a refusal (all are counted)
 BATCH = 5000  # rows checked, then written, at a time
 
 Progress = Callable[[int], None]  # told the number of rows read so far, after each batch
+Problems = list[tuple[str, str]]  # (column, reason) of one row
+MAX_LANDLORD = 200
 
 
 def no_progress(_rows: int) -> None:
@@ -71,3 +75,49 @@ def count_rows(path: Path) -> int:
     """Rows of a CSV file (its lines but the header): what a progress bar counts to."""
     with path.open("rb") as handle:
         return max(0, sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")) - 1)
+
+
+# Checks of the columns several files share: each appends its problem and returns the value as stored.
+
+
+def empty_required(raw: dict, required: tuple[str, ...]) -> Problems:
+    """An "is empty" problem for each required column the row leaves blank."""
+    return [(column, N_("is empty")) for column in required if not (raw.get(column) or "").strip()]
+
+
+def demand_number(raw: dict, problems: Problems) -> str:
+    number = normalize_number(raw["number"])
+    if not NUMBER.match(number):
+        problems.append(("number", N_("must have 18 characters: 13 digits, then the desk code")))
+    return number
+
+
+def commune_code(value: str, communes: set[str], problems: Problems) -> str:
+    """A commune's INSEE code, which must be the territory's (a blank one is left to `empty_required`)."""
+    value = value.strip()
+    if value and value not in communes:
+        problems.append(("commune", N_("is not a commune of the territory")))
+    return value
+
+
+def dwelling_type(value: str) -> str:
+    """T1…T5 as the demands model writes them; "T5+", "T6"… are T5 (T5 means T5 and more)."""
+    value = value.strip().upper().rstrip("+")
+    if value.startswith("T") and value[1:].isdigit() and int(value[1:]) >= 5:
+        return "T5"
+    return value
+
+
+def dwelling_of_stock(value: str, problems: Problems) -> str:
+    """The dwelling type of an allocated or counted dwelling (T6 and more count as T5)."""
+    dwelling = dwelling_type(value)
+    if dwelling not in DWELLING_TYPES:
+        problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5 (T5 and more)")))
+    return dwelling
+
+
+def landlord_name(value: str, problems: Problems) -> str:
+    value = value.strip()
+    if len(value) > MAX_LANDLORD:
+        problems.append(("landlord", N_("is longer than %(count)s characters", count=MAX_LANDLORD)))
+    return value

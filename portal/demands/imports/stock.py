@@ -27,18 +27,21 @@ from pathlib import Path
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from portal.demands.imports.allocations import MAX_LANDLORD, dwelling_type
 from portal.demands.imports.problems import N_
 from portal.demands.imports.reading import (
     BATCH,
     MAX_REPORTED,
     ImportRefused,
     Progress,
+    commune_code,
+    dwelling_of_stock,
+    empty_required,
     in_savepoint,
+    landlord_name,
     no_progress,
     read_rows,
 )
-from portal.demands.models import DWELLING_TYPES, FINANCINGS, HousingStock
+from portal.demands.models import FINANCINGS, HousingStock
 from portal.territory.models import Commune
 
 STOCK_REQUIRED = ("year", "commune", "dwelling_type", "landlord", "dwellings")
@@ -64,10 +67,7 @@ def import_stock(
 
 def stock_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list[tuple[str, str]]]:
     """(values, problems) of one row."""
-    problems: list[tuple[str, str]] = []
-    for column in STOCK_REQUIRED:
-        if not (raw.get(column) or "").strip():
-            problems.append((column, N_("is empty")))
+    problems = empty_required(raw, STOCK_REQUIRED)
     if problems:
         return {}, problems
     year = dwellings = None
@@ -80,15 +80,9 @@ def stock_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, list
             problems.append(
                 ("year", N_("must be between %(low)s and %(high)s", low=FIRST_YEAR, high=today.year))
             )
-    commune = raw["commune"].strip()
-    if commune not in communes:
-        problems.append(("commune", N_("is not a commune of the territory")))
-    dwelling = dwelling_type(raw["dwelling_type"])
-    if dwelling not in DWELLING_TYPES:
-        problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5 (T5 and more)")))
-    landlord = raw["landlord"].strip()
-    if len(landlord) > MAX_LANDLORD:
-        problems.append(("landlord", N_("is longer than %(count)s characters", count=MAX_LANDLORD)))
+    commune = commune_code(raw["commune"], communes, problems)
+    dwelling = dwelling_of_stock(raw["dwelling_type"], problems)
+    landlord = landlord_name(raw["landlord"], problems)
     try:
         dwellings = int(raw["dwellings"].strip())
     except ValueError:
