@@ -6,8 +6,10 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, MetaData, create_engine, event, text
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+SQLITE_BUSY_MS = 15_000  # how long a write on SQLite waits for another connection's write to end
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -35,7 +37,7 @@ class Database:
 def make_engine(url: str) -> Engine:
     """An engine for SQLite or PostgreSQL, with the options each needs."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15}, hide_parameters=True)
+        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_MS / 1000}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_connection, _record):
@@ -97,4 +99,25 @@ def is_reachable() -> bool:
             connection.execute(text("SELECT 1"))
     except DBAPIError:
         return False
+    return True
+
+
+def write_if_free(session: Session, statement) -> bool:
+    """Run a write that may be skipped: on SQLite, only if no other connection holds the database's
+    write lock (it is not waited for); False, and nothing written, when one does. Elsewhere it runs."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        session.execute(statement)
+        return True
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        session.execute(statement)
+    except OperationalError as error:
+        if "locked" not in str(error.orig):
+            raise
+        session.rollback()
+        return False
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_MS}")
     return True

@@ -117,20 +117,26 @@ def _read() -> AuthSession | None:
 
 
 def touch(record: AuthSession, idle: dt.timedelta) -> None:
-    """Activity moves the idle end (written at most once a minute), never past the hard end."""
+    """Activity moves the idle end (written at most once a minute), never past the hard end.
+
+    On SQLite a long write of the job consumer (a million demands applied in one transaction) holds the
+    database for minutes: the move is then skipped at once, never waited for, so the job's page and the
+    rest of the workspace keep answering; the next request moves it."""
     now = utc_now()
     if now - aware(record.seen_at) < dt.timedelta(minutes=1):
         return
     dbs = db.session()
-    dbs.commit()  # a fresh transaction for the write (SQLite: it waits its turn, never fails)
+    dbs.commit()  # a fresh transaction for the write
     expires = min(now + idle, aware(record.ends_at))
     # A statement, not the ORM: a sign-out in another tab may have deleted the row meanwhile (0 rows).
-    dbs.execute(
+    statement = (
         update(AuthSession)
         .where(AuthSession.id == record.id)
         .values(seen_at=now, expires_at=expires)
         .execution_options(synchronize_session=False)
     )
+    if not db.write_if_free(dbs, statement):
+        return
     dbs.commit()
     set_committed_value(record, "seen_at", now)  # as stored, without a pending change
     set_committed_value(record, "expires_at", expires)

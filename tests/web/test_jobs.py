@@ -195,3 +195,37 @@ def test_a_consumer_killed_mid_import_changes_nothing_and_the_job_is_reaped(
         assert db.session().get(JobLock, DATA_LOCK) is None, "the lock is free for the next import"
     assert job_state(app, applying)[0] == "failed"
     app.extensions["portal.db"].engine.dispose()
+
+
+def test_the_workspace_answers_while_a_consumer_holds_the_sqlite_database(tmp_path, sqlite_url, sign_in):
+    """On SQLite, a consumer applying a big file holds the write lock for minutes: a partner's request
+    (the job's page polling its state) must not wait for it, so the session's sliding end is not moved
+    then, and is moved by the next request."""
+    path = tmp_path / "portal.db"
+    app = build_app(tmp_path, None, database_url=copy_database(sqlite_url, path), jobs_immediate=False)
+    with app.app_context():
+        session = db.session()
+        epci = create_organisation(session, "metropole", kind="epci")
+        create_partner(session, "editeur@metropole.fr", {epci: ["editor"]})
+        session.commit()
+    client = app.test_client()
+    sign_in(client, "editeur@metropole.fr")
+    long_ago = "2000-01-01 00:00:00.000000"
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE auth_session SET seen_at = ?", (long_ago,))
+
+    def seen_at() -> str:
+        with sqlite3.connect(path) as connection:
+            return connection.execute("SELECT seen_at FROM auth_session").fetchone()[0]
+
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # what a consumer's long write holds
+    try:
+        assert client.get("/partenaires/travaux/").status_code == 200
+        assert seen_at() == long_ago, "not moved while the database is held"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert client.get("/partenaires/travaux/").status_code == 200
+    assert seen_at() != long_ago
+    app.extensions["portal.db"].engine.dispose()
