@@ -53,8 +53,9 @@ def prepared_copy(folder: Path) -> str:
 
 
 @contextmanager
-def serving(folder, **overrides):
-    """The portal on its own SQLite file, with real commits, served by a thread of this process."""
+def serving_app(folder, **overrides):
+    """The portal on its own SQLite file, with real commits, served by a thread of this process: its
+    address and the app (to run its queued jobs, for instance)."""
     url = prepared_copy(folder)
     server = make_server("127.0.0.1", 0, None, threaded=True)
     base = f"http://127.0.0.1:{server.server_port}"
@@ -71,10 +72,17 @@ def serving(folder, **overrides):
     server.app = app
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield base
+    yield base, app
     server.shutdown()
     thread.join(timeout=5)
     app.extensions["portal.db"].engine.dispose()
+
+
+@contextmanager
+def serving(folder, **overrides):
+    """The portal on its own SQLite file, with real commits, served by a thread of this process."""
+    with serving_app(folder, **overrides) as (base, _app):
+        yield base
 
 
 class PageWatch:
@@ -100,8 +108,8 @@ class PageWatch:
         assert self.broken_resources == [], "a resource of the page failed to load"
 
 
-def open_page(browser, viewport: dict, watch: PageWatch, locale: str = "fr-FR"):
-    context = browser.new_context(viewport=viewport, locale=locale)
+def open_page(browser, viewport: dict, watch: PageWatch, locale: str = "fr-FR", javascript: bool = True):
+    context = browser.new_context(viewport=viewport, locale=locale, java_script_enabled=javascript)
     context.add_init_script(path=str(AXE))  # init scripts are not subject to the page's CSP
 
     def guard(route):
