@@ -163,3 +163,13 @@ def sign_in(page, email: str, password: str = PARTNER_PASSWORD, secret: str = ""
         page.fill("#code", pyotp.TOTP(secret).now())
         page.locator("main form button[type=submit]").first.click()
         page.wait_for_load_state()
+
+
+def through_job(page, watch, viewport) -> None:
+    """Long work answers with its job's page (run at once in the browser servers): the page passes the
+    checks and links to the result, which the person opens."""
+    assert "/partenaires/travaux/" in page.url, page.url
+    assert page.locator("#job").get_attribute("data-state") == "done"
+    check(page, watch, viewport)
+    page.locator("#job-result a").click()
+    page.wait_for_load_state()

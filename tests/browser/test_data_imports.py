@@ -9,7 +9,7 @@ from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
 from tests.allocation_files import SAMPLES
-from tests.browser.support import check, serving, sign_in, size_of
+from tests.browser.support import check, serving, sign_in, size_of, through_job
 from tests.factories.partners import create_organisation, create_partner
 
 SECRETS = {size: pyotp.random_base32() for size in ("phone", "desktop")}
@@ -45,12 +45,14 @@ def test_an_epci_admin_imports_the_stock_after_reading_the_report(import_server,
     page.set_input_files("#upload", str(SAMPLES / "stock.csv"))
     page.locator("main form[enctype='multipart/form-data'] button[type=submit]").click()
     page.wait_for_load_state()
+    through_job(page, watch, viewport)
     assert page.locator("#import-rows").inner_text() == "10"
     assert page.locator("#import-confirm").count() == 1
     check(page, watch, viewport)
 
     page.locator("#import-confirm button[type=submit]").click()
     page.wait_for_load_state()
+    through_job(page, watch, viewport)
     assert page.url.endswith("/partenaires/donnees/historique")
     first = page.locator("#import-history tbody tr").first
     assert first.get_attribute("data-outcome") == "applied"
