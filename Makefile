@@ -37,7 +37,7 @@ run: install compile ## Serve the portal on http://127.0.0.1:5000 with its job c
 		$(BIN)/portal run --host $(HOST) --port $(PORT) --reload
 
 test: install-test compile chromium lint check-strings ## Lint, check the strings and run every test, browser tests included
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 lint: install-test ## Ruff: lint and formatting check
 	$(BIN)/ruff check portal tests bench
