@@ -135,3 +135,14 @@ def enter_code(client, code: str):
     """The second factor's step: the answer to `code`."""
     token = csrf_token(client, "/partenaires/connexion/code")
     return client.post("/partenaires/connexion/code", data={"csrf_token": token, "code": code})
+
+
+def run_queued(app) -> int:
+    """Run what the app's queue holds, as a consumer would (an app made with jobs_immediate=False);
+    how many tasks ran."""
+    huey = app.extensions["portal.jobs"].huey
+    ran = 0
+    while (task := huey.dequeue()) is not None:
+        huey.execute(task)
+        ran += 1
+    return ran

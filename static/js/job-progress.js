@@ -19,11 +19,6 @@
   var label = document.getElementById("job-state");
   var outcome = document.getElementById("job-outcome");
   var wait = document.getElementById("job-wait");
-  function number(value) {
-    // In the page's language, with the Latin digits the server writes too (Arabic included).
-    return value.toLocaleString(document.documentElement.lang, { numberingSystem: "latn" });
-  }
-
   function show(data) {
     label.textContent = data.state_label;
     step.textContent = data.step ? " – " + data.step : "";
@@ -31,7 +26,7 @@
       bar.value = data.percent;
       bar.textContent = data.percent + " %";
     }
-    count.textContent = data.total ? number(data.done) + " " + texts.of + " " + number(data.total) : "";
+    count.textContent = data.count;
     if (data.state === "done" || data.state === "failed") {
       var notice = document.createElement("p");
       notice.textContent = data.state === "done" ? texts.finished : (data.reason || texts.stopped);
@@ -42,6 +37,7 @@
         link.className = "button button--primary";
         link.textContent = texts.see;
         var holder = document.createElement("p");
+        holder.id = "job-result";
         holder.appendChild(link);
         outcome.appendChild(holder);
       }

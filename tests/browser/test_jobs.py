@@ -12,6 +12,7 @@ from portal.db import make_engine
 from tests.browser.support import axe_violations, open_page, serving_app, sign_in, size_of
 from tests.demand_files import demand_rows, write_csv
 from tests.factories.partners import create_organisation, create_partner
+from tests.support import run_queued
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +30,6 @@ def job_server(tmp_path_factory):
                         create_partner(session, email, {epci: ["editor"]})
         engine.dispose()
         yield base, app, write_csv(folder / "demandes.csv", list(demand_rows(8)))
-
-
-def run_queue(app) -> None:
-    huey = app.extensions["portal.jobs"].huey
-    while (task := huey.dequeue()) is not None:
-        huey.execute(task)
 
 
 def assert_fits(page, viewport) -> None:
@@ -68,7 +63,7 @@ def test_the_job_page_follows_the_check_of_a_file(job_server, browser, viewport,
             assert axe_violations(page) == []
             assert_fits(page, viewport)
 
-        run_queue(app)
+        run_queued(app)
         link = page.locator("#job-outcome a")
         link.wait_for(timeout=20_000)  # the script's next poll, or the page's next refresh
         if locale == "fr":

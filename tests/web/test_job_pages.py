@@ -25,7 +25,7 @@ from portal.jobs.models import JobLock, JobRecord
 from tests.demand_files import demand_rows, write_csv
 from tests.factories.partners import create_organisation, create_partner
 from tests.pagecheck import csrf_token, parse, text_of
-from tests.support import build_app
+from tests.support import build_app, run_queued
 
 UPLOAD = "/partenaires/donnees/"
 CONFIRM = "/partenaires/donnees/appliquer"
@@ -37,16 +37,6 @@ def queued_app(tmp_path, db):
     app = build_app(tmp_path, db.connection(), jobs_immediate=False)
     yield app
     app.extensions["portal.jobs"].huey.storage.close()
-
-
-def run_queued(app) -> int:
-    """Run what is on the queue, as a consumer would; how many tasks ran."""
-    huey = app.extensions["portal.jobs"].huey
-    ran = 0
-    while (task := huey.dequeue()) is not None:
-        huey.execute(task)
-        ran += 1
-    return ran
 
 
 @pytest.fixture
@@ -126,6 +116,7 @@ def test_an_upload_answers_with_the_job_page_and_the_page_follows_the_work(edito
     page = parse(editor.get(f"/partenaires/travaux/{job_id}"))
     assert page.find(".//progress[@id='job-progress']").get("value") == "25"
     assert "250 sur 1" in text_of(page.find(".//span[@id='job-count']"))
+    assert running["count"].startswith("250 sur 1"), "the count is written by the server, in its language"
     db.execute(update(JobRecord).where(JobRecord.id == job_id).values(state="queued"))
 
     assert run_queued(queued_app) == 1

@@ -5,6 +5,7 @@ page's script, and the recent jobs of the person's organisations."""
 from __future__ import annotations
 
 from flask import abort, jsonify, render_template, url_for
+from flask_babel import format_number
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -87,6 +88,10 @@ def state_of(record: JobRecord) -> dict:
         "done": done,
         "total": total,
         "percent": percent,
+        # Written here, not by the page's script: the words' order is the language's (Turkish, Arabic).
+        "count": _("%(done)s of %(total)s", done=format_number(done), total=format_number(total))
+        if total
+        else "",
         "result_url": result_url(record),
         "reason": reason(record),
     }
