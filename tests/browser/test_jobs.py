@@ -76,6 +76,11 @@ def test_the_job_page_follows_the_check_of_a_file(job_server, browser, viewport,
         page.wait_for_load_state()
         assert "/partenaires/donnees/rapport/" in page.url
         assert page.locator("#import-confirm").count() == 1, "the report of a good file offers to apply it"
+        page.goto(f"{base}/partenaires/travaux/")  # the organisations' recent work lists it
+        assert page.locator("main table tbody tr").count() >= 1
+        if script:
+            assert axe_violations(page) == []
+            assert_fits(page, viewport)
         watch.assert_clean()
     finally:
         context.close()
