@@ -67,7 +67,7 @@ def main() -> None:
             session = db.session()
             territory = current_territory()
             known = generate(
-                session, stored_grids(session), [c.insee for c in territory.communes], 20, DEMO_DAY, 24
+                session, stored_grids(session), [c.insee for c in territory.communes], 20, DEMO_DAY, {}
             )[0][0]
             organisation = session.query(Organisation).first()
             user = User(

@@ -7,9 +7,29 @@ import datetime as dt
 import random
 from pathlib import Path
 
-from portal.cotation.engine import FLAG_FACTS
+from portal.cotation.dictionary import read_dictionary
 from portal.demands import services
-from portal.demands.imports.demands import COLUMNS
+from portal.demands.imports.demands import columns
+from tests.support import CONTENT_DIR
+
+DICTIONARY = read_dictionary(CONTENT_DIR / "cotation" / "facts.yaml")
+COLUMNS = columns(DICTIONARY)
+# The yes/no facts the demonstration grids read (drawn from the main random stream, as always).
+FLAG_FACTS = (
+    "dalo",
+    "pdalhpd",
+    "violence",
+    "disability",
+    "eviction",
+    "homeless",
+    "temporary_housing",
+    "hosted",
+    "overcrowding",
+    "job_distance",
+    "urban_renewal",
+    "under_occupation",
+)
+HOUSING_SITUATIONS = ("private_tenant", "with_family", "with_third_party", "temporary", "homeless")
 
 COMMUNES = ("72181", "72003", "72095", "72008", "72213")
 
@@ -17,6 +37,7 @@ COMMUNES = ("72181", "72003", "72095", "72008", "72213")
 def demand_rows(count: int, seed: int = 7, hash_every: int = 1000):
     """Rows of valid demands; one Argon2 hash is made and reused, to keep big files quick to write."""
     rng = random.Random(seed)
+    more = random.Random(seed + 1)  # the facts added later: the main stream stays as it was
     shared_hash = services.hash_lookup("0720325000001G0101", dt.date(1980, 1, 1))
     for index in range(count):
         filed_on = dt.date(2020, 1, 1) + dt.timedelta(days=rng.randint(0, 2000))
@@ -42,6 +63,17 @@ def demand_rows(count: int, seed: int = 7, hash_every: int = 1000):
         }
         for flag in FLAG_FACTS:
             row[flag] = "1" if rng.random() < 0.05 else "0"
+        size = int(row["household_size"])
+        row.update(
+            dependants=str(more.randint(0, size - 1)),
+            single_parent="1" if size > 1 and more.random() < 0.15 else "0",
+            income=str(more.randint(6000, 45000)),
+            rent=str(more.randint(250, 900)),
+            housing_situation=more.choice(HOUSING_SITUATIONS),
+            separated_on=(filed_on - dt.timedelta(days=more.randint(0, 700))).isoformat()
+            if more.random() < 0.1
+            else "",
+        )
         yield row
 
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import sessionmaker
 from portal import clock, create_app, migrations
 from portal.config import load_settings
 from portal.content import territory_tokens
+from portal.cotation.dictionary import read_dictionary
 from portal.cotation.services import load_grids, stored_grids
 from portal.demands import services as demand_services
 from portal.demands.demo import DEMO_DAY
@@ -66,11 +67,11 @@ def prepare_schema(engine: Engine) -> None:
         load_grids(session, CONTENT_DIR)
         samples = generate_demands(
             session,
-            stored_grids(session),
+            stored_grids(session, read_dictionary(CONTENT_DIR / "cotation" / "facts.yaml")),
             [item.insee for item in territory.communes],
             300,
             DEMO_DAY,
-            territory.abnormal_delay_months,
+            {},  # the demonstration grids read no income ceiling
         )
     DEMO_LOOKUPS[:] = samples
 

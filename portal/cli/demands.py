@@ -3,6 +3,7 @@ and work as the workspace's imports, with progress bars), and demonstration data
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import click
@@ -23,6 +24,7 @@ from portal.demands.imports.events import import_events
 from portal.demands.imports.reading import ImportRefused, count_rows
 from portal.demands.imports.stock import import_stock
 from portal.demands.models import HousingStock
+from portal.information.services import scoring_ceilings
 from portal.territory.services import current_territory
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
@@ -60,8 +62,9 @@ def demands_import(file: Path) -> None:
     with db.database().sessions() as session:
         if not grid_in_force(stored_grids(session), "general", clock.today()):
             click.echo("Warning: no grid in force (run `portal cotation load`): the demands are not scored.")
+    started = time.perf_counter()
     scored, _ = rescore_with_bar()
-    click.echo(f"{scored} active demands scored.")
+    click.echo(f"{scored} active demands scored in {time.perf_counter() - started:.1f} s.")
     refresh_figures()
 
 
@@ -73,6 +76,10 @@ def demands_import_events(file: Path) -> None:
     report = run_import(import_events, file)
     kinds = ", ".join(f"{count} {kind}" for kind, count in sorted(report.by_kind.items()))
     click.echo(f"{report.events} events imported ({kinds or 'none'}) in {report.seconds:.1f} s.")
+    started = time.perf_counter()
+    scored, changed = rescore_with_bar()  # a grid may count refusals
+    seconds = time.perf_counter() - started
+    click.echo(f"{scored} active demands scored in {seconds:.1f} s ({changed} changed).")
     refresh_figures()
 
 
@@ -129,7 +136,7 @@ def add_demo_demands(count: int, seed: int = 72) -> None:
             communes,
             count,
             DEMO_DAY,
-            territory.abnormal_delay_months,
+            scoring_ceilings(DEMO_DAY),
             seed,
         )
     click.echo(f"{count} demonstration demands added. Demands to look up (number, date of birth):")

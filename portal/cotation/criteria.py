@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from portal.content import ContentError
-from portal.cotation.engine import FLAG_FACTS
+from portal.cotation.dictionary import Dictionary
 from portal.cotation.grids import SOURCE_LOCALE, GridFile, grid_from_mapping
 from portal.cotation.models import CriterionRecord, GridRecord
 
@@ -21,15 +21,6 @@ class GridRefused(Exception):
         self.detail = detail
 
 
-# The facts a demand carries (its flags, plus the two the engine derives) and the kinds of
-# criterion that can read each of them.
-SUPPORTED_FACTS: dict[str, tuple[str, ...]] = {
-    **{fact: ("flag",) for fact in FLAG_FACTS},
-    "abnormal_delay_exceeded": ("flag",),
-    "filed_on": ("per_month",),
-    "housing_cost_ratio": ("bands",),
-    "refusals": ("count", "bands"),
-}
 _BAND = re.compile(r"^(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)?\s*:\s*([+-]?\d+)$")
 
 
@@ -44,6 +35,7 @@ def rules(item: CriterionRecord) -> dict:
         "bands": format_bands(item.bands),
         "group": item.group_code,
         "verification": item.verification,
+        "options": dict(item.options or {}),
         "label_fr": item.label.get(SOURCE_LOCALE, ""),
         "explanation_fr": item.explanation.get(SOURCE_LOCALE, ""),
     }
@@ -79,6 +71,32 @@ def _number(text: str) -> int | float:
     return int(value) if value.is_integer() else value
 
 
+_STEP = re.compile(r"^(>=|>)\s*(\d+(?:[.,]\d+)?)\s*:\s*([+-]?\d+)$")
+
+
+def parse_steps(text: str) -> list[dict]:
+    """`>=24:10; >36:20` (>= reached, > exceeded; or one a line) as the grid files write steps."""
+    steps = []
+    for part in re.split(r"[;\n]", text or ""):
+        part = part.strip()
+        if not part:
+            continue
+        match = _STEP.match(part)
+        if match is None:
+            raise ValueError(part)
+        sign, value, points = match.groups()
+        steps.append({"above" if sign == ">" else "from": _number(value), "points": int(points)})
+    return steps
+
+
+def format_steps(steps: list[dict]) -> str:
+    parts = []
+    for step in steps:
+        sign, value = (">", step["above"]) if "above" in step else (">=", step["from"])
+        parts.append(f"{sign}{format(value, 'g')}:{step['points']}")
+    return "; ".join(parts)
+
+
 def format_bands(bands: list[dict]) -> str:
     return "; ".join(
         f"{band['min']:g}-{'' if band['max'] is None else format(band['max'], 'g')}:{band['points']}"
@@ -96,8 +114,30 @@ def mapping(record: GridRecord) -> dict:
         "status": record.status,
         "name": record.name,
         "groups": record.groups,
+        **file_rules(record.rules or {}),
         "criteria": [_item(item) for item in record.criteria],
     }
+
+
+def file_rules(rules: dict) -> dict:
+    """A grid's stored rules (computed facts, floor, ceiling, ties, exclusions) as its file writes them."""
+    raw: dict = {}
+    if rules.get("computed"):
+        raw["computed"] = {
+            item["name"]: {"expression": item["expression"], "label": dict(item["label"])}
+            for item in rules["computed"]
+        }
+    for name in ("floor", "ceiling"):
+        if rules.get(name) is not None:
+            raw[name] = rules[name]
+    if rules.get("ties"):
+        raw["ties"] = [dict(item) for item in rules["ties"]]
+    if rules.get("exclusions"):
+        raw["exclusions"] = [
+            {"code": item["code"], "when": item["when"], "reason": dict(item["reason"])}
+            for item in rules["exclusions"]
+        ]
+    return raw
 
 
 def _item(item: CriterionRecord) -> dict:
@@ -116,16 +156,23 @@ def _item(item: CriterionRecord) -> dict:
         raw["group"] = item.group_code
     if item.kind == "bands":
         raw["bands"] = [dict(band) for band in item.bands]
+    elif item.kind == "steps":
+        raw["steps"] = [dict(step) for step in (item.options or {}).get("steps", [])]
     else:
         raw["points"] = item.points
+    for name in ("when", "scope", "months", "fade"):
+        if (item.options or {}).get(name) is not None:
+            raw[name] = item.options[name]
+    if item.kind == "condition":
+        raw.pop("fact", None)
     if item.cap is not None:
         raw["cap"] = item.cap
     return raw
 
 
-def check(raw: dict) -> GridFile:
+def check(raw: dict, dictionary: Dictionary) -> GridFile:
     """The grid-file rules; GridRefused names the broken one (in English, as the files' messages)."""
     try:
-        return grid_from_mapping(raw, f"{raw['code']} v{raw['version']}")
+        return grid_from_mapping(raw, f"{raw['code']} v{raw['version']}", dictionary)
     except ContentError as exc:
         raise GridRefused("rules", str(exc)) from exc

@@ -30,6 +30,9 @@ class GridRecord(Base):
     name: Mapped[dict] = mapped_column(JSON, default=dict)  # locale -> text
     groups: Mapped[dict] = mapped_column(JSON, default=dict)  # group code -> locale -> name
     source: Mapped[str] = mapped_column(String(200), default="")  # the file it was loaded from
+    # computed facts [{name, expression, label}], floor, ceiling, ties [{fact, order}],
+    # exclusions [{code, when, reason}]: what the grid file writes beside its criteria
+    rules: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
     criteria: Mapped[list[CriterionRecord]] = relationship(
@@ -48,11 +51,14 @@ class CriterionRecord(Base):
     position: Mapped[int] = mapped_column(Integer)
     code: Mapped[str] = mapped_column(String(40))
     family: Mapped[str] = mapped_column(String(40), default="")
-    kind: Mapped[str] = mapped_column(String(12))  # flag, per_month, bands, count
+    kind: Mapped[str] = mapped_column(String(12))  # engine.KINDS
     fact: Mapped[str] = mapped_column(String(40))
     points: Mapped[int] = mapped_column(Integer, default=0)
     cap: Mapped[int | None] = mapped_column(Integer, nullable=True)
     bands: Mapped[list] = mapped_column(JSON, default=list)  # [{"min": 30, "max": 40, "points": 5}, …]
+    # steps [{"from" or "above": 24, "points": 10}], when (a condition), scope {communes, dwelling_types},
+    # months (since: how long; events: the window), fade (since: points lost a month)
+    options: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     group_code: Mapped[str | None] = mapped_column(String(40), nullable=True)  # exclusive group
     verification: Mapped[str] = mapped_column(String(10))  # computed, declared, checked
     label: Mapped[dict] = mapped_column(JSON, default=dict)  # locale -> text

@@ -16,13 +16,16 @@ import json
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.cotation.criteria import SUPPORTED_FACTS, GridRefused, check, mapping, rules, texts
+from portal.cotation.criteria import GridRefused, check, mapping, rules, texts
 from portal.cotation.grids import SOURCE_LOCALE, GridFile
 from portal.cotation.models import CriterionRecord, GridRecord
-from portal.cotation.services import grid_file_from_record
+from portal.cotation.services import current_dictionary, grid_file_from_record
 from portal.partners import audit
 from portal.partners.models import User
 from portal.revision import bump_revision
+
+# What a criterion may carry beside its points (stored in its `options`, as the grid file writes them).
+OPTION_FIELDS = ("when", "scope", "months", "fade")
 
 
 def first_of_next_month(day: dt.date) -> dt.date:
@@ -99,6 +102,7 @@ def create_draft(session: Session, user: User, organisation_id: int | None, code
         status="draft",
         name=dict(source.name),
         groups={group: dict(names) for group, names in source.groups.items()},
+        rules=json.loads(json.dumps(source.rules or {})),
         source=f"editor, from v{source.version}",
     )
     draft.criteria = [
@@ -111,6 +115,7 @@ def create_draft(session: Session, user: User, organisation_id: int | None, code
             points=item.points,
             cap=item.cap,
             bands=[dict(band) for band in item.bands],
+            options=json.loads(json.dumps(item.options or {})),
             group_code=item.group_code,
             verification=item.verification,
             label=dict(item.label),
@@ -146,7 +151,7 @@ def change_criterion(
     raw = mapping(draft)
     index = draft.criteria.index(item)
     raw["criteria"][index] = _changed(raw["criteria"][index], values)
-    check(raw)
+    check(raw, current_dictionary())
     before = rules(item)
     _apply(item, raw["criteria"][index])
     after = rules(item)
@@ -169,21 +174,24 @@ def change_criterion(
 
 def _changed(raw: dict, values: dict) -> dict:
     raw = dict(raw)
-    for name in ("points", "cap", "bands", "verification", "family"):
+    for name in ("points", "cap", "bands", "steps", "verification", "family", *OPTION_FIELDS):
         if name in values:
             raw[name] = values[name]
+    for name in ("cap", *OPTION_FIELDS):
+        if raw.get(name) in (None, "", {}, []):
+            raw.pop(name, None)
     if "group" in values:
         raw["group"] = values["group"] or None
     for name in ("label", "explanation"):
         if name in values:
             raw[name] = {**raw.get(name, {}), SOURCE_LOCALE: values[name]}
-    if raw["kind"] == "bands":
+    if raw["kind"] in ("bands", "steps"):
         raw.pop("points", None)
         raw.pop("cap", None)
-    else:
+    if raw["kind"] != "bands":
         raw.pop("bands", None)
-    if raw.get("cap") is None:
-        raw.pop("cap", None)
+    if raw["kind"] != "steps":
+        raw.pop("steps", None)
     return raw
 
 
@@ -192,6 +200,8 @@ def _apply(item: CriterionRecord, raw: dict) -> None:
     item.points = raw.get("points") or 0
     item.cap = raw.get("cap")
     item.bands = list(raw.get("bands") or [])
+    options = {name: raw[name] for name in ("steps", *OPTION_FIELDS) if raw.get(name) is not None}
+    item.options = options
     item.group_code = raw.get("group")
     item.verification = raw["verification"]
     item.label = raw["label"]
@@ -204,19 +214,19 @@ def add_criterion(
     """A new criterion at the end of the draft, reading a supported fact with a kind that fits it."""
     _editable(draft)
     fact, kind = values["fact"], values["kind"]
-    if kind not in SUPPORTED_FACTS.get(fact, ()):
-        raise GridRefused("fact")
     raw = mapping(draft)
     item = _changed(
         {"code": values["code"], "kind": kind, "fact": fact, "label": {}, "explanation": {}}, values
     )
+    if kind == "condition":
+        item.pop("fact", None)
     raw["criteria"].append(item)
-    check(raw)
+    check(raw, current_dictionary())
     record = CriterionRecord(
         position=max((c.position for c in draft.criteria), default=-1) + 1,
         code=item["code"],
         kind=kind,
-        fact=fact,
+        fact=fact if kind != "condition" else "",
         question={},
     )
     _apply(record, item)
@@ -243,7 +253,7 @@ def remove_criterion(
         raise GridRefused("unknown")
     raw = mapping(draft)
     raw["criteria"] = [c for c in raw["criteria"] if c["code"] != code]
-    check(raw)
+    check(raw, current_dictionary())
     before = rules(item)
     draft.criteria.remove(item)
     session.flush()
@@ -283,7 +293,7 @@ def activate(
         raise GridRefused("planned")
     raw = mapping(draft)
     raw.update(status="active", effective_from=effective_from)
-    check(raw)
+    check(raw, current_dictionary())
     before = {"status": draft.status, "effective_from": draft.effective_from.isoformat()}
     draft.status = "active"
     draft.effective_from = effective_from

@@ -6,14 +6,27 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
+from flask import current_app, has_app_context
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.config import PROJECT_ROOT
 from portal.content import ContentError
-from portal.cotation.engine import Band, Criterion, Grid
-from portal.cotation.grids import GridFile, GridText, grid_in_force, read_grid_file
+from portal.cotation.criteria import mapping
+from portal.cotation.dictionary import Dictionary, read_dictionary
+from portal.cotation.engine import Criterion
+from portal.cotation.grids import (
+    DICTIONARY_FILE,
+    GridFile,
+    GridText,
+    grid_from_mapping,
+    grid_in_force,
+    grid_paths,
+    read_grids,
+)
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.revision import bump_revision, kept_per_revision
 
@@ -23,6 +36,43 @@ class LoadReport:
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
+
+
+def current_dictionary() -> Dictionary:
+    """The territory's dictionary of facts, read at start (content/cotation/facts.yaml); outside an app
+    (a script, a test of the data layer) the project's own content's."""
+    if has_app_context():
+        return current_app.extensions["portal.facts"]
+    return _project_dictionary()
+
+
+@lru_cache(maxsize=1)
+def _project_dictionary() -> Dictionary:
+    return read_dictionary(PROJECT_ROOT / "content" / "cotation" / DICTIONARY_FILE)
+
+
+def _options(criterion: Criterion) -> dict:
+    options: dict = {}
+    if criterion.steps:
+        options["steps"] = [
+            {"above" if step.strict else "from": step.threshold, "points": step.points}
+            for step in criterion.steps
+        ]
+    if criterion.when:
+        options["when"] = criterion.when
+    if criterion.scope is not None:
+        options["scope"] = {
+            name: list(values)
+            for name, values in (
+                ("communes", criterion.scope.communes),
+                ("dwelling_types", criterion.scope.dwelling_types),
+            )
+            if values
+        }
+    for name in ("months", "fade"):
+        if getattr(criterion, name) is not None:
+            options[name] = getattr(criterion, name)
+    return options
 
 
 def _criterion_record(criterion: Criterion, position: int, text: GridText) -> CriterionRecord:
@@ -35,6 +85,7 @@ def _criterion_record(criterion: Criterion, position: int, text: GridText) -> Cr
         points=criterion.points,
         cap=criterion.cap,
         bands=[{"min": band.minimum, "max": band.maximum, "points": band.points} for band in criterion.bands],
+        options=_options(criterion),
         group_code=criterion.group,
         verification=criterion.verification,
         label=text.labels[criterion.code],
@@ -43,35 +94,35 @@ def _criterion_record(criterion: Criterion, position: int, text: GridText) -> Cr
     )
 
 
-def grid_file_from_record(record: GridRecord) -> GridFile:
-    """The engine's grid and its texts, from the stored version."""
-    criteria = tuple(
-        Criterion(
-            item.code,
-            item.family,
-            item.kind,
-            item.fact,
-            item.points,
-            item.cap,
-            tuple(Band(float(band["min"]), _float(band["max"]), int(band["points"])) for band in item.bands),
-            item.group_code,
-            item.verification,
-        )
-        for item in record.criteria
-    )
-    text = GridText(
-        dict(record.name),
-        {item.code: dict(item.label) for item in record.criteria},
-        {item.code: dict(item.explanation) for item in record.criteria},
-        {item.code: dict(item.question) for item in record.criteria},
-        {code: dict(names) for code, names in record.groups.items()},
-    )
-    grid = Grid(record.code, record.kind, record.version, record.effective_from, criteria)
-    return GridFile(grid, record.status, text)
+def stored_rules(grid_file: GridFile) -> dict:
+    """What a grid file writes beside its criteria, as the grid record keeps it."""
+    grid, text = grid_file.grid, grid_file.text
+    rules: dict = {}
+    if grid.computed:
+        rules["computed"] = [
+            {"name": name, "expression": expression, "label": text.computed[name]}
+            for name, expression in grid.computed
+        ]
+    if grid.floor is not None:
+        rules["floor"] = grid.floor
+    if grid.ceiling is not None:
+        rules["ceiling"] = grid.ceiling
+    rules["ties"] = [
+        {"fact": tie.fact, "order": "descending" if tie.descending else "ascending"} for tie in grid.ties
+    ]
+    if grid.exclusions:
+        rules["exclusions"] = [
+            {"code": item.code, "when": item.when, "reason": text.exclusions[item.code]}
+            for item in grid.exclusions
+        ]
+    return rules
 
 
-def _float(value) -> float | None:
-    return None if value is None else float(value)
+def grid_file_from_record(record: GridRecord, dictionary: Dictionary | None = None) -> GridFile:
+    """The engine's grid and its texts, from the stored version, read with the files' rules against the
+    dictionary of facts (the app's when none is given)."""
+    where = f"grid `{record.code}` version {record.version}"
+    return grid_from_mapping(mapping(record), where, dictionary or current_dictionary())
 
 
 def _fill(record: GridRecord, grid_file: GridFile, source: str) -> None:
@@ -80,6 +131,7 @@ def _fill(record: GridRecord, grid_file: GridFile, source: str) -> None:
     record.status = grid_file.status
     record.name = grid_file.text.name
     record.groups = grid_file.text.groups
+    record.rules = stored_rules(grid_file)
     record.source = source
     record.criteria = [
         _criterion_record(criterion, position, grid_file.text)
@@ -94,8 +146,9 @@ def load_grids(session: Session, content_dir: Path) -> LoadReport:
     it is still a draft: scores were computed with it, so a change of rules takes a new version. Texts and
     status (retiring a version) may change in place; a version retired in the workspace stays retired.
     """
-    paths = sorted((content_dir / "cotation").glob("*.yaml"))
-    files = [(path, read_grid_file(path)) for path in paths]  # every file checked before any write
+    folder = content_dir / "cotation"
+    dictionary, grid_files = read_grids(folder)  # every file checked before any write
+    files = list(zip(grid_paths(folder), grid_files, strict=True))
     seen: dict[tuple[str, int], Path] = {}
     for path, grid_file in files:
         key = (grid_file.grid.code, grid_file.grid.version)
@@ -121,7 +174,7 @@ def load_grids(session: Session, content_dir: Path) -> LoadReport:
         if record.status == "retired" and grid_file.status == "active":
             # Retired in the workspace (a newer version took over): a file does not bring it back.
             grid_file = dataclasses.replace(grid_file, status="retired")
-        stored = grid_file_from_record(record)
+        stored = grid_file_from_record(record, dictionary)
         if stored == grid_file:
             report.unchanged.append(name)
             continue
@@ -138,21 +191,25 @@ def load_grids(session: Session, content_dir: Path) -> LoadReport:
     if report.added or report.updated:
         session.flush()
         bump_revision(session)
+    # Every stored version (drafts of the editor, retired ones) must still read with this dictionary.
+    for record in session.scalars(select(GridRecord).options(selectinload(GridRecord.criteria))):
+        grid_file_from_record(record, dictionary)
     return report
 
 
-def stored_grids(session: Session) -> list[GridFile]:
-    """Every stored grid version, read once per content revision (loading grids bumps it)."""
-    return kept_per_revision(session, "grids", _read_grids)
+def stored_grids(session: Session, dictionary: Dictionary | None = None) -> list[GridFile]:
+    """Every stored grid version, read once per content revision (loading grids bumps it); with the
+    app's dictionary of facts unless one is given (a command or a test outside the app)."""
+    return kept_per_revision(session, "grids", lambda session: _read_grids(session, dictionary))
 
 
-def _read_grids(session: Session) -> list[GridFile]:
+def _read_grids(session: Session, dictionary: Dictionary | None) -> list[GridFile]:
     records = session.scalars(
         select(GridRecord)
         .options(selectinload(GridRecord.criteria))
         .order_by(GridRecord.code, GridRecord.version)
     ).all()
-    return [grid_file_from_record(record) for record in records]
+    return [grid_file_from_record(record, dictionary) for record in records]
 
 
 def grids_in_force(session: Session, day: dt.date) -> list[GridFile]:
@@ -167,3 +224,9 @@ def grid_version(session: Session, code: str, version: int) -> GridFile | None:
         (item for item in stored_grids(session) if (item.grid.code, item.grid.version) == (code, version)),
         None,
     )
+
+
+def init_app(app) -> None:
+    """Read the territory's dictionary of facts once, at start (like territory.yaml)."""
+    folder = app.config["PORTAL_SETTINGS"].content_dir / "cotation"
+    app.extensions["portal.facts"] = read_dictionary(folder / DICTIONARY_FILE)

@@ -6,13 +6,19 @@ from flask import Blueprint, Flask, abort, render_template, request
 from flask_babel import get_locale
 
 from portal import clock, db
-from portal.clock import months_before
 from portal.cotation import services
-from portal.cotation.engine import Facts, score, with_derived_facts
-from portal.cotation.forms import NO_GROUP_CHOICE, simulator_form
+from portal.cotation.engine import score
+from portal.cotation.forms import simulated_facts, simulator_form
 from portal.cotation.grids import GridFile, GridText
-from portal.cotation.presenting import line_reason, rule, verification_label
-from portal.territory.services import current_territory
+from portal.cotation.presenting import (
+    exclusion_reason,
+    line_label,
+    line_reason,
+    rule,
+    ties_words,
+    verification_label,
+)
+from portal.information.services import scoring_ceilings
 
 bp = Blueprint("cotation", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
 
@@ -33,7 +39,6 @@ def grid():
         grids=grids_in_force(),
         rule=rule,
         verification_label=verification_label,
-        territory_delay=current_territory().abnormal_delay_months,
     )
 
 
@@ -44,21 +49,11 @@ def simulator():
     if kind not in grids:
         abort(404)
     grid_file = grids[kind]
-    form = simulator_form(grid_file, str(get_locale()))()
+    form = simulator_form(grid_file, services.current_dictionary(), str(get_locale()))()
     result = None
     if form.validate_on_submit():
         on = clock.today()
-        values: dict = {}
-        for field in form:
-            if field.name.startswith("group_"):
-                if field.data and field.data != NO_GROUP_CHOICE:
-                    values[field.data] = True
-            elif field.name == "filed_on":
-                values["filed_on"] = months_before(on, field.data)
-            elif field.name != "csrf_token":
-                values[field.name] = field.data
-        facts = with_derived_facts(Facts(values), on, current_territory().abnormal_delay_months)
-        result = score(facts, grid_file.grid, on)
+        result = score(simulated_facts(form, grid_file, on), grid_file.grid, on, scoring_ceilings(on))
     criteria = {criterion.code: criterion for criterion in grid_file.grid.criteria}
     return render_template(
         "cotation/simulator.html",
@@ -68,11 +63,25 @@ def simulator():
         criteria=criteria,
         kind=kind,
         kinds=sorted(grids),
-        line_reason=line_reason,
         rule=rule,
     )
 
 
 def init_app(app: Flask) -> None:
+    services.init_app(app)
     app.register_blueprint(bp)
-    app.jinja_env.globals["grid_text_pick"] = GridText.pick
+    app.jinja_env.globals.update(
+        grid_text_pick=GridText.pick,
+        ties_words=ties_words,
+        exclusion_reason=exclusion_reason,
+        line_label=line_label,
+        line_reason=line_reason,
+        criterion_of=criterion_of,
+    )
+
+
+def criterion_of(grid_file: GridFile | None, code: str):
+    """The criterion of a score line (None for the floor and ceiling lines, or an unknown code)."""
+    if grid_file is None:
+        return None
+    return next((criterion for criterion in grid_file.grid.criteria if criterion.code == code), None)

@@ -44,7 +44,7 @@ def generate(
     communes: list[str],
     count: int,
     today: dt.date,
-    abnormal_delay_months: int,
+    ceilings: dict,
     seed: int = 72,
 ) -> list[tuple[str, dt.date]]:
     """Add `count` demands (about one in eight already allocated); return three (number, birth date)."""
@@ -115,7 +115,7 @@ def generate(
                     kind="decision", occurred_on=day, rank=rng.choice((2, 3)), reasons=rng.choice(REASONS)
                 )
             )
-        rescore(demand, grids, today, abnormal_delay_months)
+        rescore(demand, grids, today, ceilings)
         session.add(demand)
         if len(demo) < 3 and not allocated:
             demo.append((number, birth_date))

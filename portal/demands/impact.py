@@ -20,11 +20,11 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import Text, cast, select
 from sqlalchemy.orm import Session
 
-from portal.cotation.engine import score, with_derived_facts
+from portal.cotation.engine import Score, score
 from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import stored_grids
 from portal.demands.models import Demand
-from portal.demands.scoring import stored_facts
+from portal.demands.scoring import read_events, stored_facts
 from portal.demands.services import HISTOGRAM_STEP
 from portal.territory.models import Commune
 
@@ -76,6 +76,8 @@ def _rows(session: Session, after_id: int, batch: int) -> list[tuple]:
             cast(table.c.facts, Text),
             cast(table.c.checked, Text),
             table.c.mutation,
+            table.c.household_size,
+            table.c.other_communes,
         )
         # By primary key only, as the recompute reads (a condition on status would pick the queue index).
         .where(table.c.id > after_id)
@@ -115,7 +117,7 @@ def grid_impact(
     session: Session,
     draft: GridFile,
     day: dt.date,
-    abnormal_delay_months: int = 24,
+    ceilings: dict | None = None,
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> Impact:
@@ -137,15 +139,19 @@ def grid_impact(
         read += len(rows)
         if progress is not None:
             progress(read)
-        for ident, status, dwelling, commune, filed_on, facts, checked, is_mutation in rows:
+        events = read_events(session.connection(), rows, {"current": current, "draft": draft})
+        for ident, status, dwelling, commune, filed_on, facts, checked, is_mutation, size, others in rows:
             if status != "active" or bool(is_mutation) != mutation:
                 continue
             stored = stored_facts(
-                filed_on, json.loads(facts) if facts else {}, json.loads(checked) if checked else []
+                (filed_on, size, dwelling, commune),
+                (others, is_mutation),
+                json.loads(facts) if facts else {},
+                json.loads(checked) if checked else [],
+                events.get(ident, ()),
             )
-            derived = with_derived_facts(stored, day, abnormal_delay_months)
-            old = score(derived, current.grid, day).total if current else 0
-            new = score(derived, draft.grid, day).total
+            old = _total(score(stored, current.grid, day, ceilings)) if current else 0
+            new = _total(score(stored, draft.grid, day, ceilings))
             segment = segments.get((dwelling, commune))
             if segment is None:
                 segment = segments[(dwelling, commune)] = _Segment()
@@ -157,6 +163,11 @@ def grid_impact(
             after_counts[new] += 1
             changes[new - old] += 1
     return _summary(session, segments, before_counts, after_counts, changes, current, mutation)
+
+
+def _total(result: Score) -> int:
+    """A total for the comparison: a demand the grid leaves unscored counts as 0."""
+    return 0 if result.excluded else result.total
 
 
 def _summary(session, segments, before_counts, after_counts, changes, current, mutation) -> Impact:

@@ -20,12 +20,12 @@ from portal.cotation import operations
 from portal.demands.impact import grid_impact, impact_to_dict
 from portal.demands.scoring import demand_count, rescore_all, take_effect
 from portal.guides.jobs import prerender_all
+from portal.information.services import scoring_ceilings
 from portal.jobs import after_commit, periodic
 from portal.jobs.models import JobRecord
 from portal.jobs.records import N_, Refused, Tracker, tracked
 from portal.partners import audit
 from portal.partners.models import User
-from portal.territory.services import current_territory
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def compute_impact(record: JobRecord, tracker: Tracker) -> dict:
         db.session(),
         operations.grid_file(draft),
         dt.date.fromisoformat(record.params["day"]),
-        current_territory().abnormal_delay_months,
+        scoring_ceilings(dt.date.fromisoformat(record.params["day"])),
         progress=tracker.advance,
     )
     db.session().rollback()  # nothing was written: end the reading transaction

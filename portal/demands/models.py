@@ -6,6 +6,7 @@ import datetime as dt
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql import false
 
 from portal.db import Base
 
@@ -75,6 +76,9 @@ class DemandEvent(Base):
     reasons: Mapped[str] = mapped_column(Text, default="")
     dwelling_type: Mapped[str] = mapped_column(String(3), default="")  # for allocations: what was allocated
     commune_insee: Mapped[str] = mapped_column(String(5), default="")
+    legitimate: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )  # a refusal with a legitimate reason
 
     demand: Mapped[Demand] = relationship(back_populates="events")
 

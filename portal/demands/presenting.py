@@ -37,7 +37,7 @@ def situation_context(demand: Demand) -> dict:
     return {
         "demand": demand,
         "grid_file": grid_file,
-        "position": services.queue_position(db.session(), demand),
+        "position": services.queue_position(db.session(), demand, grid_file.grid.ties if grid_file else ()),
         "wait": services.waiting_time(db.session(), demand, today),
         "today": today,
         "renewal_soon": demand.status == "active" and demand.expires_on - today <= dt.timedelta(days=31),

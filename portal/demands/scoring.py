@@ -14,18 +14,26 @@ from sqlalchemy.orm import Session
 
 from portal import clock, db
 from portal.cotation import operations as grid_operations
-from portal.cotation.engine import Facts, Score, score, with_derived_facts
+from portal.cotation.engine import EVENT_KINDS, Event, Facts, Score, score
 from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import stored_grids
-from portal.demands.models import Demand
+from portal.demands.models import Demand, DemandEvent
+from portal.information.services import scoring_ceilings
 from portal.partners import audit
 from portal.revision import bump_revision
-from portal.territory.services import current_territory
 
 
 def demand_facts(demand: Demand) -> Facts:
     """The stored facts, with ISO dates turned back into dates; seniority runs from the first filing."""
-    return stored_facts(demand.filed_on, demand.facts, demand.checked)
+    return stored_facts(
+        (demand.filed_on, demand.household_size, demand.dwelling_type, demand.first_commune_insee),
+        (demand.other_communes, demand.mutation),
+        demand.facts,
+        demand.checked,
+        tuple(
+            Event(e.kind, e.occurred_on, bool(e.legitimate)) for e in demand.events if e.kind in EVENT_KINDS
+        ),
+    )
 
 
 def store_score(demand: Demand, result: Score) -> None:
@@ -33,44 +41,58 @@ def store_score(demand: Demand, result: Score) -> None:
         setattr(demand, name, value)
 
 
-def rescore(demand: Demand, grids: list[GridFile], today: dt.date, abnormal_delay_months: int) -> bool:
+def rescore(demand: Demand, grids: list[GridFile], today: dt.date, ceilings: dict) -> bool:
     """Score the demand with the grid of its kind in force today; True when something changed."""
     grid_file = grid_in_force(grids, "mutation" if demand.mutation else "general", today)
     if grid_file is None:
         return False
-    result = score(
-        with_derived_facts(demand_facts(demand), today, abnormal_delay_months), grid_file.grid, today
-    )
+    result = score(demand_facts(demand), grid_file.grid, today, ceilings)
     before = (demand.score_total, demand.score_lines, demand.grid_version)
     store_score(demand, result)
     return before != (demand.score_total, demand.score_lines, demand.grid_version)
 
 
-def stored_facts(filed_on: dt.date, stored: dict, checked: list) -> Facts:
-    """Facts from their stored form (ISO text for dates); renewals keep the first filing date."""
+def stored_facts(columns: tuple, wishes: tuple, stored: dict, checked: list, events: tuple = ()) -> Facts:
+    """Facts from their stored form (ISO text for dates), with the demand's own: columns are (filed_on,
+    household_size, dwelling_type, first commune), wishes (other communes, mutation); renewals keep the
+    first filing date."""
     values = {}
     for name, value in (stored or {}).items():
         if isinstance(value, str) and len(value) == 10 and value[4] == "-":
             value = dt.date.fromisoformat(value)
         values[name] = value
-    values["filed_on"] = filed_on
-    return Facts(values, frozenset(checked or ()))
+    filed_on, size, dwelling, first = columns
+    others, mutation = wishes
+    values.update(
+        filed_on=filed_on,
+        household_size=size,
+        dwelling_type=dwelling,
+        first_commune=first,
+        communes=(first, *(others or "").split()),
+        mutation=bool(mutation),
+    )
+    return Facts(values, frozenset(checked or ()), events)
 
 
 def score_columns(result: Score) -> dict:
-    """The stored form of a score."""
+    """The stored form of a score; a demand the grid does not score has no total and one line that
+    names the exclusion."""
+    lines = [
+        {
+            "code": line.code,
+            "points": line.points,
+            "counted": line.counted,
+            "quantity": line.quantity,
+            "checked": line.checked,
+            **({"until": line.until.isoformat()} if line.until else {}),
+        }
+        for line in result.lines
+    ]
+    if result.excluded:
+        lines = [{"code": result.excluded, "excluded": True, "points": 0, "counted": False}]
     return {
-        "score_total": result.total,
-        "score_lines": [
-            {
-                "code": line.code,
-                "points": line.points,
-                "counted": line.counted,
-                "quantity": line.quantity,
-                "checked": line.checked,
-            }
-            for line in result.lines
-        ],
+        "score_total": None if result.excluded else result.total,
+        "score_lines": lines,
         "grid_code": result.grid_code,
         "grid_version": result.grid_version,
         "scored_on": result.on_date,
@@ -107,6 +129,10 @@ def _read_batch(connection, after_id: int, batch: int) -> list[tuple]:
                 table.c.status,
                 table.c.mutation,
                 table.c.filed_on,
+                table.c.household_size,
+                table.c.dwelling_type,
+                table.c.first_commune_insee,
+                table.c.other_communes,
                 cast(table.c.facts, Text),
                 cast(table.c.checked, Text),
                 table.c.score_total,
@@ -123,8 +149,30 @@ def _read_batch(connection, after_id: int, batch: int) -> list[tuple]:
     ]
 
 
+def read_events(connection, rows: list[tuple], kinds: dict) -> dict[int, tuple[Event, ...]]:
+    """The events the grids in force count, of the demands of a batch (none when no grid counts any)."""
+    counted = {
+        criterion.fact
+        for grid_file in kinds.values()
+        if grid_file is not None
+        for criterion in grid_file.grid.criteria
+        if criterion.kind == "events"
+    }
+    if not rows or not counted:
+        return {}
+    table = DemandEvent.__table__
+    found: dict[int, list[Event]] = {}
+    for demand_id, kind, occurred_on, legitimate in connection.execute(
+        select(table.c.demand_id, table.c.kind, table.c.occurred_on, table.c.legitimate).where(
+            table.c.demand_id.between(rows[0][0], rows[-1][0]), table.c.kind.in_(sorted(counted))
+        )
+    ):
+        found.setdefault(demand_id, []).append(Event(kind, occurred_on, bool(legitimate)))
+    return {demand_id: tuple(events) for demand_id, events in found.items()}
+
+
 def _score_rows(
-    rows: list[tuple], kinds: dict, today: dt.date, abnormal_delay_months: int
+    rows: list[tuple], kinds: dict, today: dt.date, ceilings: dict, events: dict
 ) -> tuple[int, list[dict]]:
     """(active demands scored, the updates of those whose score changed). Pure: no database."""
     updates = []
@@ -134,6 +182,10 @@ def _score_rows(
         status,
         mutation,
         filed_on,
+        size,
+        dwelling,
+        first,
+        others,
         facts,
         checked,
         total,
@@ -146,11 +198,13 @@ def _score_rows(
             continue
         active += 1
         known = stored_facts(
-            filed_on, json.loads(facts) if facts else {}, json.loads(checked) if checked else []
+            (filed_on, size, dwelling, first),
+            (others, mutation),
+            json.loads(facts) if facts else {},
+            json.loads(checked) if checked else [],
+            events.get(demand_id, ()),
         )
-        columns = score_columns(
-            score(with_derived_facts(known, today, abnormal_delay_months), grid_file.grid, today)
-        )
+        columns = score_columns(score(known, grid_file.grid, today, ceilings))
         # Same grid version, same day and same facts give the same lines: the total is enough to compare
         # (facts only change by an import, which clears the score).
         if (columns["score_total"], columns["grid_code"], columns["grid_version"], columns["scored_on"]) != (
@@ -172,14 +226,16 @@ def recompute_batch(
     connection,
     grids: list[GridFile],
     today: dt.date,
-    abnormal_delay_months: int,
+    ceilings: dict,
     after_id: int = 0,
     batch: int = 20000,
 ) -> tuple[int, int, int, int]:
     """Rescore the active demands among the `batch` demands whose id follows `after_id`, on one
     connection and in this process: (demands read, active ones scored, changed, last id read)."""
+    kinds = _kinds(grids, today)
     rows = _read_batch(connection, after_id, batch)
-    active, updates = _score_rows(rows, _kinds(grids, today), today, abnormal_delay_months)
+    events = read_events(connection, rows, kinds)
+    active, updates = _score_rows(rows, kinds, today, ceilings, events)
     if updates:
         connection.execute(_update_statement(connection.dialect.name), updates)
     return len(rows), active, len(updates), rows[-1][0] if rows else after_id
@@ -189,7 +245,7 @@ def recompute(
     sessions,
     grids: list[GridFile],
     today: dt.date,
-    abnormal_delay_months: int,
+    ceilings: dict,
     batch: int = 20000,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
@@ -202,9 +258,10 @@ def recompute(
     kinds = _kinds(grids, today)
     scored = changed = 0
 
-    def read(after_id: int) -> list[tuple]:
+    def read(after_id: int) -> tuple[list[tuple], dict]:
         with sessions() as session:
-            return _read_batch(session.connection(), after_id, batch)
+            rows = _read_batch(session.connection(), after_id, batch)
+            return rows, read_events(session.connection(), rows, kinds)
 
     def write(updates: list[dict]) -> None:
         if updates:
@@ -220,24 +277,22 @@ def recompute(
         if progress is not None:
             progress(read_so_far)
 
-    rows = read(0)
+    rows, events = read(0)
     advance(len(rows))
     if len(rows) < batch:  # one batch: not worth a second process
-        active, updates = _score_rows(rows, kinds, today, abnormal_delay_months)
+        active, updates = _score_rows(rows, kinds, today, ceilings, events)
         write(updates)
         scored, changed = active, len(updates)
         rows = []
     # spawn, not fork: the child starts clean, without copies of this process's database connections.
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending = pool.submit(_score_rows, rows, kinds, today, abnormal_delay_months) if rows else None
+        pending = pool.submit(_score_rows, rows, kinds, today, ceilings, events) if rows else None
         while pending is not None:
-            following = read(rows[-1][0])
+            following, events = read(rows[-1][0])
             advance(len(following))
             active, updates = pending.result()
             pending = (
-                pool.submit(_score_rows, following, kinds, today, abnormal_delay_months)
-                if following
-                else None
+                pool.submit(_score_rows, following, kinds, today, ceilings, events) if following else None
             )
             write(updates)
             scored, changed, rows = scored + active, changed + len(updates), following
@@ -262,9 +317,8 @@ def rescore_all(progress: Callable[[int], None] | None = None) -> tuple[int, int
     database = db.database()
     with database.sessions() as session:
         grids = stored_grids(session)
-    return recompute(
-        database.sessions, grids, clock.today(), current_territory().abnormal_delay_months, progress=progress
-    )
+    today = clock.today()
+    return recompute(database.sessions, grids, today, scoring_ceilings(today), progress=progress)
 
 
 def demand_count() -> int:

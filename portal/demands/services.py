@@ -95,6 +95,7 @@ def _segment(demand: Demand):
         Demand.mutation == demand.mutation,
         Demand.dwelling_type == demand.dwelling_type,
         Demand.first_commune_insee == demand.first_commune_insee,
+        Demand.score_total.is_not(None),  # a demand the grid does not score has no place in the queue
     )
 
 
@@ -111,21 +112,24 @@ class Position:
         return round(100 * (self.total - self.ahead) / self.total) if self.total else 100
 
 
-def queue_position(session: Session, demand: Demand) -> Position:
-    """Rank by score (highest first), then filing date (oldest first): how many are ahead, of how many."""
-    score, filed, ident = demand.score_total or 0, demand.filed_on, demand.id
-    ahead = session.scalar(
-        select(func.count())
-        .select_from(Demand)
-        .where(
-            _segment(demand),
-            or_(
-                Demand.score_total > score,
-                and_(Demand.score_total == score, Demand.filed_on < filed),
-                and_(Demand.score_total == score, Demand.filed_on == filed, Demand.id < ident),
-            ),
-        )
-    )
+TIE_COLUMNS = {"filed_on": Demand.filed_on, "household_size": Demand.household_size}
+
+
+def queue_position(session: Session, demand: Demand, ties: tuple = ()) -> Position:
+    """Rank by score (highest first), then the grid's tie order (by default the filing date, oldest
+    first), then the id: how many are ahead, of how many. `ties` are the grid's (engine.Tie)."""
+    score = demand.score_total or 0
+    keys = [(Demand.score_total, True, score)]
+    for tie in ties or ():
+        keys.append((TIE_COLUMNS[tie.fact], tie.descending, getattr(demand, tie.fact)))
+    if not ties:
+        keys.append((Demand.filed_on, False, demand.filed_on))
+    keys.append((Demand.id, False, demand.id))
+    ahead_of = []
+    for index, (column, descending, value) in enumerate(keys):
+        before = [equal == known for equal, _, known in keys[:index]]
+        ahead_of.append(and_(*before, column > value if descending else column < value))
+    ahead = session.scalar(select(func.count()).select_from(Demand).where(_segment(demand), or_(*ahead_of)))
     bucket = func.floor(Demand.score_total / HISTOGRAM_STEP) * HISTOGRAM_STEP
     rows = session.execute(
         select(bucket.label("bucket"), func.count())

@@ -5,15 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 import nh3
+from flask import current_app
 from markupsafe import Markup, escape
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from portal.content import fill_tokens
+from portal.information.eligibility import Ceilings, ceilings_on, grid_ceilings
 from portal.information.models import (
     EASY,
     PUBLISHED,
@@ -27,6 +30,7 @@ from portal.information.models import (
 from portal.markdown import localize_links, render_markdown
 from portal.revision import kept_per_revision, published_stamp
 from portal.territory.models import Commune
+from portal.territory.services import current_territory
 from portal.text import folded
 
 
@@ -299,3 +303,15 @@ def snippet(value: str, words: list[str], width: int = 220) -> Markup:
     return Markup("{}{}{}").format(
         "…" if start else "", Markup("").join(pieces), "…" if end < len(value) else ""
     )
+
+
+def ceilings_in_force(day: dt.date) -> Ceilings:
+    """The income ceilings in force on a day (content/ceilings/, read at start)."""
+    return ceilings_on(current_app.extensions["portal.ceilings"], day)
+
+
+def scoring_ceilings(day: dt.date) -> dict:
+    """The ceilings the scoring grids' `income_ceiling` reads, in the zone of most of the territory's
+    communes (a grid reads one zone's ceilings)."""
+    zones = Counter(commune.ceiling_zone for commune in current_territory().communes)
+    return grid_ceilings(ceilings_in_force(day), zones.most_common(1)[0][0] if zones else "other")

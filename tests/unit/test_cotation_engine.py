@@ -8,19 +8,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.cotation.engine import Facts, months_between, score, with_derived_facts
+from portal.cotation.engine import Facts, months_between, score
 from portal.cotation.grids import grid_in_force, read_grids
 from tests.support import CONTENT_DIR
 
-GRIDS = read_grids(CONTENT_DIR)
+GRIDS = read_grids(CONTENT_DIR / "cotation")[1]
 GENERAL = grid_in_force(GRIDS, "general", dt.date(2026, 11, 28)).grid
 ON = dt.date(2026, 11, 28)
 
 
-def total(values: dict, on_date: dt.date = ON, checked=frozenset(), delay: int = 24) -> int:
-    return score(
-        with_derived_facts(Facts(values, frozenset(checked)), on_date, delay), GENERAL, on_date
-    ).total
+def total(
+    values: dict,
+    on_date: dt.date = ON,
+    checked=frozenset(),
+) -> int:
+    return score(Facts(values, frozenset(checked)), GENERAL, on_date).total
 
 
 @pytest.mark.parametrize(
@@ -39,9 +41,7 @@ def test_months_between(start, end, months):
 
 def test_a_demand_filed_ten_months_ago_with_dalo():
     result = score(
-        with_derived_facts(
-            Facts({"filed_on": dt.date(2026, 1, 20), "dalo": True}, frozenset({"dalo"})), ON, 24
-        ),
+        Facts({"filed_on": dt.date(2026, 1, 20), "dalo": True}, frozenset({"dalo"})),
         GENERAL,
         ON,
     )
@@ -110,7 +110,7 @@ def test_seniority_never_lowers_a_score(values, days):
 
 @given(facts)
 def test_the_total_is_the_sum_of_the_counted_lines(values):
-    result = score(with_derived_facts(Facts(values), ON, 24), GENERAL, ON)
+    result = score(Facts(values), GENERAL, ON)
     assert result.total == sum(line.points for line in result.lines if line.counted)
 
 

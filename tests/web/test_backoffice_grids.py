@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from portal import clock
 from portal.cli import cotation as cotation_commands
 from portal.cotation import criteria, operations
-from portal.cotation.engine import score, with_derived_facts
+from portal.cotation.engine import score
 from portal.cotation.models import CriterionRecord, GridRecord
 from portal.demands.impact import grid_impact
 from portal.demands.models import Demand, DemandEvent
@@ -104,7 +104,8 @@ def test_a_reviewer_creates_a_draft_that_copies_the_version_in_force(client, peo
         ("taux_effort", {"bands": "30-40 5; 40-50:10", "verification": "declared"}, "bands"),
         ("taux_effort", {"bands": "40-50:10; 30-40:5", "verification": "declared"}, "bands"),
         ("refus", {"points": "-10", "cap": "-1", "verification": "computed"}, "cap"),
-        ("dalo", {"points": "-5", "verification": "checked"}, "points"),
+        ("anciennete", {"points": "-5", "verification": "computed"}, "points"),
+        ("delai_anormal", {"steps": ">=24 10", "verification": "computed"}, "steps"),
         ("dalo", {"points": "beaucoup", "verification": "checked"}, "points"),
     ],
 )
@@ -150,6 +151,65 @@ def test_an_unknown_fact_or_a_kind_that_cannot_read_it_adds_nothing(client, peop
     assert good.status_code == 302
     assert [c.code for c in version(db, "general", 2).criteria][-1] == "logement_indigne"
     assert "grid.criterion_added" in actions(db)
+
+
+def test_the_editor_writes_steps_conditions_scopes_and_fading_points(client, people, db, sign_in):
+    draft_of(db, people["reviewer"])
+    sign_in(client, people["reviewer"])
+    url = f"{BASE}/general/v2/criteres/nouveau"
+    lock = parse(client.get(url)).find(".//input[@name='lock']").get("value")
+    base = {"lock": lock, "verification": "declared", "label": "Libellé", "explanation": "Explication."}
+    bad = post(
+        client,
+        url,
+        {
+            **base,
+            "code": "separation",
+            "fact": "separated_on",
+            "kind": "since",
+            "points": "30",
+            "months": "12",
+            "when": "dependants >= 'two'",
+        },
+        page=url,
+    )
+    assert bad.status_code == 400 and "cannot compare a count with a text" in bad.get_data(as_text=True)
+    assert [c.code for c in version(db, "general", 2).criteria][-1] != "separation", "nothing added"
+    good = post(
+        client,
+        url,
+        {
+            **base,
+            "code": "separation",
+            "fact": "separated_on",
+            "kind": "since",
+            "points": "30",
+            "months": "12",
+            "when": "dependants >= 1",
+            "scope_dwellings": "t3 T4",
+        },
+        page=url,
+    )
+    assert good.status_code == 302
+    added = version(db, "general", 2).criteria[-1]
+    assert (added.code, added.kind, added.points) == ("separation", "since", 30)
+    assert added.options == {
+        "when": "dependants >= 1",
+        "scope": {"dwelling_types": ["T3", "T4"]},
+        "months": 12,
+    }
+    lock = parse(client.get(url)).find(".//input[@name='lock']").get("value")
+    steps = post(
+        client,
+        f"{BASE}/general/v2/criteres/delai_anormal",
+        {**base, "lock": lock, "verification": "computed", "steps": ">=24:10; >36:20"},
+        page=url,
+    )
+    assert steps.status_code == 302
+    changed = next(c for c in version(db, "general", 2).criteria if c.code == "delai_anormal")
+    assert changed.options["steps"] == [{"from": 24, "points": 10}, {"above": 36, "points": 20}]
+    page = client.get(f"{BASE}/general/v2").get_data(as_text=True)
+    assert "20 points above 36" in page or "20 points au-delà de 36" in page
 
 
 def test_a_good_edit_is_saved_audited_and_flags_the_translations(client, people, db, sign_in):
@@ -259,7 +319,7 @@ def lower_dalo(db, reviewer) -> GridRecord:
 
 
 def test_the_impact_of_a_draft_on_demands_scored_by_hand(db, people, hand_made):
-    impact = grid_impact(db, operations.grid_file(lower_dalo(db, people["reviewer"])), DAY, 24)
+    impact = grid_impact(db, operations.grid_file(lower_dalo(db, people["reviewer"])), DAY, {})
     assert impact.demands == 5
     # Before: a 10, b 51, c 46, d 3, e 50; after: a 10, b 11, c 46, d 3, e 10.
     assert impact.bands == [(0, 1, 1), (10, 1, 3), (40, 1, 1), (50, 2, 0)]
@@ -352,7 +412,7 @@ def test_activating_today_retires_the_old_version_and_rescores_every_demand(
     grid = operations.grid_file(version(db, "general", 2)).grid
     for made in db.scalars(select(Demand).where(Demand.status == "active", Demand.mutation.is_(False))):
         assert made.grid_version == draft.version and made.scored_on == DAY
-        assert made.score_total == score(with_derived_facts(demand_facts(made), DAY, 24), grid, DAY).total
+        assert made.score_total == score(demand_facts(made), grid, DAY).total
     assert {"grid.activated", "grid.retired", "grid.rescored"} <= set(actions(db))
     entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "grid.activated")).one()
     assert entry.before["status"] == "draft" and entry.after == {

@@ -47,7 +47,7 @@ def snapshot(db) -> tuple:
 
 
 def test_the_stored_grids_are_the_files_grids(db):
-    files = read_grids(CONTENT_DIR)
+    files = read_grids(CONTENT_DIR / "cotation")[1]
     stored = stored_grids(db)
     assert sorted(stored, key=lambda item: item.grid.code) == sorted(files, key=lambda item: item.grid.code)
     day = dt.date(2026, 11, 28)

@@ -159,6 +159,12 @@ def edit_criterion(code: str, version: int, criterion: str):
         form = CriterionForm(formdata=None, kind=item.kind, groups=record.groups)
         form.points.data, form.cap.data = item.points, item.cap
         form.bands.data = criteria.format_bands(item.bands)
+        options = item.options or {}
+        form.steps.data = criteria.format_steps(options.get("steps", []))
+        form.months.data, form.fade.data = options.get("months"), options.get("fade")
+        form.when.data = options.get("when", "")
+        form.scope_communes.data = " ".join((options.get("scope") or {}).get("communes", []))
+        form.scope_dwellings.data = " ".join((options.get("scope") or {}).get("dwelling_types", []))
         form.group.data = item.group_code or ""
         form.verification.data = item.verification
         form.label.data = item.label.get(SOURCE_LOCALE, "")
@@ -201,9 +207,10 @@ def add_criterion(code: str, version: int):
     record = _version(code, version)
     if record.status != "draft":
         return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
-    form = NewCriterionForm(groups=record.groups)
+    facts = dict(operations.grid_file(record).grid.types)
+    form = NewCriterionForm(groups=record.groups, facts=facts)
     if request.method == "GET":
-        form = NewCriterionForm(formdata=None, groups=record.groups, verification="declared")
+        form = NewCriterionForm(formdata=None, groups=record.groups, facts=facts, verification="declared")
         form.lock.data = operations.fingerprint(record)
         return _criterion_page(record, form)
     if not form.validate_on_submit():

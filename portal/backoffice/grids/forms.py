@@ -8,10 +8,11 @@ import re
 import wtforms
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.cotation import criteria
-from portal.cotation.engine import KINDS
+from portal.cotation.engine import EVENT_KINDS, KINDS
+from portal.cotation.grammar import NEGATIVE_ALLOWED, READS
 from portal.cotation.grids import SOURCE_LOCALE
 from portal.ui.forms import DateField, IntegerField, PortalForm, SelectField, StringField, TextAreaField
 
@@ -22,6 +23,10 @@ def kind_label(kind: str) -> str:
         "per_month": _("per month"),
         "bands": _("bands of a number"),
         "count": _("per item counted"),
+        "steps": _("steps of a number"),
+        "since": _("for some time after a date"),
+        "events": _("per event over a period"),
+        "condition": _("when a condition holds"),
     }[kind]
 
 
@@ -51,6 +56,38 @@ class CriterionForm(LockForm):
         validators=[Optional(), Length(max=1000)],
         hint=_l("From-to:points, separated by ; or one a line, for example 30-40:5; 40-50:10; 50-:15"),
     )
+    steps = TextAreaField(
+        _l("Steps"),
+        validators=[Optional(), Length(max=1000)],
+        hint=_l(
+            "Threshold:points, >= when reaching it is enough, > when it must be exceeded: >=24:10; >36:20"
+        ),
+    )
+    months = IntegerField(
+        _l("Months (optional)"),
+        validators=[Optional(), NumberRange(1, 600)],
+        hint=_l("For points after a date: how long they last; for events: the period counted"),
+    )
+    fade = IntegerField(
+        _l("Points lost each month (optional)"),
+        validators=[Optional(), NumberRange(1, 1000)],
+        hint=_l("For points after a date that decrease month by month"),
+    )
+    when = StringField(
+        _l("Condition (optional)"),
+        validators=[Optional(), Length(max=500)],
+        hint=_l("The criterion counts only when it holds, for example: dependants >= 1 and not hosted"),
+    )
+    scope_communes = StringField(
+        _l("Only for demands naming these communes (optional)"),
+        validators=[Optional(), Length(max=500)],
+        hint=_l("INSEE codes separated by spaces"),
+    )
+    scope_dwellings = StringField(
+        _l("Only for these dwelling types (optional)"),
+        validators=[Optional(), Length(max=40)],
+        hint=_l("For example: T4 T5"),
+    )
     group = SelectField(_l("Exclusive group"), validators=[Optional()])
     verification = SelectField(_l("Verification"), validators=[DataRequired()])
     label = StringField(
@@ -72,7 +109,23 @@ class CriterionForm(LockForm):
         valid = super().validate(extra_validators)
         kind = self.current_kind()
         self.parsed_bands = []
-        if kind == "bands":
+        self.parsed_steps = []
+        if kind == "steps":
+            try:
+                self.parsed_steps = criteria.parse_steps(self.steps.data or "")
+            except ValueError as exc:
+                self.steps.errors = [
+                    *self.steps.errors,
+                    _(
+                        "“%(part)s” is not a step: write >=threshold:points or >threshold:points",
+                        part=str(exc),
+                    ),
+                ]
+                return False
+            if not self.parsed_steps:
+                self.steps.errors = [*self.steps.errors, _("Write at least one step, like >=24:10")]
+                return False
+        elif kind == "bands":
             try:
                 self.parsed_bands = criteria.parse_bands(self.bands.data or "")
             except ValueError as exc:
@@ -90,16 +143,21 @@ class CriterionForm(LockForm):
             ):
                 self.bands.errors = [*self.bands.errors, _("Bands must go up without overlapping")]
                 return False
+        elif kind == "steps":
+            pass
         elif self.points.data is None and not self.points.errors:
             self.points.errors = [*self.points.errors, _("Enter the points, a whole number")]
             valid = False
-        elif self.points.data is not None and self.points.data < 0 and kind != "count":
-            self.points.errors = [*self.points.errors, _("Negative points are only for a count")]
+        elif self.points.data is not None and self.points.data < 0 and kind not in NEGATIVE_ALLOWED:
+            self.points.errors = [
+                *self.points.errors,
+                _("Negative points are only for a yes/no fact, a count, events or a condition"),
+            ]
             valid = False
-        if self.cap.data is not None and (self.cap.data <= 0 or kind not in ("per_month", "count")):
+        if self.cap.data is not None and (self.cap.data <= 0 or kind not in ("per_month", "count", "events")):
             self.cap.errors = [
                 *self.cap.errors,
-                _("The cap is a number above zero, only for a count or points per month"),
+                _("The cap is a number above zero, only for a count, events or points per month"),
             ]
             valid = False
         return valid
@@ -116,9 +174,21 @@ class CriterionForm(LockForm):
         }
         if self.current_kind() == "bands":
             values["bands"] = self.parsed_bands
+        elif self.current_kind() == "steps":
+            values["steps"] = self.parsed_steps
         else:
             values["points"] = self.points.data
             values["cap"] = self.cap.data
+        communes = (self.scope_communes.data or "").split()
+        dwellings = (self.scope_dwellings.data or "").upper().split()
+        scope = {"communes": communes} if communes else {}
+        scope |= {"dwelling_types": dwellings} if dwellings else {}
+        values.update(
+            when=(self.when.data or "").strip() or None,
+            scope=scope or None,
+            months=self.months.data,
+            fade=self.fade.data,
+        )
         return values
 
 
@@ -132,12 +202,15 @@ class NewCriterionForm(CriterionForm):
     kind = SelectField(_l("Kind"), validate_choice=False)
     family = StringField(_l("Family (optional)"), validators=[Optional(), Length(max=40)])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, facts: dict[str, str] | None = None, **kwargs):
+        """`facts`: every fact the draft may read (name -> type): the dictionary's, its computed ones."""
         super().__init__(*args, **kwargs)
-        self.fact.choices = [
-            (fact, f"{fact} ({', '.join(kind_label(kind) for kind in kinds)})")
-            for fact, kinds in criteria.SUPPORTED_FACTS.items()
-        ]
+        self.fact_types = dict(facts or {})
+        self.fact.choices = (
+            [("", _("none (a condition)"))]
+            + [(name, f"{name} ({kind})") for name, kind in sorted(self.fact_types.items())]
+            + [(event, _("events: %(kind)s", kind=event)) for event in EVENT_KINDS]
+        )
         self.kind.choices = [(kind, kind_label(kind)) for kind in KINDS]
 
     def current_kind(self) -> str:
@@ -148,11 +221,21 @@ class NewCriterionForm(CriterionForm):
             raise ValidationError(_("Lower-case letters, digits and _, for example logement_indigne"))
 
     def validate_fact(self, field) -> None:
-        if field.data not in criteria.SUPPORTED_FACTS:
+        if field.data and field.data not in self.fact_types and field.data not in EVENT_KINDS:
             raise ValidationError(_("Choose a fact of the list"))
 
     def validate_kind(self, field) -> None:
-        if field.data not in criteria.SUPPORTED_FACTS.get(self.fact.data, ()):
+        fact, kind = self.fact.data, field.data
+        if kind not in KINDS:
+            raise ValidationError(_("Choose a kind of the list"))
+        fits = (
+            not fact
+            if kind == "condition"
+            else fact in EVENT_KINDS
+            if kind == "events"
+            else self.fact_types.get(fact) in READS.get(kind, ())
+        )
+        if not fits:
             raise ValidationError(_("This kind of criterion cannot read this fact"))
 
     def values(self) -> dict:

@@ -21,9 +21,9 @@ Columns (UTF-8, comma-separated, a header line; empty cells mean no / zero / unk
   household_size    number of people
   allocated_on      for an allocated demand: the date of the allocation
   checked           the facts below that have been checked, separated by spaces
-  and one column per fact the grids read: dalo, pdalhpd, violence, disability, eviction, homeless,
-  temporary_housing, hosted, overcrowding, job_distance, urban_renewal, under_occupation (0 or 1),
-  housing_cost_ratio (a percentage), refusals (a whole number: the refusals the grid counts).
+  and one column per fact of the territory's dictionary (content/cotation/facts.yaml, `column`), read
+  by the fact's type: yes_no 0 or 1, count a whole number, number a number (12.5 or 12,5), date
+  YYYY-MM-DD, category one of its choices. A column the dictionary does not declare is refused.
 
 The events file (`portal demands import-events FILE`) brings the rest of each demand's history and
 replaces the stored events of its kinds; it names demands already imported. Columns:
@@ -32,6 +32,7 @@ replaces the stored events of its kinds; it names demands already imported. Colu
   occurred_on       YYYY-MM-DD, not before the demand's filing nor after today
   rank              for a decision: the rank given by the committee (1 = allocated, 2, 3… = next in line)
   reasons           the committee's reasons, a refusal's or a striking-off's (plain text, 1,000 characters)
+  legitimate        for a refusal: 1 when its reason was found legitimate (a grid never counts it)
   dwelling_type     for an offer: T1 to T5
   commune           for an offer: INSEE code of the dwelling's commune
 Filing and allocation are not in this file: they come from the demands file (filed_on, allocated_on).
@@ -52,7 +53,8 @@ from pathlib import Path
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from portal.cotation.engine import FLAG_FACTS
+from portal.cotation.dictionary import Dictionary, Fact
+from portal.cotation.services import current_dictionary
 from portal.demands.imports.problems import N_
 from portal.demands.imports.reading import (
     BATCH,
@@ -69,17 +71,14 @@ from portal.demands.services import NUMBER, is_lookup_hash, normalize_number
 from portal.territory.models import Commune
 
 REQUIRED = ("number", "lookup_hash", "filed_on", "status", "dwelling_type", "first_commune", "household_size")
-COLUMNS = (
-    *REQUIRED,
-    "renewed_on",
-    "mutation",
-    "other_communes",
-    "allocated_on",
-    "checked",
-    *FLAG_FACTS,
-    "housing_cost_ratio",
-    "refusals",
-)
+OWN_COLUMNS = (*REQUIRED, "renewed_on", "mutation", "other_communes", "allocated_on", "checked")
+
+
+def columns(dictionary: Dictionary) -> tuple[str, ...]:
+    """The columns a demands file may have: the demand's own, then one per fact of the dictionary."""
+    return (*OWN_COLUMNS, *dictionary.columns())
+
+
 # The import gives the ids itself; on PostgreSQL the sequences then move past them.
 SEQUENCE_RESETS = (
     "SELECT setval(pg_get_serial_sequence('demand', 'id'), "
@@ -109,7 +108,7 @@ class _Row:
 
     __slots__ = ("problems", "values")
 
-    def __init__(self, raw: dict, communes: set[str], today: dt.date):
+    def __init__(self, raw: dict, communes: set[str], today: dt.date, dictionary: Dictionary):
         self.problems: list[tuple[str, str]] = []
         self.values: dict = {}
         for column in REQUIRED:
@@ -163,23 +162,14 @@ class _Row:
                 ("household_size", N_("must be between %(low)s and %(high)s", low=1, high=20))
             )
         facts: dict = {}
-        for name in FLAG_FACTS:
-            if raw.get(name):
-                value = self._parse(name, raw[name], _flag, N_("must be 0 or 1"))
-                if value:
-                    facts[name] = True
-        if raw.get("housing_cost_ratio"):
-            ratio = self._parse(
-                "housing_cost_ratio", raw["housing_cost_ratio"], float, N_("must be a number")
-            )
-            if ratio is not None:
-                facts["housing_cost_ratio"] = ratio
-        if raw.get("refusals"):
-            refusals = self._parse("refusals", raw["refusals"], int, N_("must be a whole number"))
-            if refusals is not None:
-                facts["refusals"] = refusals
+        for column, fact in dictionary.columns().items():
+            value = (raw.get(column) or "").strip()
+            if value:
+                parsed = self._fact(column, value, fact)
+                if parsed is not None and parsed is not False:
+                    facts[fact.name] = parsed
         checked = (raw.get("checked") or "").split()
-        self._check("checked", all(name in FLAG_FACTS for name in checked), N_("names an unknown fact"))
+        self._check("checked", all(dictionary.get(name) for name in checked), N_("names an unknown fact"))
         mutation = self._parse("mutation", raw.get("mutation") or "", _flag, N_("must be 0 or 1"))
         if not self.problems:
             self.values = {
@@ -206,6 +196,26 @@ class _Row:
                 "scored_on": None,
             }
 
+    def _fact(self, column: str, value: str, fact: Fact):
+        """A fact's value by its type (dates as ISO text, as the facts are stored)."""
+        if fact.type == "yes_no":
+            return self._parse(column, value, _flag, N_("must be 0 or 1"))
+        if fact.type == "count":
+            count = self._parse(column, value, int, N_("must be a whole number"))
+            if count is not None and count < 0:
+                self.problems.append((column, N_("must be 0 or more")))
+                return None
+            return count
+        if fact.type == "number":
+            return self._parse(column, value.replace(",", "."), float, N_("must be a number"))
+        if fact.type == "date":
+            day = self._parse(column, value, parse_date, N_("must be a date like 2025-03-14"))
+            return day.isoformat() if day else None
+        if value not in fact.choices:
+            self.problems.append((column, N_("must be one of %(choices)s", choices=", ".join(fact.choices))))
+            return None
+        return value
+
     def _check(self, column: str, ok, reason: str) -> None:
         if not ok:
             self.problems.append((column, reason))
@@ -219,13 +229,21 @@ class _Row:
 
 
 def import_demands(
-    session: Session, path: Path, today: dt.date, progress: Progress = no_progress
+    session: Session,
+    path: Path,
+    today: dt.date,
+    progress: Progress = no_progress,
+    dictionary: Dictionary | None = None,
 ) -> ImportReport:
-    """See _import: the work runs in a savepoint, rolled back whole when the file is refused."""
-    return in_savepoint(session, _import, path, today, progress)
+    """See _import: the work runs in a savepoint, rolled back whole when the file is refused. The
+    columns are those of the dictionary of facts (the app's when none is given)."""
+    known = dictionary or current_dictionary()
+    return in_savepoint(session, lambda *args: _import(*args, known), path, today, progress)
 
 
-def _import(session: Session, path: Path, today: dt.date, progress: Progress) -> ImportReport:
+def _import(
+    session: Session, path: Path, today: dt.date, progress: Progress, dictionary: Dictionary
+) -> ImportReport:
     """Replace the demands with the file's, in one streamed pass (scores follow: see recompute).
 
     Every row is checked; rows are written while the file reads well, and at the first bad row writing
@@ -239,10 +257,10 @@ def _import(session: Session, path: Path, today: dt.date, progress: Progress) ->
     report, problems, total, numbers = ImportReport(), [], 0, set()
     demands: list[dict] = []
     events: list[dict] = []
-    for index, raw in read_rows(path, REQUIRED, COLUMNS):
+    for index, raw in read_rows(path, REQUIRED, columns(dictionary)):
         if index % BATCH == 0:
             progress(index - 1)
-        row = _Row(raw, communes, today)
+        row = _Row(raw, communes, today, dictionary)
         number = row.values.get("number")
         if number is not None:
             if number in numbers:
@@ -270,6 +288,7 @@ def _import(session: Session, path: Path, today: dt.date, progress: Progress) ->
                 "commune_insee": "",
                 "rank": None,
                 "reasons": "",
+                "legitimate": False,
             }
         )
         if allocated_on:
@@ -282,6 +301,7 @@ def _import(session: Session, path: Path, today: dt.date, progress: Progress) ->
                     "commune_insee": values["first_commune_insee"],
                     "rank": None,
                     "reasons": "",
+                    "legitimate": False,
                 }
             )
             report.allocations += 1

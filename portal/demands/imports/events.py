@@ -32,7 +32,7 @@ from portal.territory.models import Commune
 
 EVENT_KINDS = ("renewed", "decision", "offer", "refusal", "struck_off")
 EVENT_REQUIRED = ("number", "kind", "occurred_on")
-EVENT_COLUMNS = (*EVENT_REQUIRED, "rank", "reasons", "dwelling_type", "commune")
+EVENT_COLUMNS = (*EVENT_REQUIRED, "rank", "reasons", "dwelling_type", "commune", "legitimate")
 MAX_REASONS = 1000
 
 
@@ -86,6 +86,11 @@ def _event_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, lis
     if dwelling and dwelling not in DWELLING_TYPES:
         problems.append(("dwelling_type", N_("must be T1, T2, T3, T4 or T5")))
     commune = commune_code(raw.get("commune") or "", communes, problems)
+    legitimate = (raw.get("legitimate") or "").strip()
+    if legitimate not in ("", "0", "1"):
+        problems.append(("legitimate", N_("must be 0 or 1")))
+    elif legitimate == "1" and kind != "refusal":
+        problems.append(("legitimate", N_("is only for a refusal")))
     values = {
         "number": number,
         "kind": kind,
@@ -94,6 +99,7 @@ def _event_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict, lis
         "reasons": reasons,
         "dwelling_type": dwelling,
         "commune_insee": commune,
+        "legitimate": legitimate == "1",
     }
     return values, problems
 

@@ -59,7 +59,7 @@ def check_file(record: JobRecord, tracker: Tracker) -> dict:
 @tracked()
 def apply_file(record: JobRecord, tracker: Tracker) -> dict:
     """Apply a checked file (the same checks again) in one transaction with its history and audit entry,
-    then score the demands again (after a demands file) and announce the new data (the observatory
+    then score the demands again (after a demands or events file) and announce the new data (the observatory
     computes its public figures in this job)."""
     stored = _stored(record)
     kind = record.params["kind"]
@@ -72,7 +72,7 @@ def apply_file(record: JobRecord, tracker: Tracker) -> dict:
     operations.forget_upload(stored)
     if outcome.refused:
         return _result(stored, outcome, "imports.report")
-    if kind == "demands":
+    if kind in ("demands", "events"):  # a grid may count refusals, read from the events
         rescore(tracker)
     app = current_app._get_current_object()
     events.territory_data_changed.send(app, session=dbs, day=today, progress=tracker)
