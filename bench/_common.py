@@ -31,9 +31,10 @@ def temporary_postgres_database() -> Iterator[str]:
         admin.dispose()
 
 
-def init_database(database_url: str, instance_dir: Path) -> None:
-    """`portal init` on that database: schema, territory, pages and search index, as in production."""
-    environ = dict(
+def init_database(database_url: str, instance_dir: Path, environ: dict | None = None) -> None:
+    """`portal init` on that database: schema, territory, pages and search index, as in production
+    (`environ`: the child's environment, to give it another content folder)."""
+    environ = environ or dict(
         os.environ,
         PORTAL_DATABASE_URL=database_url,
         PORTAL_INSTANCE_DIR=str(instance_dir),
@@ -49,7 +50,7 @@ def init_database(database_url: str, instance_dir: Path) -> None:
     )
 
 
-def bench_settings(database_url: str, instance_dir: Path):
+def bench_settings(database_url: str, instance_dir: Path, content_dir: Path | None = None):
     """Settings for an app measured in-process: no rate limit in the way of one client asking often."""
     from portal.config import load_settings
 
@@ -60,4 +61,5 @@ def bench_settings(database_url: str, instance_dir: Path):
         secret_key="bench",
         database_url=database_url,
         ratelimit_default="1000000 per minute",
+        **({"content_dir": content_dir} if content_dir else {}),
     )

@@ -1,9 +1,14 @@
 """Demands at scale, on SQLite and PostgreSQL: import rate and peak memory, full recompute, position query.
 
 Usage: python bench/cotation.py [--demands N] (default 1,000,000; a smaller N runs faster).
-The import and the full recompute that follows it run as `portal demands import`, in a child process
-whose peak memory is read from the operating system; the times are the ones the command prints.
-The position p95 excludes the look-up's deliberate Argon2 cost, which is reported apart.
+The grid in force is a version 2 of the demonstration's general grid that uses the grid language: computed
+facts (months of waiting, remaining income per consumption unit, rent-to-income ratio), conditions (on a
+category, on children, on a checked fact), points that end or fade after a date, and refusals counted from
+the events over 12 months. The import and the full recompute that follows it run as `portal demands import`,
+in a child process whose peak memory is read from the operating system; then `portal demands
+import-events` brings offers and refusals and scores every demand again, reading the events. The times are
+the ones the commands print. The position p95 excludes the look-up's deliberate Argon2 cost, which is
+reported apart.
 Targets: import >= 20,000 rows/s with < 500 MB peak, recompute < 60 s, position p95 < 30 ms.
 Last line JSON.
 """
@@ -11,11 +16,13 @@ Last line JSON.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import random
 import re
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,15 +30,67 @@ import tempfile
 import time
 from pathlib import Path
 
+import yaml
 from _common import bench_settings, init_database, temporary_postgres_database
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' CSV writer
 
 from portal import create_app, db
+from portal.config import PROJECT_ROOT
+from portal.cotation.services import grid_version
 from portal.demands.models import Demand
 from portal.demands.services import HASHER, queue_position
-from tests.demand_files import demand_rows, write_csv
+from tests.demand_files import demand_rows, event_rows, write_csv, write_events_csv
+
+LANGUAGE_CRITERIA = [
+    {
+        "code": "reste_a_vivre",
+        "kind": "bands",
+        "fact": "reste_par_uc",
+        "bands": [{"min": -100000, "max": 250, "points": 20}, {"min": 250, "max": 400, "points": 10}],
+    },
+    {
+        "code": "suroccupation_enfants",
+        "kind": "condition",
+        "points": 10,
+        "when": "overcrowding and children_under_14 >= 1 and housing_situation != 'homeless'",
+    },
+    {"code": "tiers", "kind": "condition", "points": 8, "when": "housing_situation == 'with_third_party'"},
+    {"code": "parent_seul", "kind": "flag", "fact": "single_parent", "points": 5, "when": "dependants >= 1"},
+    {"code": "separation", "kind": "since", "fact": "separated_on", "points": 30, "months": 12},
+    {"code": "perte_emploi", "kind": "since", "fact": "job_lost_on", "points": 24, "fade": 2},
+    {
+        "code": "violences_prouvees",
+        "kind": "flag",
+        "fact": "violence",
+        "points": 10,
+        "when": "checked(violence)",
+    },
+    {"code": "refus_12_mois", "kind": "events", "fact": "refusal", "points": -10, "months": 12, "cap": 3},
+]
+
+
+def bench_content(folder: Path) -> Path:
+    """A copy of content/ whose general grid has a version 2 (in force from February 2026) written with
+    computed facts, conditions, expiring points and refusals read from the events."""
+    content = folder / "content"
+    shutil.copytree(PROJECT_ROOT / "content", content, ignore=shutil.ignore_patterns("examples"))
+    grid = yaml.safe_load((content / "cotation" / "general.yaml").read_text(encoding="utf-8"))
+    grid.update(version=2, effective_from=dt.date(2026, 2, 1))
+    grid["computed"].update(
+        reste_par_uc={
+            "expression": "(income / 12 - rent) / consumption_units(household_size, children_under_14)",
+            "label": {"fr": "Reste à vivre par unité de consommation"},
+        },
+        taux_effort_calcule={"expression": "100 * rent * 12 / income", "label": {"fr": "Taux d'effort"}},
+    )
+    grid["criteria"] = [item for item in grid["criteria"] if item["code"] != "refus"]
+    for item in LANGUAGE_CRITERIA:
+        grid["criteria"].append({**item, "label": {"fr": item["code"]}, "explanation": {"fr": item["code"]}})
+    (content / "cotation" / "general_v2.yaml").write_text(yaml.safe_dump(grid, allow_unicode=True), "utf-8")
+    return content
+
 
 PORTAL = str(Path(sys.executable).with_name("portal"))
 
@@ -47,20 +106,26 @@ def child(args: list[str], environ: dict) -> tuple[float, float, str]:
     return seconds, peak_mb, result.stdout.strip()
 
 
-def measure(url: str, folder: Path, csv_path: Path, count: int) -> dict:
-    init_database(url, folder)
+def measure(url: str, folder: Path, paths: tuple[Path, Path], count: int, content: Path) -> dict:
+    csv_path, events_path = paths
     environ = dict(
         os.environ,
         PORTAL_DATABASE_URL=url,
         PORTAL_INSTANCE_DIR=str(folder),
+        PORTAL_CONTENT_DIR=str(content),
         PORTAL_ENV="development",
         PORTAL_LOG_LEVEL="WARNING",
     )
+    init_database(url, folder, environ)
     # The command imports, then scores every demand (a full recompute); it prints both times.
     _, peak_mb, output = child(["demands", "import", str(csv_path)], environ)
     import_seconds = float(re.search(r"imported in ([\d.]+) s", output).group(1))
     recompute_seconds = float(re.search(r"scored in ([\d.]+) s", output).group(1))
-    settings = bench_settings(url, folder)
+    _, _, output = child(["demands", "import-events", str(events_path)], environ)
+    found = re.search(r"scored in ([\d.]+) s", output)
+    assert found, output
+    with_events_seconds = float(found.group(1))
+    settings = bench_settings(url, folder, content)
     app = create_app(settings)
     timings = []
     with app.app_context():
@@ -70,7 +135,8 @@ def measure(url: str, folder: Path, csv_path: Path, count: int) -> dict:
         for demand_id in rng.sample(ids, min(300, len(ids))):
             demand = session.get(Demand, demand_id)
             started = time.perf_counter()
-            queue_position(session, demand)
+            grid_file = grid_version(session, demand.grid_code, demand.grid_version)
+            queue_position(session, demand, grid_file.grid.ties)
             timings.append((time.perf_counter() - started) * 1000)
             session.expunge_all()
     app.extensions["portal.db"].engine.dispose()
@@ -82,6 +148,7 @@ def measure(url: str, folder: Path, csv_path: Path, count: int) -> dict:
             "peak_mb": round(peak_mb),
         },
         "recompute_s": round(recompute_seconds, 1),
+        "recompute_with_events_s": round(with_events_seconds, 1),
         "position": {
             "p50_ms": round(statistics.median(timings), 2),
             "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
@@ -100,15 +167,22 @@ def main() -> None:
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        csv_path = write_csv(folder / "demands.csv", demand_rows(args.demands))
-        results["sqlite"] = measure(f"sqlite:///{folder / 'bench.db'}", folder, csv_path, args.demands)
+        content = bench_content(folder)
+        rows = list(demand_rows(args.demands))
+        paths = (
+            write_csv(folder / "demands.csv", rows),
+            write_events_csv(folder / "events.csv", event_rows(rows)),
+        )
+        del rows
+        results["sqlite"] = measure(f"sqlite:///{folder / 'bench.db'}", folder, paths, args.demands, content)
         with temporary_postgres_database() as url:
-            results["postgresql"] = measure(url, folder, csv_path, args.demands)
+            results["postgresql"] = measure(url, folder, paths, args.demands, content)
     for backend, figures in results.items():
         print(
             f"{backend:10} import {figures['import']['rows_per_s']:>8,} rows/s "
             f"({figures['import']['seconds']} s, peak {figures['import']['peak_mb']} MB)  "
-            f"recompute {figures['recompute_s']} s  position p50 {figures['position']['p50_ms']} ms "
+            f"recompute {figures['recompute_s']} s (with events {figures['recompute_with_events_s']} s)  "
+            f"position p50 {figures['position']['p50_ms']} ms "
             f"p95 {figures['position']['p95_ms']} ms"
         )
     print(f"argon2 look-up cost (apart): about {argon2_ms:.0f} ms per check")
