@@ -1,6 +1,6 @@
-"""A criterion's stored form and the editor's form of it: which facts each kind of criterion can read,
-its rules and texts as mappings, income bands written as text ("0-20: 10"), and a version as the
-mapping the grid files use, checked by their rules (portal.cotation.grids.grid_from_mapping)."""
+"""A criterion's stored form and the editor's form of it: its rules and texts as mappings, bands and steps
+written as text ("0-20: 10", ">=24:10; >36:20"), and a version as the mapping the grid files use, checked
+by their rules against the dictionary of facts (portal.cotation.grids.grid_from_mapping)."""
 
 from __future__ import annotations
 

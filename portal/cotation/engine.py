@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from portal.cotation.expressions import Context, add_months, compiled, months_between, parse
 
@@ -135,8 +136,9 @@ class Facts:
     events: tuple[Event, ...] = ()
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """One line of a score (a named tuple: a million demands make several million of them)."""
+
     code: str
     points: int
     counted: bool  # False when a higher criterion of the same group counts instead
@@ -236,6 +238,67 @@ def _line(
     raise ValueError(f"unknown criterion kind {criterion.kind!r}")
 
 
+def _line_function(criterion: Criterion, names: frozenset):
+    """The function that gives a criterion's line, or None: plain yes/no and per-month criteria get a
+    closure of their own (most criteria are these, and this runs for every criterion of every demand)."""
+    code, points, fact = criterion.code, criterion.points, criterion.fact
+    computed = criterion.verification == "computed"
+    if criterion.kind == "flag":
+
+        def flag(values: dict, facts: Facts, on_date: dt.date) -> Line | None:
+            if values.get(fact) is True:
+                return Line(code, points, True, None, computed or fact in facts.checked)
+            return None
+
+        return flag
+    if criterion.kind == "per_month":
+        cap = criterion.cap
+
+        def per_month(values: dict, facts: Facts, on_date: dt.date) -> Line | None:
+            value = values.get(fact)
+            if not isinstance(value, dt.date):
+                return None
+            months = months_between(value, on_date)
+            if cap is not None and months > cap:
+                months = cap
+            if not months:
+                return None
+            return Line(code, months * points, True, months, computed or fact in facts.checked)
+
+        return per_month
+    if criterion.kind == "bands":
+        bands = criterion.bands
+
+        def in_bands(values: dict, facts: Facts, on_date: dt.date) -> Line | None:
+            value = values.get(fact)
+            if value is None or value.__class__ not in (int, float):
+                return None
+            for band in bands:
+                if value >= band.minimum and (band.maximum is None or value < band.maximum):
+                    if not band.points:
+                        return None
+                    return Line(code, band.points, True, value, computed or fact in facts.checked)
+            return None
+
+        return in_bands
+    if criterion.kind == "steps":
+        steps = tuple(reversed(criterion.steps))
+
+        def in_steps(values: dict, facts: Facts, on_date: dt.date) -> Line | None:
+            value = values.get(fact)
+            if value is None or value.__class__ not in (int, float):
+                return None
+            for step in steps:
+                if value > step.threshold if step.strict else value >= step.threshold:
+                    if not step.points:
+                        return None
+                    return Line(code, step.points, True, value, computed or fact in facts.checked)
+            return None
+
+        return in_steps
+    return lambda values, facts, on_date: _line(criterion, names, values, facts, on_date)
+
+
 class _Program:
     """A grid's expressions compiled once per process (grids travel between processes as plain data)."""
 
@@ -243,15 +306,13 @@ class _Program:
         types = grid.types
         self.computed = [(name, compiled(text, types)) for name, text in grid.computed]
         self.exclusions = [(item.code, compiled(item.when, types)) for item in grid.exclusions]
-        self.criteria = [
-            (
-                criterion,
-                compiled(criterion.when, types) if criterion.when else None,
-                parse(criterion.when, dict(types)).names if criterion.when else frozenset(),
-            )
-            for criterion in grid.criteria
-        ]
+        self.criteria = []
+        for criterion in grid.criteria:
+            names = parse(criterion.when, dict(types)).names if criterion.when else frozenset()
+            when = compiled(criterion.when, types) if criterion.when else None
+            self.criteria.append((criterion.scope, when, _line_function(criterion, names)))
         self.groups = {criterion.code: criterion.group for criterion in grid.criteria if criterion.group}
+        self.context = bool(self.computed or self.exclusions or any(when for _, when, _ in self.criteria))
 
 
 def _program(grid: Grid) -> _Program:
@@ -274,37 +335,39 @@ def evaluate(facts: Facts, grid: Grid, on_date: dt.date, ceilings: dict | None =
 def score(facts: Facts, grid: Grid, on_date: dt.date, ceilings: dict | None = None) -> Score:
     """The score of a demand on a date: one line per criterion that gives points."""
     program = _program(grid)
-    context = Context(on_date, facts.checked, ceilings or {})
-    values = dict(facts.values)
-    for name, run in program.computed:
-        values[name] = run(values, context)
-    for code, run in program.exclusions:
-        if run(values, context):
-            return Score(grid.code, grid.version, on_date, (), code)
+    values = facts.values
+    if program.context:
+        context = Context(on_date, facts.checked, ceilings or {})
+        values = dict(values)
+        for name, run in program.computed:
+            values[name] = run(values, context)
+        for code, run in program.exclusions:
+            if run(values, context):
+                return Score(grid.code, grid.version, on_date, (), code)
     lines = []
-    for criterion, when, names in program.criteria:
-        if criterion.scope is not None and not criterion.scope.holds(values):
+    for scope, when, line_of in program.criteria:
+        if scope is not None and not scope.holds(values):
             continue
         if when is not None and not when(values, context):
             continue
-        line = _line(criterion, names, values, facts, on_date)
+        line = line_of(values, facts, on_date)
         if line is not None:
             lines.append(line)
     groups = program.groups
-    best: dict[str, Line] = {}
-    for line in lines:
-        group = groups.get(line.code)
-        if group and (group not in best or line.points > best[group].points):
-            best[group] = line
-    kept = [
-        Line(line.code, line.points, best[groups[line.code]] is line, line.quantity, line.checked, line.until)
-        if line.code in groups
-        else line
-        for line in lines
-    ]
-    total = sum(line.points for line in kept if line.counted)
-    if grid.floor is not None and total < grid.floor:
-        kept.append(Line(FLOOR, grid.floor - total, True))
-    elif grid.ceiling is not None and total > grid.ceiling:
-        kept.append(Line(CEILING, grid.ceiling - total, True))
-    return Score(grid.code, grid.version, on_date, tuple(kept))
+    if groups:
+        best: dict[str, Line] = {}
+        for line in lines:
+            group = groups.get(line.code)
+            if group and (group not in best or line.points > best[group].points):
+                best[group] = line
+        lines = [
+            line._replace(counted=best[groups[line.code]] is line) if line.code in groups else line
+            for line in lines
+        ]
+    if grid.floor is not None or grid.ceiling is not None:
+        total = sum(line.points for line in lines if line.counted)
+        if grid.floor is not None and total < grid.floor:
+            lines.append(Line(FLOOR, grid.floor - total, True))
+        elif grid.ceiling is not None and total > grid.ceiling:
+            lines.append(Line(CEILING, grid.ceiling - total, True))
+    return Score(grid.code, grid.version, on_date, tuple(lines))

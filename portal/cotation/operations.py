@@ -74,6 +74,7 @@ def fingerprint(record: GridRecord) -> str:
     """What the editor saw of a draft, in 16 characters: a save made on an older copy is refused."""
     content = {
         "effective_from": record.effective_from.isoformat(),
+        "rules": record.rules or {},
         "criteria": [{**rules(item), "texts": texts(item)} for item in record.criteria],
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()[:16]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 
-from flask_babel import format_date, get_locale, ngettext
+from flask_babel import format_date, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -42,8 +42,8 @@ def fact_label(name: str, grid_file: GridFile | None = None, locale: str | None 
 
 
 def number(value: float) -> str:
-    """A quantity without trailing zeros (12.0 -> 12, 12.5 -> 12.5)."""
-    return format(value, "g")
+    """A quantity as the reader writes it, to one decimal at most (12.0 -> 12, 12.54 -> 12,5 in French)."""
+    return format_decimal(value, format="#,##0.#")
 
 
 def _steps(criterion: Criterion) -> str:
@@ -200,7 +200,7 @@ def line_reason(line: Line | dict, criterion: Criterion | None, grid_file: GridF
     if criterion.kind == "per_month":
         return ngettext("%(num)d month since you filed", "%(num)d months since you filed", int(quantity or 0))
     if criterion.kind == "bands":
-        return _("%(value)s %% of your income", value=number(quantity))
+        return _("%(fact)s: %(value)s", fact=fact_label(criterion.fact, grid_file), value=number(quantity))
     if criterion.kind == "steps":
         step = next((s for s in reversed(criterion.steps) if s.holds(quantity or 0)), None)
         if step is None:

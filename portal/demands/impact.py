@@ -95,7 +95,8 @@ class _Segment:
         self.before, self.after, self.filed, self.ids = array("l"), array("l"), array("l"), array("q")
 
     def moves(self) -> tuple[int, int, int]:
-        """(up, down, same): ranks by score descending, then filing date and id, as queue_position."""
+        """(up, down, same): ranks by score descending, then filing date and id (queue_position follows
+        the grid's own tie order, which is the filing date unless the grid says otherwise)."""
         count = len(self.ids)
         seniority = sorted(range(count), key=lambda i: (self.filed[i], self.ids[i]))
         tie = array("l", bytes(array("l").itemsize * count))

@@ -4,11 +4,12 @@ the versions whose day has come."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import multiprocessing
+from collections import deque
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
+import orjson
 from sqlalchemy import JSON, Engine, Text, bindparam, cast, exists, func, select, text
 from sqlalchemy.orm import Session
 
@@ -200,8 +201,8 @@ def _score_rows(
         known = stored_facts(
             (filed_on, size, dwelling, first),
             (others, mutation),
-            json.loads(facts) if facts else {},
-            json.loads(checked) if checked else [],
+            orjson.loads(facts) if facts else {},
+            orjson.loads(checked) if checked and checked != "[]" else [],
             events.get(demand_id, ()),
         )
         columns = score_columns(score(known, grid_file.grid, today, ceilings))
@@ -213,7 +214,7 @@ def _score_rows(
             grid_version,
             scored_on,
         ):
-            columns["score_lines"] = json.dumps(columns["score_lines"], separators=(",", ":"))
+            columns["score_lines"] = orjson.dumps(columns["score_lines"]).decode()
             updates.append({"demand_id": demand_id, **columns})
     return active, updates
 
@@ -252,8 +253,8 @@ def recompute(
     """Rescore every active demand, one transaction per batch; returns (scored, changed). Idempotent.
 
     Reads and writes the columns themselves (not ORM objects): this runs over every demand of the
-    territory. The database work stays in this process; a second process scores one batch while
-    this one writes the previous batch and reads the next, so the two cores work at once.
+    territory. The database work stays in this process; two more processes score the batches read ahead
+    while this one writes the previous ones, so both cores work at once.
     """
     kinds = _kinds(grids, today)
     scored = changed = 0
@@ -284,18 +285,22 @@ def recompute(
         write(updates)
         scored, changed = active, len(updates)
         rows = []
-    # spawn, not fork: the child starts clean, without copies of this process's database connections.
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        pending = pool.submit(_score_rows, rows, kinds, today, ceilings, events) if rows else None
-        while pending is not None:
-            following, events = read(rows[-1][0])
-            advance(len(following))
-            active, updates = pending.result()
-            pending = (
-                pool.submit(_score_rows, following, kinds, today, ceilings, events) if following else None
-            )
+    # spawn, not fork: the children start clean, without copies of this process's database connections.
+    # Two of them score while this process reads and writes: scoring is the larger share of the work.
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        pending = deque()
+        if rows:
+            pending.append(pool.submit(_score_rows, rows, kinds, today, ceilings, events))
+        while pending:
+            if rows and len(pending) < 2:
+                rows, events = read(rows[-1][0])
+                advance(len(rows))
+                if rows:
+                    pending.append(pool.submit(_score_rows, rows, kinds, today, ceilings, events))
+                    continue
+            active, updates = pending.popleft().result()
             write(updates)
-            scored, changed, rows = scored + active, changed + len(updates), following
+            scored, changed = scored + active, changed + len(updates)
     if changed:
         tidy(sessions.kw["bind"])
     return scored, changed

@@ -504,3 +504,48 @@ def test_the_dashboard_links_reviewers_to_the_grids(client, people, sign_in):
     sign_in(client, people["reviewer"])
     links = [a.get("href") for a in parse(client.get("/partenaires/")).iter("a")]
     assert f"{BASE}/" in links
+
+
+def test_the_rules_of_a_draft_are_written_checked_and_audited(client, people, db, sign_in):
+    draft_of(db, people["reviewer"])
+    sign_in(client, people["reviewer"])
+    url = f"{BASE}/general/v2/regles"
+    page = parse(client.get(url))
+    lock = page.find(".//input[@name='lock']").get("value")
+    computed = page.find(".//textarea[@name='computed']").text or ""
+    assert (
+        "months_waiting = months_since(filed_on) | Mois d'attente depuis le dépôt de la demande" in computed
+    )
+    before = state(db)
+    cycle = {
+        "lock": lock,
+        "computed": computed + "\na = b + 1 | A\nb = a * 2 | B",
+        "ties": "filed_on",
+    }
+    refused = post(client, url, cycle, page=url)
+    assert refused.status_code == 400 and "form a cycle" in refused.get_data(as_text=True)
+    assert "b = a * 2 | B" in (parse(refused).find(".//textarea[@name='computed']").text or ""), "kept"
+    malformed = post(client, url, {"lock": lock, "computed": "a := 1", "ties": "filed_on"}, page=url)
+    assert malformed.status_code == 400
+    assert parse(malformed).find(".//*[@id='computed'][@aria-invalid='true']") is not None
+    assert state(db) == before and version(db, "general", 2).rules == version(db, "general", 1).rules
+    good = {
+        "lock": lock,
+        "computed": computed + "\nrent_ratio = 100 * rent * 12 / income | Taux d'effort",
+        "floor": "0",
+        "ceiling": "400",
+        "ties": "filed_on, household_size desc",
+        "exclusions": "anru: urban_renewal | Relogement du renouvellement urbain, suivi à part.",
+    }
+    assert post(client, url, good, page=url).status_code == 302
+    rules = version(db, "general", 2).rules
+    assert [item["name"] for item in rules["computed"]] == ["months_waiting", "rent_ratio"]
+    assert rules["computed"][0]["label"]["ar"], "an unchanged label keeps its translations"
+    assert (rules["floor"], rules["ceiling"]) == (0, 400)
+    assert rules["ties"][1] == {"fact": "household_size", "order": "descending"}
+    assert rules["exclusions"][0]["code"] == "anru"
+    assert "grid.rules_changed" in actions(db)
+    shown = text_of(parse(client.get(f"{BASE}/general/v2")).find(".//main"))
+    assert "Relogement du renouvellement urbain, suivi à part." in shown and "rent_ratio" in shown
+    active = post(client, f"{BASE}/general/v1/regles", good, page=url)
+    assert active.status_code == 409, "an active version's rules do not change"

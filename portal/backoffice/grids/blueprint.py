@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask
 
 from portal.backoffice.grids import controllers as grids
+from portal.backoffice.grids import rules
 
 bp = Blueprint("backoffice_grids", __name__, url_prefix="/partenaires/grilles", template_folder="templates")
 
@@ -17,6 +18,7 @@ bp.add_url_rule(f"{VERSION}/criteres/nouveau", view_func=grids.add_criterion, me
 bp.add_url_rule(
     f"{VERSION}/criteres/<criterion>/supprimer", view_func=grids.remove_criterion, methods=["POST"]
 )
+bp.add_url_rule(f"{VERSION}/regles", view_func=rules.edit_rules, methods=["GET", "POST"])
 bp.add_url_rule(f"{VERSION}/impact", view_func=grids.impact, methods=["GET", "POST"])
 bp.add_url_rule(f"{VERSION}/activer", view_func=grids.activate, methods=["POST"])
 

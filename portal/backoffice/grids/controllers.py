@@ -46,20 +46,20 @@ audit.register(
 )
 
 
-def _organisation_id() -> int | None:
+def acting_organisation_id() -> int | None:
     """The EPCI the change is made for (the audit log's organisation)."""
     organisation = current_user().organisation_with("reviewer", epci=True)
     return organisation.id if organisation is not None else None
 
 
-def _version(code: str, version: int):
+def version_or_404(code: str, version: int):
     record = operations.find_version(db.session(), code, version)
     if record is None:
         abort(404)
     return record
 
 
-def _refused(exc: operations.GridRefused) -> str:
+def refusal_text(exc: operations.GridRefused) -> str:
     return {
         "not_draft": _("Only a draft can be changed: this version is in use. Create a new draft version."),
         "draft_exists": _("This grid already has a draft: change it rather than start another one."),
@@ -71,7 +71,7 @@ def _refused(exc: operations.GridRefused) -> str:
     }[exc.reason]
 
 
-def _stale(record, form: LockForm) -> bool:
+def is_stale(record, form: LockForm) -> bool:
     """The page was shown before someone else changed the draft."""
     return form.lock.data != operations.fingerprint(record)
 
@@ -102,10 +102,10 @@ def _is_reviewer() -> bool:
 def new_draft(code: str):
     dbs = db.session()
     try:
-        draft = operations.create_draft(dbs, current_user(), _organisation_id(), code, clock.today())
+        draft = operations.create_draft(dbs, current_user(), acting_organisation_id(), code, clock.today())
     except operations.GridRefused as exc:
         dbs.rollback()
-        flash(_refused(exc))
+        flash(refusal_text(exc))
         return redirect(url_for("backoffice_grids.index"))
     dbs.commit()
     flash(
@@ -119,7 +119,7 @@ def new_draft(code: str):
 
 @epci_role(*READERS)
 def version(code: str, version: int):
-    return _version_page(_version(code, version))
+    return _version_page(version_or_404(code, version))
 
 
 def _version_page(record, activate_form=None, status=200, notice=None):
@@ -148,12 +148,12 @@ def _version_page(record, activate_form=None, status=200, notice=None):
 
 @epci_role("reviewer")
 def edit_criterion(code: str, version: int, criterion: str):
-    record = _version(code, version)
+    record = version_or_404(code, version)
     item = next((item for item in record.criteria if item.code == criterion), None)
     if item is None:
         abort(404)
     if record.status != "draft":
-        return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
+        return _version_page(record, status=409, notice=refusal_text(operations.GridRefused("not_draft")))
     form = CriterionForm(kind=item.kind, groups=record.groups)
     if request.method == "GET":
         form = CriterionForm(formdata=None, kind=item.kind, groups=record.groups)
@@ -173,17 +173,17 @@ def edit_criterion(code: str, version: int, criterion: str):
         return _criterion_page(record, form, item)
     if not form.validate_on_submit():
         return _criterion_page(record, form, item, status=400)
-    if _stale(record, form):
+    if is_stale(record, form):
         return _criterion_page(record, form, item, status=409, conflict=True)
     dbs = db.session()
     try:
         changed = operations.change_criterion(
-            dbs, current_user(), _organisation_id(), record, criterion, form.values()
+            dbs, current_user(), acting_organisation_id(), record, criterion, form.values()
         )
     except operations.GridRefused as exc:
         dbs.rollback()
-        record = _version(code, version)
-        return _criterion_page(record, form, item, status=400, refused=_refused(exc))
+        record = version_or_404(code, version)
+        return _criterion_page(record, form, item, status=400, refused=refusal_text(exc))
     dbs.commit()
     flash(_("The criterion %(code)s is saved.", code=criterion) if changed else _("Nothing was changed."))
     return redirect(url_for("backoffice_grids.version", code=code, version=version))
@@ -204,9 +204,9 @@ def _criterion_page(record, form, item=None, status=200, conflict=False, refused
 
 @epci_role("reviewer")
 def add_criterion(code: str, version: int):
-    record = _version(code, version)
+    record = version_or_404(code, version)
     if record.status != "draft":
-        return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
+        return _version_page(record, status=409, notice=refusal_text(operations.GridRefused("not_draft")))
     facts = dict(operations.grid_file(record).grid.types)
     form = NewCriterionForm(groups=record.groups, facts=facts)
     if request.method == "GET":
@@ -215,14 +215,14 @@ def add_criterion(code: str, version: int):
         return _criterion_page(record, form)
     if not form.validate_on_submit():
         return _criterion_page(record, form, status=400)
-    if _stale(record, form):
+    if is_stale(record, form):
         return _criterion_page(record, form, status=409, conflict=True)
     dbs = db.session()
     try:
-        operations.add_criterion(dbs, current_user(), _organisation_id(), record, form.values())
+        operations.add_criterion(dbs, current_user(), acting_organisation_id(), record, form.values())
     except operations.GridRefused as exc:
         dbs.rollback()
-        return _criterion_page(_version(code, version), form, status=400, refused=_refused(exc))
+        return _criterion_page(version_or_404(code, version), form, status=400, refused=refusal_text(exc))
     dbs.commit()
     flash(_("The criterion %(code)s is saved.", code=form.code.data))
     return redirect(url_for("backoffice_grids.version", code=code, version=version))
@@ -230,20 +230,20 @@ def add_criterion(code: str, version: int):
 
 @epci_role("reviewer")
 def remove_criterion(code: str, version: int, criterion: str):
-    record = _version(code, version)
+    record = version_or_404(code, version)
     form = LockForm()
     dbs = db.session()
     if record.status != "draft":
-        return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
-    if _stale(record, form):
+        return _version_page(record, status=409, notice=refusal_text(operations.GridRefused("not_draft")))
+    if is_stale(record, form):
         return _version_page(
             record, status=409, notice=_("Someone changed this draft meanwhile: check it again.")
         )
     try:
-        operations.remove_criterion(dbs, current_user(), _organisation_id(), record, criterion)
+        operations.remove_criterion(dbs, current_user(), acting_organisation_id(), record, criterion)
     except operations.GridRefused as exc:
         dbs.rollback()
-        return _version_page(_version(code, version), status=400, notice=_refused(exc))
+        return _version_page(version_or_404(code, version), status=400, notice=refusal_text(exc))
     dbs.commit()
     flash(_("The criterion %(code)s was taken away.", code=criterion))
     return redirect(url_for("backoffice_grids.version", code=code, version=version))
@@ -279,7 +279,7 @@ def latest_impact(record) -> JobRecord | None:
 def impact(code: str, version: int):
     """The draft's impact as computed today by the job consumer; a button starts the computation when
     there is none yet (it takes about half a minute on a million demands), the job page follows it."""
-    record = _version(code, version)
+    record = version_or_404(code, version)
     job = latest_impact(record)
     if request.method == "POST":
         if job is None or job.state == "failed":
@@ -292,7 +292,12 @@ def impact(code: str, version: int):
                 "demands": demands_stamp(),
             }
             job = job_records.create(
-                dbs, grid_jobs.compute_impact, "grid.impact", params, current_user().id, _organisation_id()
+                dbs,
+                grid_jobs.compute_impact,
+                "grid.impact",
+                params,
+                current_user().id,
+                acting_organisation_id(),
             )
             dbs.commit()
         return redirect(url_for("jobs.job", job_id=job.id))
@@ -312,13 +317,13 @@ def impact(code: str, version: int):
 def activate(code: str, version: int):
     """A later date is set at once; today, the version is put in force and every demand scored again by
     the job consumer (the territory's data lock: not while an import runs), followed on the job's page."""
-    record = _version(code, version)
+    record = version_or_404(code, version)
     form = ActivateForm()
     if record.status != "draft":
-        return _version_page(record, status=409, notice=_refused(operations.GridRefused("not_draft")))
+        return _version_page(record, status=409, notice=refusal_text(operations.GridRefused("not_draft")))
     if not form.validate_on_submit():
         return _version_page(record, activate_form=form, status=400)
-    if _stale(record, form):
+    if is_stale(record, form):
         return _version_page(
             record,
             activate_form=form,
@@ -330,13 +335,13 @@ def activate(code: str, version: int):
     savepoint = dbs.begin_nested()  # every rule checked here; today's activation itself is the job's
     try:
         now = operations.activate(
-            dbs, current_user(), _organisation_id(), record, form.effective_from.data, today
+            dbs, current_user(), acting_organisation_id(), record, form.effective_from.data, today
         )
     except operations.GridRefused as exc:
         savepoint.rollback()
         dbs.rollback()
-        record = _version(code, version)
-        form.effective_from.errors = [_refused(exc)]
+        record = version_or_404(code, version)
+        form.effective_from.errors = [refusal_text(exc)]
         return _version_page(record, activate_form=form, status=400)
     if not now:
         savepoint.commit()
@@ -358,13 +363,13 @@ def activate(code: str, version: int):
             "grid.activate",
             params,
             current_user().id,
-            _organisation_id(),
+            acting_organisation_id(),
             lock=DATA_LOCK,
         )
     except job_records.Busy:
         dbs.rollback()
         return _version_page(
-            _version(code, version),
+            version_or_404(code, version),
             status=409,
             notice=_("A data import or another activation is under way: wait until it ends, then try again."),
         )

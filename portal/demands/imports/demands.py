@@ -53,7 +53,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from portal.cotation.dictionary import Dictionary, Fact
+from portal.cotation.dictionary import Dictionary
 from portal.cotation.services import current_dictionary
 from portal.demands.imports.problems import N_
 from portal.demands.imports.reading import (
@@ -71,6 +71,10 @@ from portal.demands.services import NUMBER, is_lookup_hash, normalize_number
 from portal.territory.models import Commune
 
 REQUIRED = ("number", "lookup_hash", "filed_on", "status", "dwelling_type", "first_commune", "household_size")
+MUST_BE_FLAG = N_("must be 0 or 1")
+MUST_BE_COUNT = N_("must be a whole number, 0 or more")
+MUST_BE_NUMBER = N_("must be a number")
+MUST_BE_DATE = N_("must be a date like 2025-03-14")
 OWN_COLUMNS = (*REQUIRED, "renewed_on", "mutation", "other_communes", "allocated_on", "checked")
 
 
@@ -108,7 +112,7 @@ class _Row:
 
     __slots__ = ("problems", "values")
 
-    def __init__(self, raw: dict, communes: set[str], today: dt.date, dictionary: Dictionary):
+    def __init__(self, raw: dict, communes: set[str], today: dt.date, dictionary: Dictionary, fact_columns):
         self.problems: list[tuple[str, str]] = []
         self.values: dict = {}
         for column in REQUIRED:
@@ -162,12 +166,12 @@ class _Row:
                 ("household_size", N_("must be between %(low)s and %(high)s", low=1, high=20))
             )
         facts: dict = {}
-        for column, fact in dictionary.columns().items():
-            value = (raw.get(column) or "").strip()
-            if value:
-                parsed = self._fact(column, value, fact)
-                if parsed is not None and parsed is not False:
-                    facts[fact.name] = parsed
+        for column, name, kind, choices in fact_columns:
+            value = raw.get(column)
+            if value and (value := value.strip()):
+                parsed = self._fact(column, value, kind, choices)
+                if parsed is not None:
+                    facts[name] = parsed
         checked = (raw.get("checked") or "").split()
         self._check("checked", all(dictionary.get(name) for name in checked), N_("names an unknown fact"))
         mutation = self._parse("mutation", raw.get("mutation") or "", _flag, N_("must be 0 or 1"))
@@ -196,23 +200,35 @@ class _Row:
                 "scored_on": None,
             }
 
-    def _fact(self, column: str, value: str, fact: Fact):
-        """A fact's value by its type (dates as ISO text, as the facts are stored)."""
-        if fact.type == "yes_no":
-            return self._parse(column, value, _flag, N_("must be 0 or 1"))
-        if fact.type == "count":
-            count = self._parse(column, value, int, N_("must be a whole number"))
-            if count is not None and count < 0:
-                self.problems.append((column, N_("must be 0 or more")))
+    def _fact(self, column: str, value: str, kind: str, choices: tuple[str, ...]):
+        """A fact's value by its type (dates as ISO text, as the facts are stored); None for a no, a zero
+        count (what a missing fact means anyway) or a problem, which is noted. Reasons are made only for
+        problems: this runs for every fact of every row."""
+        if kind == "yes_no":
+            if value == "1":
+                return True
+            if value != "0":
+                self.problems.append((column, MUST_BE_FLAG))
+            return None
+        if kind == "count":
+            if value.isdigit():
+                return int(value) or None
+            self.problems.append((column, MUST_BE_COUNT))
+            return None
+        if kind == "number":
+            try:
+                return float(value.replace(",", "."))
+            except ValueError:
+                self.problems.append((column, MUST_BE_NUMBER))
                 return None
-            return count
-        if fact.type == "number":
-            return self._parse(column, value.replace(",", "."), float, N_("must be a number"))
-        if fact.type == "date":
-            day = self._parse(column, value, parse_date, N_("must be a date like 2025-03-14"))
-            return day.isoformat() if day else None
-        if value not in fact.choices:
-            self.problems.append((column, N_("must be one of %(choices)s", choices=", ".join(fact.choices))))
+        if kind == "date":
+            try:
+                return parse_date(value).isoformat()
+            except ValueError:
+                self.problems.append((column, MUST_BE_DATE))
+                return None
+        if value not in choices:
+            self.problems.append((column, N_("must be one of %(choices)s", choices=", ".join(choices))))
             return None
         return value
 
@@ -257,10 +273,13 @@ def _import(
     report, problems, total, numbers = ImportReport(), [], 0, set()
     demands: list[dict] = []
     events: list[dict] = []
+    fact_columns = [
+        (column, fact.name, fact.type, fact.choices) for column, fact in dictionary.columns().items()
+    ]
     for index, raw in read_rows(path, REQUIRED, columns(dictionary)):
         if index % BATCH == 0:
             progress(index - 1)
-        row = _Row(raw, communes, today, dictionary)
+        row = _Row(raw, communes, today, dictionary, fact_columns)
         number = row.values.get("number")
         if number is not None:
             if number in numbers:

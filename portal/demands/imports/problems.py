@@ -15,6 +15,7 @@ Values are file identifiers (codes, dates, limits): they are never translated.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 
 class Reason(str):
@@ -34,8 +35,14 @@ class Reason(str):
 
 
 def N_(msgid: str, /, **params: object) -> Reason:
-    """Mark `msgid` for extraction without translating it now; `params` fill its %(name)s placeholders."""
-    return Reason(msgid, params)
+    """Mark `msgid` for extraction without translating it now; `params` fill its %(name)s placeholders.
+    A reason without values is made once (the imports name their reasons for every field of every row)."""
+    return Reason(msgid, params) if params else _plain(msgid)
+
+
+@lru_cache(maxsize=512)
+def _plain(msgid: str) -> Reason:
+    return Reason(msgid)
 
 
 def translated(reason: str, translate: Callable[[str], str]) -> tuple[str, bool]:
