@@ -21,7 +21,6 @@ import json
 import os
 import random
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -96,14 +95,20 @@ PORTAL = str(Path(sys.executable).with_name("portal"))
 
 
 def child(args: list[str], environ: dict) -> tuple[float, float, str]:
-    """Run a portal command; (seconds, peak memory of the child in MB, its output)."""
+    """Run a portal command; (seconds, peak memory of that command in MB, its output). The peak is the
+    command's own (os.wait4), not the largest of every command run so far (`portal init` prints guides)."""
     started = time.perf_counter()
-    result = subprocess.run([PORTAL, *args], env=environ, capture_output=True, text=True, check=False)
-    if result.returncode:
-        raise RuntimeError(f"portal {' '.join(args)} failed:\n{result.stdout[-2000:]}{result.stderr[-2000:]}")
-    seconds = time.perf_counter() - started
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return seconds, peak_mb, result.stdout.strip()
+    with tempfile.TemporaryFile("w+") as out:
+        process = subprocess.Popen(
+            [PORTAL, *args], env=environ, stdout=out, stderr=subprocess.STDOUT, text=True
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        output = out.read()
+    if process.returncode:
+        raise RuntimeError(f"portal {' '.join(args)} failed:\n{output[-4000:]}")
+    return time.perf_counter() - started, usage.ru_maxrss / 1024, output.strip()
 
 
 def measure(url: str, folder: Path, paths: tuple[Path, Path], count: int, content: Path) -> dict:
@@ -127,20 +132,24 @@ def measure(url: str, folder: Path, paths: tuple[Path, Path], count: int, conten
     with_events_seconds = float(found.group(1))
     settings = bench_settings(url, folder, content)
     app = create_app(settings)
-    timings = []
+    passes: list[list[float]] = [[], []]
     with app.app_context():
         session = db.session()
         ids = list(session.scalars(select(Demand.id).where(Demand.status == "active")))
-        rng = random.Random(5)
-        for demand_id in rng.sample(ids, min(300, len(ids))):
-            demand = session.get(Demand, demand_id)
-            started = time.perf_counter()
-            grid_file = grid_version(session, demand.grid_code, demand.grid_version)
-            queue_position(session, demand, grid_file.grid.ties)
-            timings.append((time.perf_counter() - started) * 1000)
-            session.expunge_all()
+        sample = random.Random(5).sample(ids, min(300, len(ids)))
+        # Twice over the same demands: first with each segment's histogram still to read (as after a
+        # restart), then with the histograms each process keeps two minutes.
+        for timings in passes:
+            for demand_id in sample:
+                demand = session.get(Demand, demand_id)
+                started = time.perf_counter()
+                grid_file = grid_version(session, demand.grid_code, demand.grid_version)
+                queue_position(session, demand, grid_file.grid.ties)
+                timings.append((time.perf_counter() - started) * 1000)
+                session.expunge_all()
     app.extensions["portal.db"].engine.dispose()
-    timings.sort()
+    for timings in passes:
+        timings.sort()
     return {
         "import": {
             "seconds": round(import_seconds, 1),
@@ -150,8 +159,9 @@ def measure(url: str, folder: Path, paths: tuple[Path, Path], count: int, conten
         "recompute_s": round(recompute_seconds, 1),
         "recompute_with_events_s": round(with_events_seconds, 1),
         "position": {
-            "p50_ms": round(statistics.median(timings), 2),
-            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+            "p50_ms": round(statistics.median(passes[1]), 2),
+            "p95_ms": round(passes[1][int(len(passes[1]) * 0.95) - 1], 2),
+            "first_in_segment_p95_ms": round(passes[0][int(len(passes[0]) * 0.95) - 1], 2),
         },
     }
 
@@ -183,7 +193,8 @@ def main() -> None:
             f"({figures['import']['seconds']} s, peak {figures['import']['peak_mb']} MB)  "
             f"recompute {figures['recompute_s']} s (with events {figures['recompute_with_events_s']} s)  "
             f"position p50 {figures['position']['p50_ms']} ms "
-            f"p95 {figures['position']['p95_ms']} ms"
+            f"p95 {figures['position']['p95_ms']} ms "
+            f"(histograms to read: p95 {figures['position']['first_in_segment_p95_ms']} ms)"
         )
     print(f"argon2 look-up cost (apart): about {argon2_ms:.0f} ms per check")
     print(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from portal.db import make_engine
 from portal.demands import services as demand_services
 from portal.demands.imports.demands import SEQUENCE_RESETS
+from portal.demands.services import forget_histograms
 from portal.guides.delivery import forget_documents
 from portal.observatory.services import forget as forget_figures
 from portal.partners import accounts
@@ -115,10 +116,12 @@ def _fresh_content_copies():
     forget_published()
     forget_documents()
     forget_figures()
+    forget_histograms()
     yield
     forget_published()
     forget_documents()
     forget_figures()
+    forget_histograms()
 
 
 @pytest.fixture

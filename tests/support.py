@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pyotp
+import yaml
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import Engine
@@ -147,3 +148,39 @@ def run_queued(app) -> int:
         huey.execute(task)
         ran += 1
     return ran
+
+
+LANGUAGE_CRITERIA = [
+    {
+        "code": "reste",
+        "kind": "bands",
+        "fact": "reste_par_uc",
+        "bands": [{"min": 0, "max": 300, "points": 15}],
+    },
+    {"code": "separation", "kind": "since", "fact": "separated_on", "points": 30, "months": 12},
+    {"code": "tiers", "kind": "condition", "when": "housing_situation == 'with_third_party'", "points": 8},
+    {"code": "refus_12", "kind": "events", "fact": "refusal", "points": -10, "months": 12, "cap": 2},
+]
+
+
+def write_language_grid(cotation: Path) -> Path:
+    """Into a copy of content/cotation/: a version 2 of the general grid, in force since February 2026,
+    written with the grid language (a computed fact, points that end, a condition on a category,
+    refusals from the events, an exclusion, a floor); French and Arabic texts."""
+    data = yaml.safe_load((CONTENT_DIR / "cotation" / "general.yaml").read_text(encoding="utf-8"))
+    data.update(version=2, effective_from=dt.date(2026, 2, 1), floor=0)
+    data["computed"]["reste_par_uc"] = {
+        "expression": "(income / 12 - rent) / consumption_units(household_size, children_under_14)",
+        "label": {"fr": "Reste à vivre par unité de consommation", "ar": "الدخل المتبقي لكل وحدة استهلاك"},
+    }
+    reason = {
+        "fr": "Les relogements du renouvellement urbain sont suivis à part.",
+        "ar": "تتم متابعة إعادة الإسكان على حدة.",
+    }
+    data["exclusions"] = [{"code": "anru", "when": "urban_renewal", "reason": reason}]
+    for item in LANGUAGE_CRITERIA:
+        texts = {"fr": f"Critère {item['code']}", "ar": f"معيار {item['code']}"}
+        data["criteria"].append({**item, "label": texts, "explanation": texts})
+    path = cotation / "general-2.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return path

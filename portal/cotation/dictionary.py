@@ -80,7 +80,8 @@ class Dictionary:
         return {fact.column: fact for fact in self.facts if fact.column}
 
 
-def _texts(raw, where: str, key: str, required: bool) -> dict[str, str]:
+def texts(raw, where: str, key: str, required: bool) -> dict[str, str]:
+    """A text in every locale given, French required when `required` (for grids and dictionaries)."""
     value = raw.get(key)
     if value is None and not required:
         return {}
@@ -126,10 +127,10 @@ def _fact(name, raw, where: str) -> Fact:
         raw_choices = raw.get("choices")
         if not isinstance(raw_choices, dict) or not raw_choices:
             raise ContentError(f"{where}: a category lists its `choices`, each with its French label")
-        for choice, texts in raw_choices.items():
+        for choice, labels in raw_choices.items():
             if not isinstance(choice, str) or not NAME.match(choice):
                 raise ContentError(f"{where}: choice {choice!r} must be lower-case letters, digits and _")
-            choice_labels[choice] = _texts({"label": texts}, f"{where}: choice `{choice}`", "label", True)
+            choice_labels[choice] = texts({"label": labels}, f"{where}: choice `{choice}`", "label", True)
         choices = tuple(choice_labels)
     elif "choices" in raw:
         raise ContentError(f"{where}: only a category has `choices`")
@@ -139,8 +140,8 @@ def _fact(name, raw, where: str) -> Fact:
     return Fact(
         name,
         kind,
-        _texts(raw, where, "label", True),
-        _texts(raw, where, "question", False),
+        texts(raw, where, "label", True),
+        texts(raw, where, "question", False),
         verification,
         column,
         choices,

@@ -8,7 +8,7 @@ import re
 from itertools import pairwise
 
 from portal.content import ContentError
-from portal.cotation.dictionary import DWELLING_TYPES, SOURCE_LOCALE, Dictionary
+from portal.cotation.dictionary import DWELLING_TYPES, Dictionary, texts
 from portal.cotation.engine import (
     EVENT_KINDS,
     KINDS,
@@ -23,19 +23,6 @@ from portal.cotation.engine import (
 from portal.cotation.expressions import ExpressionError, parse
 
 TIE_FACTS = ("filed_on", "household_size")
-
-
-def texts(raw, where: str, key: str, required: bool) -> dict[str, str]:
-    value = raw.get(key)
-    if value is None and not required:
-        return {}
-    if (
-        not isinstance(value, dict)
-        or not isinstance(value.get(SOURCE_LOCALE), str)
-        or not value[SOURCE_LOCALE]
-    ):
-        raise ContentError(f"{where}: `{key}` needs a French text (`{key}: {{fr: …}}`)")
-    return {str(locale): str(text) for locale, text in value.items()}
 
 
 def whole_number(raw, key: str, where: str, required: bool = True) -> int | None:

@@ -37,7 +37,10 @@ def situation_context(demand: Demand) -> dict:
     return {
         "demand": demand,
         "grid_file": grid_file,
-        "position": services.queue_position(db.session(), demand, grid_file.grid.ties if grid_file else ()),
+        # A demand the grid does not score has no place in the queue.
+        "position": services.queue_position(db.session(), demand, grid_file.grid.ties if grid_file else ())
+        if demand.score_total is not None
+        else None,
         "wait": services.waiting_time(db.session(), demand, today),
         "today": today,
         "renewal_soon": demand.status == "active" and demand.expires_on - today <= dt.timedelta(days=31),

@@ -19,6 +19,7 @@ from portal.cotation.engine import EVENT_KINDS, Event, Facts, Score, score
 from portal.cotation.grids import GridFile, grid_in_force
 from portal.cotation.services import stored_grids
 from portal.demands.models import Demand, DemandEvent
+from portal.demands.services import forget_histograms
 from portal.information.services import scoring_ceilings
 from portal.partners import audit
 from portal.revision import bump_revision
@@ -303,6 +304,7 @@ def recompute(
             scored, changed = scored + active, changed + len(updates)
     if changed:
         tidy(sessions.kw["bind"])
+        forget_histograms()
     return scored, changed
 
 

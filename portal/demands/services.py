@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+import time
 from dataclasses import dataclass
 
 from argon2 import Parameters, PasswordHasher, Type
@@ -25,6 +26,7 @@ DUMMY_HASH = HASHER.hash("000000000000000000|1900-01-01")
 NUMBER = re.compile(r"^\d{13}[0-9A-Z]{5}$")
 MIN_ALLOCATIONS = 10  # below this, the segment's waiting time falls back to the territory's
 HISTOGRAM_STEP = 10
+BUCKET_OFFSET = 1_000_000  # below any total a grid gives
 
 
 def normalize_number(text: str) -> str:
@@ -129,17 +131,55 @@ def queue_position(session: Session, demand: Demand, ties: tuple = ()) -> Positi
     for index, (column, descending, value) in enumerate(keys):
         before = [equal == known for equal, _, known in keys[:index]]
         ahead_of.append(and_(*before, column > value if descending else column < value))
-    ahead = session.scalar(select(func.count()).select_from(Demand).where(_segment(demand), or_(*ahead_of)))
-    bucket = func.floor(Demand.score_total / HISTOGRAM_STEP) * HISTOGRAM_STEP
-    rows = session.execute(
-        select(bucket.label("bucket"), func.count())
-        .where(_segment(demand))
-        .group_by("bucket")
-        .order_by("bucket")
-    ).all()
+    # `score_total >= score` repeats what the alternatives imply, so that the index is read from there on
+    # rather than whole (the alternatives alone are a filter, not a range).
+    ahead = session.scalar(
+        select(func.count())
+        .select_from(Demand)
+        .where(_segment(demand), Demand.score_total >= score, or_(*ahead_of))
+    )
+    rows = segment_histogram(session, demand)
     histogram = tuple((int(low or 0), count) for low, count in rows)
     total = sum(count for _, count in histogram)
     return Position(ahead or 0, total, histogram, (score // HISTOGRAM_STEP) * HISTOGRAM_STEP)
+
+
+_histograms: dict[tuple, tuple[float, list]] = {}
+HISTOGRAM_SECONDS = 120  # how long a process keeps a segment's histogram
+
+
+def segment_histogram(session: Session, demand: Demand) -> list[tuple[int, int]]:
+    """(lowest score of the bucket, demands) of the demand's segment, by score. The same for every demand
+    of the segment until scores change, so each process keeps it two minutes (and forgets it when it
+    scores the demands itself): the position's own count, the demands ahead, is always exact."""
+    key = (
+        str(session.get_bind().engine.url),
+        demand.mutation,
+        demand.dwelling_type,
+        demand.first_commune_insee,
+    )
+    found = _histograms.get(key)
+    if found is not None and found[0] > time.monotonic():
+        return found[1]
+    # Buckets in whole numbers (a NUMERIC division costs as much again on PostgreSQL); the offset floors
+    # the negative totals a penalty may give, as integer division alone would round them towards zero.
+    bucket = (Demand.score_total + BUCKET_OFFSET) // HISTOGRAM_STEP * HISTOGRAM_STEP - BUCKET_OFFSET
+    rows = [
+        (int(low), count)
+        for low, count in session.execute(
+            select(bucket.label("bucket"), func.count())
+            .where(_segment(demand))
+            .group_by("bucket")
+            .order_by("bucket")
+        )
+    ]
+    _histograms[key] = (time.monotonic() + HISTOGRAM_SECONDS, rows)
+    return rows
+
+
+def forget_histograms() -> None:
+    """Scores changed in this process (a recompute, an import, a test): the histograms are read again."""
+    _histograms.clear()
 
 
 @dataclass(frozen=True)

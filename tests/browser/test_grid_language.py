@@ -8,7 +8,6 @@ import datetime as dt
 import shutil
 
 import pytest
-import yaml
 
 from portal import clock, db
 from portal.cotation.services import load_grids, stored_grids
@@ -16,47 +15,17 @@ from portal.demands import services
 from portal.demands.models import Demand, DemandEvent
 from portal.demands.scoring import rescore
 from tests.browser.support import check, serving_app
-from tests.support import CONTENT_DIR
+from tests.support import CONTENT_DIR, write_language_grid
 
 BIRTH = dt.date(1984, 5, 6)
 NUMBERS = {"ending": "0721225000071F0101", "apart": "0721225000072F0101"}
-CRITERIA = [
-    {
-        "code": "reste",
-        "kind": "bands",
-        "fact": "reste_par_uc",
-        "bands": [{"min": 0, "max": 300, "points": 15}],
-    },
-    {"code": "separation", "kind": "since", "fact": "separated_on", "points": 30, "months": 12},
-    {"code": "tiers", "kind": "condition", "when": "housing_situation == 'with_third_party'", "points": 8},
-    {"code": "refus_12", "kind": "events", "fact": "refusal", "points": -10, "months": 12, "cap": 2},
-]
 
 
 def _content(folder):
     """The project's content with a version 2 of the general grid written in the language."""
     content = folder / "content"
     shutil.copytree(CONTENT_DIR, content, ignore=shutil.ignore_patterns("examples"))
-    data = yaml.safe_load((content / "cotation" / "general.yaml").read_text(encoding="utf-8"))
-    data.update(version=2, effective_from=dt.date(2026, 2, 1), floor=0)
-    data["computed"]["reste_par_uc"] = {
-        "expression": "(income / 12 - rent) / consumption_units(household_size, children_under_14)",
-        "label": {"fr": "Reste à vivre par unité de consommation", "ar": "الدخل المتبقي لكل وحدة استهلاك"},
-    }
-    data["exclusions"] = [
-        {
-            "code": "anru",
-            "when": "urban_renewal",
-            "reason": {
-                "fr": "Les relogements du renouvellement urbain sont suivis à part.",
-                "ar": "تتم متابعة إعادة الإسكان على حدة.",
-            },
-        }
-    ]
-    for item in CRITERIA:
-        texts = {"fr": f"Critère {item['code']}", "ar": f"معيار {item['code']}"}
-        data["criteria"].append({**item, "label": texts, "explanation": texts})
-    (content / "cotation" / "general-2.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    write_language_grid(content / "cotation")
     return content
 
 

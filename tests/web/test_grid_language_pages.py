@@ -8,7 +8,6 @@ import datetime as dt
 import shutil
 
 import pytest
-import yaml
 
 from portal import clock
 from portal.cotation.services import load_grids, stored_grids
@@ -16,19 +15,7 @@ from portal.demands import services
 from portal.demands.scoring import rescore
 from tests.factories.demands import create_demand
 from tests.pagecheck import csrf_token, parse, text_of
-from tests.support import CONTENT_DIR
-
-NEW_CRITERIA = [
-    {
-        "code": "reste",
-        "kind": "bands",
-        "fact": "reste_par_uc",
-        "bands": [{"min": 0, "max": 300, "points": 15}],
-    },
-    {"code": "separation", "kind": "since", "fact": "separated_on", "points": 30, "months": 12},
-    {"code": "tiers", "kind": "condition", "when": "housing_situation == 'with_third_party'", "points": 8},
-    {"code": "refus_12", "kind": "events", "fact": "refusal", "points": -10, "months": 12, "cap": 2},
-]
+from tests.support import CONTENT_DIR, write_language_grid
 
 
 @pytest.fixture
@@ -37,27 +24,7 @@ def language_grid(db, tmp_path):
     (tmp_path / "cotation").mkdir()
     for path in (CONTENT_DIR / "cotation").glob("*.yaml"):
         shutil.copy(path, tmp_path / "cotation" / path.name)
-    data = yaml.safe_load((CONTENT_DIR / "cotation" / "general.yaml").read_text(encoding="utf-8"))
-    data.update(version=2, effective_from=dt.date(2026, 2, 1), floor=0)
-    data["computed"]["reste_par_uc"] = {
-        "expression": "(income / 12 - rent) / consumption_units(household_size, children_under_14)",
-        "label": {"fr": "Reste à vivre par unité de consommation", "ar": "الدخل المتبقي لكل وحدة استهلاك"},
-    }
-    data["exclusions"] = [
-        {
-            "code": "anru",
-            "when": "urban_renewal",
-            "reason": {
-                "fr": "Les relogements du renouvellement urbain sont suivis à part.",
-                "ar": "تتم متابعة إعادة الإسكان على حدة.",
-            },
-        }
-    ]
-    for item in NEW_CRITERIA:
-        data["criteria"].append(
-            {**item, "label": {"fr": f"Critère {item['code']}"}, "explanation": {"fr": "Exemple."}}
-        )
-    (tmp_path / "cotation" / "general-2.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    write_language_grid(tmp_path / "cotation")
     assert load_grids(db, tmp_path).added == ["general v2"]
     db.flush()
 
@@ -139,7 +106,7 @@ def test_the_situation_explains_points_that_end_and_a_demand_not_scored(client, 
         assert "ces points prennent fin le 31 mars 2027" in page
         assert "votre situation remplit la condition" in page
     else:
-        assert "2027" in page and "Critère separation" in page
+        assert "2027" in page and "معيار separation" in page
     client.post(
         f"/{locale}/ma-demande/deconnexion", data={"csrf_token": csrf_token(client, f"/{locale}/ma-demande")}
     )

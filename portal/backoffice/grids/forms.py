@@ -45,11 +45,15 @@ class LockForm(PortalForm):
 
 
 class CriterionForm(LockForm):
-    points = IntegerField(_l("Points"), validators=[Optional()], hint=_l("Negative points only for a count"))
+    points = IntegerField(
+        _l("Points"),
+        validators=[Optional()],
+        hint=_l("Negative points (a penalty): for a yes/no fact, a count, events or a condition"),
+    )
     cap = IntegerField(
         _l("Cap (optional)"),
         validators=[Optional()],
-        hint=_l("The most months or items counted; only for a count or points per month"),
+        hint=_l("The most months or items counted: for a count, events or points per month"),
     )
     bands = TextAreaField(
         _l("Bands"),
