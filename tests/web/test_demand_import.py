@@ -64,6 +64,11 @@ def bad(rows, row_index, **changes):
         ({"housing_cost_ratio": "beaucoup"}, "housing_cost_ratio", "number"),
         ({"checked": "dalo astrology"}, "checked", "unknown fact"),
         ({"household_size": ""}, "household_size", "empty"),
+        # columns of the dictionary of facts, read by their types
+        ({"housing_situation": "castle"}, "housing_situation", "must be one of private_tenant"),
+        ({"separated_on": "31/12/2025"}, "separated_on", "date"),
+        ({"dependants": "-1"}, "dependants", "whole number, 0 or more"),
+        ({"income": "beaucoup"}, "income", "number"),
     ],
 )
 def test_a_bad_row_is_reported_with_row_column_and_reason_and_nothing_changes(
@@ -161,3 +166,19 @@ def test_the_full_recompute_scores_in_batches_with_a_second_process_and_is_idemp
     assert recompute(sessions, GRIDS, TODAY + dt.timedelta(days=40), {}, batch=40)[1] > 0, (
         "a month later, seniority moves the scores"
     )
+
+
+def test_the_dictionary_s_columns_are_stored_by_their_types(db, tmp_path):
+    rows = list(demand_rows(3))
+    rows[0].update(
+        separated_on="2025-02-03", housing_situation="with_family", dependants="0", income="12000,5", dalo="0"
+    )
+    import_demands(db, write_csv(tmp_path / "demands.csv", rows), TODAY)
+    facts = db.scalar(select(Demand.facts).order_by(Demand.id).limit(1))
+    assert facts["separated_on"] == "2025-02-03" and facts["housing_situation"] == "with_family"
+    assert facts["income"] == 12000.5
+    assert "dependants" not in facts and "dalo" not in facts, "a no and a zero are what a missing fact means"
+    unknown = [{**rows[0], "astrology": "1"}]
+    path = write_csv(tmp_path / "unknown.csv", unknown, [*rows[0], "astrology"])
+    with pytest.raises(ImportRefused, match="astrology"):
+        import_demands(db, path, TODAY)
