@@ -62,7 +62,7 @@ def measure(url: str, folder: Path, csv_path: Path) -> dict:
         session.commit()
         before_mb = peak_mb()
         started = time.perf_counter()
-        impact = grid_impact(session, operations.grid_file(draft), today, {})
+        impact = grid_impact(session, operations.grid_file(draft), today, None)
         impact_s = time.perf_counter() - started
         impact_mb = peak_mb()
         operations.activate(session, None, None, draft, today, today)
@@ -70,7 +70,7 @@ def measure(url: str, folder: Path, csv_path: Path) -> dict:
         grids = stored_grids(session)
         session.close()
         started = time.perf_counter()
-        scored, changed = recompute(db.database().sessions, grids, today, {})
+        scored, changed = recompute(db.database().sessions, grids, today, None)
         recompute_s = time.perf_counter() - started
     app.extensions["portal.db"].engine.dispose()
     return {

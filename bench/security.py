@@ -67,7 +67,7 @@ def main() -> None:
             session = db.session()
             territory = current_territory()
             known = generate(
-                session, stored_grids(session), [c.insee for c in territory.communes], 20, DEMO_DAY, {}
+                session, stored_grids(session), [c.insee for c in territory.communes], 20, DEMO_DAY, None
             )[0][0]
             organisation = session.query(Organisation).first()
             user = User(

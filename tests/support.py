@@ -72,7 +72,7 @@ def prepare_schema(engine: Engine) -> None:
             [item.insee for item in territory.communes],
             300,
             DEMO_DAY,
-            {},  # the demonstration grids read no income ceiling
+            None,  # the demonstration grids read no income ceiling
         )
     DEMO_LOOKUPS[:] = samples
 

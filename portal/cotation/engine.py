@@ -194,30 +194,12 @@ def _since(criterion: Criterion, value, on_date: dt.date, checked: bool) -> Line
 def _line(
     criterion: Criterion, names: frozenset, values: dict, facts: Facts, on_date: dt.date
 ) -> Line | None:
+    """The line of a criterion of the less common kinds (the others have closures: _line_function)."""
     value = values.get(criterion.fact)
     if criterion.kind == "condition":
         checked = criterion.verification == "computed" or names <= facts.checked
         return Line(criterion.code, criterion.points, True, checked=checked)
     checked = criterion.verification == "computed" or criterion.fact in facts.checked
-    if criterion.kind == "flag":
-        return Line(criterion.code, criterion.points, True, checked=checked) if value is True else None
-    if criterion.kind == "per_month":
-        if not isinstance(value, dt.date):
-            return None
-        months = months_between(value, on_date)
-        if criterion.cap is not None:
-            months = min(months, criterion.cap)
-        return Line(criterion.code, months * criterion.points, True, months, checked) if months else None
-    if criterion.kind == "bands":
-        if not _number(value):
-            return None
-        band = next((band for band in criterion.bands if band.holds(value)), None)
-        return Line(criterion.code, band.points, True, value, checked) if band and band.points else None
-    if criterion.kind == "steps":
-        if not _number(value):
-            return None
-        step = next((step for step in reversed(criterion.steps) if step.holds(value)), None)
-        return Line(criterion.code, step.points, True, value, checked) if step and step.points else None
     if criterion.kind == "count":
         if not _number(value) or value <= 0:
             return None
@@ -271,14 +253,12 @@ def _line_function(criterion: Criterion, names: frozenset):
 
         def in_bands(values: dict, facts: Facts, on_date: dt.date) -> Line | None:
             value = values.get(fact)
-            if value is None or value.__class__ not in (int, float):
+            if not _number(value):
                 return None
-            for band in bands:
-                if value >= band.minimum and (band.maximum is None or value < band.maximum):
-                    if not band.points:
-                        return None
-                    return Line(code, band.points, True, value, computed or fact in facts.checked)
-            return None
+            band = next((band for band in bands if band.holds(value)), None)
+            if band is None or not band.points:
+                return None
+            return Line(code, band.points, True, value, computed or fact in facts.checked)
 
         return in_bands
     if criterion.kind == "steps":
@@ -286,14 +266,12 @@ def _line_function(criterion: Criterion, names: frozenset):
 
         def in_steps(values: dict, facts: Facts, on_date: dt.date) -> Line | None:
             value = values.get(fact)
-            if value is None or value.__class__ not in (int, float):
+            if not _number(value):
                 return None
-            for step in steps:
-                if value > step.threshold if step.strict else value >= step.threshold:
-                    if not step.points:
-                        return None
-                    return Line(code, step.points, True, value, computed or fact in facts.checked)
-            return None
+            step = next((step for step in steps if step.holds(value)), None)
+            if step is None or not step.points:
+                return None
+            return Line(code, step.points, True, value, computed or fact in facts.checked)
 
         return in_steps
     return lambda values, facts, on_date: _line(criterion, names, values, facts, on_date)
@@ -323,21 +301,12 @@ def _program(grid: Grid) -> _Program:
     return program
 
 
-def evaluate(facts: Facts, grid: Grid, on_date: dt.date, ceilings: dict | None = None) -> dict:
-    """The facts with the grid's computed facts added, in their order (each may read the earlier ones)."""
-    context = Context(on_date, facts.checked, ceilings or {})
-    values = dict(facts.values)
-    for name, run in _program(grid).computed:
-        values[name] = run(values, context)
-    return values
-
-
-def score(facts: Facts, grid: Grid, on_date: dt.date, ceilings: dict | None = None) -> Score:
+def score(facts: Facts, grid: Grid, on_date: dt.date, ceilings: tuple | None = None) -> Score:
     """The score of a demand on a date: one line per criterion that gives points."""
     program = _program(grid)
     values = facts.values
     if program.context:
-        context = Context(on_date, facts.checked, ceilings or {})
+        context = Context(on_date, facts.checked, ceilings or None)
         values = dict(values)
         for name, run in program.computed:
             values[name] = run(values, context)

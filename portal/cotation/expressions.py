@@ -15,8 +15,10 @@ from __future__ import annotations
 import ast
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
+
+from portal.information.eligibility import PRODUCTS, Ceilings, Household, ceiling, household_category
 
 # What a fact or an expression can be. `count` facts are numbers that are never missing (0).
 TYPES = ("yes_no", "number", "count", "date", "category")
@@ -30,11 +32,11 @@ class ExpressionError(ValueError):
 @dataclass(frozen=True)
 class Context:
     """What expressions read beside the demand's facts: the day of the score and the income ceilings in
-    force (product -> the ceilings of household categories 1 to 6, and the amount per extra person)."""
+    force with the zone they are read in (None: no ceiling is known)."""
 
     on_date: dt.date
     checked: frozenset[str] = frozenset()
-    ceilings: dict[str, tuple[tuple[int, ...], int]] = field(default_factory=dict)
+    ceilings: tuple[Ceilings, str] | None = None
 
 
 def months_between(start: dt.date, end: dt.date) -> int:
@@ -61,16 +63,21 @@ def consumption_units(size, children):
     return 1 + 0.5 * (size - 1 - children) + 0.3 * children
 
 
-def income_ceiling(context: Context, product, size, disability=False):
-    """The yearly income ceiling of a household of `size` people for a financing (PLAI, PLUS, PLS), from
-    the ceilings in force: the household category is its size (a person with a disability adds one),
-    beyond six each person adds the extra amount. (Young couples' category 3 is not distinguished.)"""
-    found = context.ceilings.get(product)
-    if found is None or size is None or size < 1:
+def income_ceiling(context: Context, product, size, dependants=0, disability=False):
+    """The yearly income ceiling of a household for a financing (PLAI, PLUS, PLS), by the eligibility
+    checker's own rules (portal.information.eligibility): its category from its size, one step up for a
+    single adult with dependants or a person with a disability. Young couples, whose ages the demands do
+    not carry, are not told apart."""
+    if context.ceilings is None or size is None or size < 1:
         return None
-    categories, extra = found
-    persons = int(size) + (1 if disability else 0)
-    return categories[min(persons, 6) - 1] + max(0, persons - 6) * extra
+    ceilings, zone = context.ceilings
+    if product not in ceilings.products or zone not in ceilings.products[product].zones:
+        return None
+    dependants = min(max(int(dependants or 0), 0), int(size) - 1)
+    household = Household(
+        adults=int(size) - dependants, dependants=dependants, disabled_member=bool(disability)
+    )
+    return ceiling(ceilings, product, zone, household_category(household))
 
 
 def _min(*values):
@@ -89,11 +96,10 @@ FUNCTIONS: dict[str, tuple[tuple[str, ...], int, str]] = {
     "max": (("number", "number", "number", "number"), 2, "number"),
     "round": (("number",), 1, "number"),
     "consumption_units": (("number", "number"), 1, "number"),
-    "income_ceiling": (("text", "number", "yes_no"), 2, "number"),
+    "income_ceiling": (("text", "number", "number", "yes_no"), 2, "number"),
     "checked": (("fact",), 1, "yes_no"),
     "known": (("any",), 1, "yes_no"),
 }
-PRODUCTS = ("PLAI", "PLUS", "PLS")
 
 Compiled = Callable[[dict, Context], object]
 
@@ -111,7 +117,7 @@ def _number_type(kind: str) -> bool:
     return kind in ("number", "count")
 
 
-def _fail(node: ast.AST, message: str):
+def _fail(message: str):
     raise ExpressionError(message)
 
 
@@ -122,7 +128,7 @@ class _Checker:
     def visit(self, node: ast.AST) -> tuple[str, Compiled]:
         method = getattr(self, f"visit_{type(node).__name__}", None)
         if method is None:
-            _fail(node, f"`{ast.unparse(node)}` is not part of the grid language")
+            _fail(f"`{ast.unparse(node)}` is not part of the grid language")
         return method(node)
 
     def visit_Constant(self, node: ast.Constant):
@@ -133,7 +139,7 @@ class _Checker:
             return "number", lambda values, context: value
         if isinstance(value, str):
             return "text", lambda values, context: value
-        _fail(node, f"`{ast.unparse(node)}` is not a number, a text or true/false")
+        _fail(f"`{ast.unparse(node)}` is not a number, a text or true/false")
 
     def visit_Name(self, node: ast.Name):
         name = node.id
@@ -142,7 +148,7 @@ class _Checker:
             return "yes_no", lambda values, context: value
         kind = self.types.get(name)
         if kind is None:
-            _fail(node, f"unknown fact `{name}`")
+            _fail(f"unknown fact `{name}`")
         self.names.add(name)
         if kind == "yes_no":
             return kind, lambda values, context: values.get(name) is True
@@ -154,7 +160,7 @@ class _Checker:
         kind, operand = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
             if kind != "yes_no":
-                _fail(node, f"`not` needs a yes/no fact or condition: `{ast.unparse(node)}`")
+                _fail(f"`not` needs a yes/no fact or condition: `{ast.unparse(node)}`")
             return "yes_no", lambda values, context: not operand(values, context)
         if isinstance(node.op, ast.USub) and _number_type(kind):
 
@@ -163,13 +169,13 @@ class _Checker:
                 return None if value is None else -value
 
             return "number", negative
-        _fail(node, f"`{ast.unparse(node)}` is not part of the grid language")
+        _fail(f"`{ast.unparse(node)}` is not part of the grid language")
 
     def visit_BinOp(self, node: ast.BinOp):
         left_kind, left = self.visit(node.left)
         right_kind, right = self.visit(node.right)
         if not (_number_type(left_kind) and _number_type(right_kind)):
-            _fail(node, f"arithmetic needs numbers: `{ast.unparse(node)}`")
+            _fail(f"arithmetic needs numbers: `{ast.unparse(node)}`")
         operations = {
             ast.Add: lambda a, b: a + b,
             ast.Sub: lambda a, b: a - b,
@@ -178,7 +184,7 @@ class _Checker:
         }
         operation = operations.get(type(node.op))
         if operation is None:
-            _fail(node, f"only + - * / are allowed: `{ast.unparse(node)}`")
+            _fail(f"only + - * / are allowed: `{ast.unparse(node)}`")
 
         def arithmetic(values, context):
             a, b = left(values, context), right(values, context)
@@ -189,7 +195,7 @@ class _Checker:
     def visit_BoolOp(self, node: ast.BoolOp):
         parts = [self.visit(value) for value in node.values]
         if any(kind != "yes_no" for kind, _ in parts):
-            _fail(node, f"`and` / `or` join yes/no facts or conditions: `{ast.unparse(node)}`")
+            _fail(f"`and` / `or` join yes/no facts or conditions: `{ast.unparse(node)}`")
         runs = [run for _, run in parts]
         if isinstance(node.op, ast.And):
             return "yes_no", lambda values, context: all(run(values, context) for run in runs)
@@ -211,7 +217,7 @@ class _Checker:
             (left_kind, left), (right_kind, right) = checked[index], checked[index + 1]
             operation = operators.get(type(op))
             if operation is None:
-                _fail(node, f"`{ast.unparse(node)}`: compare with < <= > >= == !=")
+                _fail(f"`{ast.unparse(node)}`: compare with < <= > >= == !=")
             self._comparable(node, operands[index], left_kind, operands[index + 1], right_kind, type(op))
             steps.append((operation, left, right))
 
@@ -232,23 +238,23 @@ class _Checker:
             if isinstance(fact, ast.Name) and isinstance(text, ast.Constant):
                 allowed = self.choices.get(fact.id, ())
                 if allowed and text.value not in allowed:
-                    _fail(node, f"`{fact.id}` is never {text.value!r}: its values are {', '.join(allowed)}")
+                    _fail(f"`{fact.id}` is never {text.value!r}: its values are {', '.join(allowed)}")
             return
         if left_kind == right_kind == "yes_no" and op in (ast.Eq, ast.NotEq):
             return
-        _fail(node, f"cannot compare a {left_kind} with a {right_kind}: `{ast.unparse(node)}`")
+        _fail(f"cannot compare a {left_kind} with a {right_kind}: `{ast.unparse(node)}`")
 
     def visit_Call(self, node: ast.Call):
         if not isinstance(node.func, ast.Name) or node.func.id not in FUNCTIONS or node.keywords:
-            _fail(node, f"unknown function in `{ast.unparse(node)}`; known: {', '.join(FUNCTIONS)}")
+            _fail(f"unknown function in `{ast.unparse(node)}`; known: {', '.join(FUNCTIONS)}")
         name = node.func.id
         kinds, least, result = FUNCTIONS[name]
         if not least <= len(node.args) <= len(kinds):
-            _fail(node, f"`{name}` takes {least} to {len(kinds)} values: `{ast.unparse(node)}`")
+            _fail(f"`{name}` takes {least} to {len(kinds)} values: `{ast.unparse(node)}`")
         if name == "checked":
             argument = node.args[0]
             if not isinstance(argument, ast.Name) or argument.id not in self.types:
-                _fail(node, f"`checked` names a fact of the dictionary: `{ast.unparse(node)}`")
+                _fail(f"`checked` names a fact of the dictionary: `{ast.unparse(node)}`")
             self.names.add(argument.id)
             fact = argument.id
             return "yes_no", lambda values, context: fact in context.checked
@@ -256,12 +262,12 @@ class _Checker:
         for wanted, argument in zip(kinds, node.args, strict=False):
             kind, run = self.visit(argument)
             if wanted != "any" and kind != wanted and not (wanted == "number" and kind == "count"):
-                _fail(node, f"`{name}` needs a {wanted}, not a {kind}: `{ast.unparse(argument)}`")
+                _fail(f"`{name}` needs a {wanted}, not a {kind}: `{ast.unparse(argument)}`")
             runs.append(run)
         if name == "income_ceiling":
             product = node.args[0]
             if not isinstance(product, ast.Constant) or product.value not in PRODUCTS:
-                _fail(node, f"`income_ceiling` starts with one of {', '.join(PRODUCTS)} in quotes")
+                _fail(f"`income_ceiling` starts with one of {', '.join(PRODUCTS)} in quotes")
         return result, _call(name, runs)
 
 

@@ -44,7 +44,7 @@ def generate(
     communes: list[str],
     count: int,
     today: dt.date,
-    ceilings: dict,
+    ceilings: tuple | None,
     seed: int = 72,
 ) -> list[tuple[str, dt.date]]:
     """Add `count` demands (about one in eight already allocated); return three (number, birth date)."""

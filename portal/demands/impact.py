@@ -118,7 +118,7 @@ def grid_impact(
     session: Session,
     draft: GridFile,
     day: dt.date,
-    ceilings: dict | None = None,
+    ceilings: tuple | None = None,
     batch: int = BATCH,
     progress: Callable[[int], None] | None = None,
 ) -> Impact:

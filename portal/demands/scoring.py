@@ -43,7 +43,7 @@ def store_score(demand: Demand, result: Score) -> None:
         setattr(demand, name, value)
 
 
-def rescore(demand: Demand, grids: list[GridFile], today: dt.date, ceilings: dict) -> bool:
+def rescore(demand: Demand, grids: list[GridFile], today: dt.date, ceilings: tuple | None) -> bool:
     """Score the demand with the grid of its kind in force today; True when something changed."""
     grid_file = grid_in_force(grids, "mutation" if demand.mutation else "general", today)
     if grid_file is None:
@@ -174,7 +174,7 @@ def read_events(connection, rows: list[tuple], kinds: dict) -> dict[int, tuple[E
 
 
 def _score_rows(
-    rows: list[tuple], kinds: dict, today: dt.date, ceilings: dict, events: dict
+    rows: list[tuple], kinds: dict, today: dt.date, ceilings: tuple | None, events: dict
 ) -> tuple[int, list[dict]]:
     """(active demands scored, the updates of those whose score changed). Pure: no database."""
     updates = []
@@ -228,7 +228,7 @@ def recompute_batch(
     connection,
     grids: list[GridFile],
     today: dt.date,
-    ceilings: dict,
+    ceilings: tuple | None,
     after_id: int = 0,
     batch: int = 20000,
 ) -> tuple[int, int, int, int]:
@@ -247,7 +247,7 @@ def recompute(
     sessions,
     grids: list[GridFile],
     today: dt.date,
-    ceilings: dict,
+    ceilings: tuple | None,
     batch: int = 20000,
     progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:

@@ -225,13 +225,3 @@ def ceilings_on(years: list[Ceilings], day: dt.date) -> Ceilings:
     """The ceilings in force on a day: the latest year that has started (the oldest before any)."""
     started = [ceilings for ceilings in years if ceilings.effective_from <= day]
     return started[-1] if started else years[0]
-
-
-def grid_ceilings(ceilings: Ceilings, zone: str) -> dict[str, tuple[tuple[int, ...], int]]:
-    """Ceilings as the scoring grids' `income_ceiling` reads them: product -> (the ceilings of
-    categories 1 to 6, the amount per extra person) in a zone."""
-    return {
-        product: (table.zones[zone].categories, table.zones[zone].extra_person)
-        for product, table in ceilings.products.items()
-        if zone in table.zones
-    }

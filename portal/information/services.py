@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from portal.content import fill_tokens
-from portal.information.eligibility import Ceilings, ceilings_on, grid_ceilings
+from portal.information.eligibility import Ceilings, ceilings_on
 from portal.information.models import (
     EASY,
     PUBLISHED,
@@ -310,8 +310,8 @@ def ceilings_in_force(day: dt.date) -> Ceilings:
     return ceilings_on(current_app.extensions["portal.ceilings"], day)
 
 
-def scoring_ceilings(day: dt.date) -> dict:
-    """The ceilings the scoring grids' `income_ceiling` reads, in the zone of most of the territory's
-    communes (a grid reads one zone's ceilings)."""
+def scoring_ceilings(day: dt.date) -> tuple[Ceilings, str]:
+    """The ceilings the scoring grids' `income_ceiling` reads on a day, with the zone of most of the
+    territory's communes (a grid reads one zone's ceilings)."""
     zones = Counter(commune.ceiling_zone for commune in current_territory().communes)
-    return grid_ceilings(ceilings_in_force(day), zones.most_common(1)[0][0] if zones else "other")
+    return ceilings_in_force(day), zones.most_common(1)[0][0] if zones else "other"

@@ -62,6 +62,21 @@ def test_a_reviewer_drafts_changes_sees_the_impact_and_activates(grid_server, pa
     submit(page)
     assert page.url.endswith(f"/grilles/{code}/v2")
     assert "75" in page.locator(f"#criterion-{criterion}").inner_text()
+    page.locator("#rules-link").click()
+    page.wait_for_load_state()
+    check(page, watch, viewport)
+    rules = page.locator("#computed").input_value()
+    page.fill("#computed", rules + "\nnot a rule")
+    submit(page)
+    assert page.locator("#computed[aria-invalid=true]").count() == 1
+    assert page.locator(".error-summary[role=alert]").count() == 1
+    assert page.locator("#computed").input_value().endswith("not a rule"), "what was typed stays"
+    check(page, watch, viewport)
+    page.fill("#computed", rules)
+    page.fill("#floor", "0")
+    submit(page)
+    assert page.url.endswith(f"/grilles/{code}/v2")
+    assert page.locator(".grid-rules").count() == 1
     page.locator("#impact-link").click()
     page.wait_for_load_state()
     check(page, watch, viewport)

@@ -57,7 +57,7 @@ def language_server(tmp_path_factory):
                 )
                 demand.events = [DemandEvent(kind="filed", occurred_on=filed)]
                 session.add(demand)
-                rescore(demand, stored_grids(session), clock.today(), {})
+                rescore(demand, stored_grids(session), clock.today(), None)
             session.commit()
         yield base
 

@@ -13,13 +13,15 @@ from portal.cotation.dictionary import read_dictionary
 from portal.cotation.engine import CEILING, FLOOR, Event, Facts, elapsed_months, score
 from portal.cotation.expressions import Context, ExpressionError, add_months, consumption_units, parse
 from portal.cotation.grids import grid_from_mapping
+from portal.information.eligibility import ceilings_on, read_all_ceilings
 from tests.support import CONTENT_DIR
 
 DICTIONARY = read_dictionary(CONTENT_DIR / "cotation" / "facts.yaml")
 TYPES = DICTIONARY.types()
 ON = dt.date(2026, 12, 7)
-# The 2026 PLUS ceilings of zone "other" (content/ceilings/2026.yaml).
-CEILINGS = {"PLUS": ((23403, 31254, 37584, 45374, 53376, 60156), 6710)}
+# The 2026 ceilings (content/ceilings/2026.yaml) in zone "other": PLUS 23,403 € for one person, 31,254 € for
+# two, 37,584 € for three, 60,156 € for six, plus 6,710 € a person beyond.
+CEILINGS = (ceilings_on(read_all_ceilings(CONTENT_DIR), dt.date(2026, 12, 7)), "other")
 
 
 def label(text: str) -> dict:
@@ -122,7 +124,15 @@ def test_named_functions():
     context = Context(ON, ceilings=CEILINGS)
     assert parse("income_ceiling('PLUS', household_size)", TYPES).run({"household_size": 3}, context) == 37584
     assert parse("income_ceiling('PLUS', 8)", TYPES).run({}, context) == 60156 + 2 * 6710
-    assert parse("income_ceiling('PLUS', 2, true)", TYPES).run({}, context) == 37584, "a disability adds one"
+    assert parse("income_ceiling('PLUS', 2, 0, true)", TYPES).run({}, context) == 37584, (
+        "a disability adds one"
+    )
+    single_parent = parse("income_ceiling('PLUS', household_size, dependants)", TYPES).run
+    assert single_parent({"household_size": 2, "dependants": 1}, context) == 37584, (
+        "as the eligibility checker"
+    )
+    assert single_parent({"household_size": 2}, context) == 31254, "a couple: its size"
+    assert parse("income_ceiling('PLUS', 2)", TYPES).run({}, Context(ON)) is None, "no ceilings known"
     assert parse("years_since(1960)", TYPES).run({}, context) == 66
     with pytest.raises(ExpressionError, match="starts with one of PLAI, PLUS, PLS"):
         parse("income_ceiling('HLM', 2)", TYPES)

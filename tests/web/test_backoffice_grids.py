@@ -319,7 +319,7 @@ def lower_dalo(db, reviewer) -> GridRecord:
 
 
 def test_the_impact_of_a_draft_on_demands_scored_by_hand(db, people, hand_made):
-    impact = grid_impact(db, operations.grid_file(lower_dalo(db, people["reviewer"])), DAY, {})
+    impact = grid_impact(db, operations.grid_file(lower_dalo(db, people["reviewer"])), DAY, None)
     assert impact.demands == 5
     # Before: a 10, b 51, c 46, d 3, e 50; after: a 10, b 11, c 46, d 3, e 10.
     assert impact.bands == [(0, 1, 1), (10, 1, 3), (40, 1, 1), (50, 2, 0)]

@@ -32,9 +32,9 @@ def test_a_good_file_replaces_the_demands_and_a_recompute_scores_them(db, tmp_pa
     allocated = db.scalar(select(func.count()).select_from(Demand).where(Demand.status == "allocated"))
     assert report.allocations == allocated
     assert count(db, DemandEvent) == 250 + allocated
-    read, active, changed, _ = recompute_batch(db.connection(), GRIDS, TODAY, {}, batch=1000)
+    read, active, changed, _ = recompute_batch(db.connection(), GRIDS, TODAY, None, batch=1000)
     assert read == 250 and active == changed == 250 - allocated
-    again = recompute_batch(db.connection(), GRIDS, TODAY, {}, batch=1000)
+    again = recompute_batch(db.connection(), GRIDS, TODAY, None, batch=1000)
     assert again[2] == 0, "recomputing again changes nothing"
     demand = db.scalar(select(Demand).where(Demand.status == "active").limit(1))
     db.refresh(demand)
@@ -137,7 +137,7 @@ def test_demands_added_after_an_import_get_fresh_ids(db, tmp_path):
     from portal.demands.demo import generate
 
     import_demands(db, write_csv(tmp_path / "demands.csv", demand_rows(30)), TODAY)
-    generate(db, GRIDS, ["72181"], 2, TODAY, {}, seed=3)  # through the ORM: ids from the sequence
+    generate(db, GRIDS, ["72181"], 2, TODAY, None, seed=3)  # through the ORM: ids from the sequence
     assert count(db, Demand) == 32
 
 
@@ -146,8 +146,8 @@ def test_the_full_recompute_scores_in_batches_with_a_second_process_and_is_idemp
     import_demands(db, write_csv(tmp_path / "demands.csv", demand_rows(250)), TODAY)
     sessions = sessionmaker(bind=db.connection(), join_transaction_mode="create_savepoint")
     active = db.scalar(select(func.count()).select_from(Demand).where(Demand.status == "active"))
-    assert recompute(sessions, GRIDS, TODAY, {}, batch=40) == (active, active)
-    assert recompute(sessions, GRIDS, TODAY, {}, batch=40) == (active, 0), "a second run changes nothing"
+    assert recompute(sessions, GRIDS, TODAY, None, batch=40) == (active, active)
+    assert recompute(sessions, GRIDS, TODAY, None, batch=40) == (active, 0), "a second run changes nothing"
     db.expire_all()
     stored = {
         number: (total, lines)
@@ -158,12 +158,12 @@ def test_the_full_recompute_scores_in_batches_with_a_second_process_and_is_idemp
     assert None not in {total for total, _ in stored.values()}
     # Scores computed one demand at a time, in this process, agree with the batches' stored ones.
     db.execute(Demand.__table__.update().values(score_total=None, score_lines=[]))
-    recompute_batch(db.connection(), GRIDS, TODAY, {}, batch=1000)
+    recompute_batch(db.connection(), GRIDS, TODAY, None, batch=1000)
     db.expire_all()
     for demand in db.scalars(select(Demand).where(Demand.status == "active")):
         assert (demand.score_total, demand.score_lines) == stored[demand.number]
         assert sum(line["points"] for line in demand.score_lines if line["counted"]) == demand.score_total
-    assert recompute(sessions, GRIDS, TODAY + dt.timedelta(days=40), {}, batch=40)[1] > 0, (
+    assert recompute(sessions, GRIDS, TODAY + dt.timedelta(days=40), None, batch=40)[1] > 0, (
         "a month later, seniority moves the scores"
     )
 

@@ -97,7 +97,7 @@ def test_the_situation_explains_points_that_end_and_a_demand_not_scored(client, 
     )
     for demand in (ending, apart):
         demand.lookup_hash = services.hash_lookup(demand.number, birth)
-        rescore(demand, stored_grids(db), today, {})
+        rescore(demand, stored_grids(db), today, None)
     db.flush()
     assert apart.score_total is None and apart.score_lines[0]["excluded"]
     assert look_up(client, ending.number, birth.strftime("%d/%m/%Y")).status_code == 302

@@ -149,7 +149,7 @@ def test_a_grid_of_before_the_language_keeps_every_total(empty_engine):
         )
         assert grid_file_from_record(record, DICTIONARY).grid == GENERAL.grid, "the file's rules exactly"
         grids = stored_grids(session, DICTIONARY)
-    assert recompute(sessions, grids, TODAY, {}) == (3, 0), "every demand scored, no total changed"
+    assert recompute(sessions, grids, TODAY, None) == (3, 0), "every demand scored, no total changed"
     with sessions.begin() as session:
         report = load_grids(session, CONTENT_DIR)  # the file is accepted as the same version
         assert "general v1" in report.updated + report.unchanged

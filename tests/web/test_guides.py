@@ -31,7 +31,7 @@ from portal.revision import bump_revision
 from portal.territory.models import Commune
 from portal.text import slugify
 from tests.pagecheck import csrf_token, parse, text_of
-from tests.support import DEMO_LOOKUPS, build_app
+from tests.support import DEMO_LOOKUPS, build_app, run_queued
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 _rendered: dict[str, bytes] = {}  # one rendering per URL for the whole module: guides take seconds
@@ -218,16 +218,6 @@ def queued_app(tmp_path, sqlite_url):
     app = build_app(tmp_path, None, jobs_immediate=False, database_url=f"sqlite:///{copy}")
     yield app
     app.extensions["portal.db"].engine.dispose()
-
-
-def run_queued(app) -> int:
-    """What a consumer does: run every queued job; how many ran."""
-    huey = app.extensions["portal.jobs"].huey
-    ran = 0
-    while (task := huey.dequeue()) is not None:
-        huey.execute(task)
-        ran += 1
-    return ran
 
 
 def test_three_parallel_cold_requests_queue_one_render_and_none_renders_in_the_request(

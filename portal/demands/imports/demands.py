@@ -53,7 +53,7 @@ from pathlib import Path
 from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
-from portal.cotation.dictionary import Dictionary
+from portal.cotation.dictionary import RESERVED_COLUMNS, Dictionary
 from portal.cotation.services import current_dictionary
 from portal.demands.imports.problems import N_
 from portal.demands.imports.reading import (
@@ -75,7 +75,8 @@ MUST_BE_FLAG = N_("must be 0 or 1")
 MUST_BE_COUNT = N_("must be a whole number, 0 or more")
 MUST_BE_NUMBER = N_("must be a number")
 MUST_BE_DATE = N_("must be a date like 2025-03-14")
-OWN_COLUMNS = (*REQUIRED, "renewed_on", "mutation", "other_communes", "allocated_on", "checked")
+# The demand's own columns, which the dictionary of facts keeps for them (no fact may take one).
+OWN_COLUMNS = RESERVED_COLUMNS
 
 
 def columns(dictionary: Dictionary) -> tuple[str, ...]:
