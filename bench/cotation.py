@@ -1,7 +1,7 @@
 """Demands at scale, on SQLite and PostgreSQL: import rate and peak memory, full recompute, position query.
 
 Usage: python bench/cotation.py [--demands N] (default 1,000,000; a smaller N runs faster).
-The grid in force is a version 2 of the demonstration's general grid that uses the grid language: computed
+The grid in force is a next version of the demonstration's general grid that uses the grid language: computed
 facts (months of waiting, remaining income per consumption unit, rent-to-income ratio), conditions (on a
 category, on children, on a checked fact), points that end or fade after a date, and refusals counted from
 the events over 12 months. The import and the full recompute that follows it run as `portal demands import`,
@@ -71,12 +71,12 @@ LANGUAGE_CRITERIA = [
 
 
 def bench_content(folder: Path) -> Path:
-    """A copy of content/ whose general grid has a version 2 (in force from February 2026) written with
+    """A copy of content/ whose general grid has a next version (in force from February 2026) written with
     computed facts, conditions, expiring points and refusals read from the events."""
     content = folder / "content"
     shutil.copytree(PROJECT_ROOT / "content", content, ignore=shutil.ignore_patterns("examples"))
     grid = yaml.safe_load((content / "cotation" / "general.yaml").read_text(encoding="utf-8"))
-    grid.update(version=2, effective_from=dt.date(2026, 2, 1))
+    grid.update(version=grid["version"] + 1, effective_from=dt.date(2026, 2, 1))
     grid["computed"].update(
         reste_par_uc={
             "expression": "(income / 12 - rent) / consumption_units(household_size, children_under_14)",
@@ -87,7 +87,9 @@ def bench_content(folder: Path) -> Path:
     grid["criteria"] = [item for item in grid["criteria"] if item["code"] != "refus"]
     for item in LANGUAGE_CRITERIA:
         grid["criteria"].append({**item, "label": {"fr": item["code"]}, "explanation": {"fr": item["code"]}})
-    (content / "cotation" / "general_v2.yaml").write_text(yaml.safe_dump(grid, allow_unicode=True), "utf-8")
+    (content / "cotation" / "general_bench.yaml").write_text(
+        yaml.safe_dump(grid, allow_unicode=True), "utf-8"
+    )
     return content
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -49,7 +50,7 @@ def content_hash(title: str, summary: str, body: str) -> str:
 
 def territory_tokens(territory) -> dict[str, str]:
     """The values content may name as [[token]]: they are territory settings, not text."""
-    return {"territory": territory.name, "abnormal_delay_months": str(territory.abnormal_delay_months)}
+    return {"territory": territory.name, **{name: str(value) for name, value in territory.figures.items()}}
 
 
 def fill_tokens(text: str, tokens: dict[str, str]) -> str:
@@ -72,7 +73,7 @@ def markdown_problems(
     markdown: str,
     *,
     locales: tuple[str, ...],
-    internal_paths: set[str],
+    resolves: Callable[[str], bool],
     link_hosts: set[str],
     tokens: set[str],
 ) -> list[str]:
@@ -91,16 +92,17 @@ def markdown_problems(
     for name in sorted(set(TOKEN.findall(markdown)) - tokens):
         problems.append(f"unknown token [[{name}]]")
     for target in link_targets(markdown):
-        problem = link_problem(target, locales=locales, internal_paths=internal_paths, link_hosts=link_hosts)
+        problem = link_problem(target, locales=locales, resolves=resolves, link_hosts=link_hosts)
         if problem:
             problems.append(problem)
     return problems
 
 
 def link_problem(
-    target: str, *, locales: tuple[str, ...], internal_paths: set[str], link_hosts: set[str]
+    target: str, *, locales: tuple[str, ...], resolves: Callable[[str], bool], link_hosts: set[str]
 ) -> str:
-    """Why a link may not appear in a page, or an empty string when it may."""
+    """Why a link may not appear in a page, or an empty string when it may; `resolves` tells whether an
+    internal path (/fr/…) leads to a page of the portal."""
     parts = urlsplit(target)
     if parts.scheme in ("mailto", "tel"):
         return ""
@@ -111,5 +113,4 @@ def link_problem(
     segments = parts.path.strip("/").split("/", 1)
     if not parts.path.startswith("/") or segments[0] not in locales:
         return f"internal links start with a language, like /fr/…: {target}"
-    path = segments[1] if len(segments) > 1 else ""
-    return "" if path.rstrip("/") in internal_paths else f"link to an unknown page: {target}"
+    return "" if resolves(parts.path) else f"link to an unknown page: {target}"

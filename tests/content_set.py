@@ -14,4 +14,4 @@ PAGE_SLUGS = (
     "glossaire",
     "questions-reponses",
 )
-EASY_SLUGS = PAGE_SLUGS[:9]  # pages 1 to 9 have an easy-to-read French version
+EASY_SLUGS = PAGE_SLUGS  # every page has an easy-to-read French version

@@ -5,7 +5,9 @@ from a conftest."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import os
+import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,6 +17,7 @@ from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
+from werkzeug.routing import Map
 
 from portal import clock, create_app, migrations
 from portal.config import load_settings
@@ -55,6 +58,12 @@ def make_settings(tmp_path: Path, **overrides):
 DEMO_LOOKUPS: list[tuple[str, dt.date]] = []  # (number, birth date) of demo demands that can be looked up
 
 
+@functools.cache
+def portal_routes() -> Map:
+    """The portal's routes, for checking the links of pages loaded outside an app."""
+    return create_app(make_settings(Path(tempfile.mkdtemp(prefix="routes-")))).url_map
+
+
 def prepare_schema(engine: Engine) -> None:
     """Apply the migrations and load the demo content (communes, pages, search index, grids, 300 demands)."""
     migrations.upgrade(engine)
@@ -63,7 +72,7 @@ def prepare_schema(engine: Engine) -> None:
     with sessionmaker(engine).begin() as session:
         sync_communes(session, territory)
         load_desks(session, CONTENT_DIR / "desks.yaml")
-        load_pages(session, CONTENT_DIR / "pages", locales, set(territory.link_hosts))
+        load_pages(session, CONTENT_DIR / "pages", locales, set(territory.link_hosts), portal_routes())
         reindex(session, locales, territory_tokens(territory))
         load_grids(session, CONTENT_DIR)
         samples = generate_demands(
@@ -164,11 +173,11 @@ LANGUAGE_CRITERIA = [
 
 
 def write_language_grid(cotation: Path) -> Path:
-    """Into a copy of content/cotation/: a version 2 of the general grid, in force since February 2026,
+    """Into a copy of content/cotation/: the next version of the general grid, in force since February 2026,
     written with the grid language (a computed fact, points that end, a condition on a category,
     refusals from the events, an exclusion, a floor); French and Arabic texts."""
     data = yaml.safe_load((CONTENT_DIR / "cotation" / "general.yaml").read_text(encoding="utf-8"))
-    data.update(version=2, effective_from=dt.date(2026, 2, 1), floor=0)
+    data.update(version=data["version"] + 1, effective_from=dt.date(2026, 2, 1), floor=0)
     data["computed"]["reste_par_uc"] = {
         "expression": "(income / 12 - rent) / consumption_units(household_size, children_under_14)",
         "label": {"fr": "Reste à vivre par unité de consommation", "ar": "الدخل المتبقي لكل وحدة استهلاك"},
@@ -181,6 +190,6 @@ def write_language_grid(cotation: Path) -> Path:
     for item in LANGUAGE_CRITERIA:
         texts = {"fr": f"Critère {item['code']}", "ar": f"معيار {item['code']}"}
         data["criteria"].append({**item, "label": texts, "explanation": texts})
-    path = cotation / "general-2.yaml"
+    path = cotation / "general-language.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     return path

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.content import markdown_problems
-from portal.information.loader import PUBLIC_PATHS, TOKENS, published_version
+from portal.information.loader import TOKENS, published_version, route_resolver
 from portal.information.models import (
     ARCHIVED,
     DRAFT,
@@ -177,10 +177,10 @@ _PROBLEMS = [
 def body_problems(session: Session, body: str, locales: tuple[str, ...], link_hosts: set[str]) -> list[str]:
     """What the loader would refuse in this body, said in the reader's language."""
     slugs = set(session.scalars(select(Page.slug)))
-    internal = PUBLIC_PATHS | {f"informations/{slug}" for slug in slugs}
+    resolves = route_resolver(slugs)
     said = []
     for problem in markdown_problems(
-        body, locales=locales, internal_paths=internal, link_hosts=link_hosts, tokens=TOKENS
+        body, locales=locales, resolves=resolves, link_hosts=link_hosts, tokens=TOKENS
     ):
         for pattern, message in _PROBLEMS:
             found = pattern.search(problem)

@@ -105,6 +105,15 @@ def household_category(household: Household, young_couple_max_combined_age: int 
     return Category(min(size, MAX_CATEGORY), max(0, size - MAX_CATEGORY), tuple(reasons))
 
 
+def income_retained(reference: int, recent: int | None) -> tuple[int, bool]:
+    """The income compared with the ceilings, and whether it is the recent one: the income of year N-1
+    or of the last 12 months replaces the reference tax income of year N-2 only when it is at least 10 %
+    lower (order of 29 July 1987, article 3): one rule, whatever made the income drop."""
+    if recent is None or recent < 0 or recent * 10 > reference * 9:
+        return reference, False
+    return recent, True
+
+
 def ceiling(ceilings: Ceilings, product: str, zone: str, category: Category) -> int:
     table = ceilings.products[product].zones[zone]
     return table.categories[category.number - 1] + category.extra_persons * table.extra_person

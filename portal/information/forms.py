@@ -50,12 +50,23 @@ class EligibilityForm(PortalForm):
         _l("A member of the household has a disability card (carte mobilité inclusion, mention invalidité)")
     )
     income = IntegerField(
-        _l("Reference tax income of the household, in euros"),
+        _l("Reference tax income of the household for the year before last (N-2), in euros"),
         validators=[
             InputRequired(_l("Enter the reference tax income, 0 if you have none")),
             NumberRange(0, 10_000_000, _l("Enter an amount in euros, without cents")),
         ],
-        hint=_l('Add up the "revenu fiscal de référence" on the tax notices of every adult.'),
+        hint=_l(
+            'Add up the "revenu fiscal de référence" on the tax notices of every adult, '
+            "for the income of the year before last."
+        ),
+    )
+    recent_income = IntegerField(
+        _l("If your income has dropped: the household's income of last year or of the last 12 months"),
+        validators=[Optional(), NumberRange(0, 10_000_000, _l("Enter an amount in euros, without cents"))],
+        hint=_l(
+            "Optional. It replaces the income above only when it is at least 10 % lower: "
+            "for example 18,000 € or less instead of 20,000 €."
+        ),
     )
 
     def set_communes(self, communes) -> None:
@@ -67,11 +78,16 @@ class EligibilityForm(PortalForm):
         if field.data and self.adults.data is not None and self.adults.data != 2:
             raise ValidationError(_l("A couple means two adults: check the number of adults"))
 
-    def validate_age_second(self, field) -> None:
-        # A couple without dependants may be a young couple: the rule needs both ages.
-        young_couple_possible = self.couple.data and self.dependants.data == 0 and self.adults.data == 2
-        if young_couple_possible and (self.age_first.data is None or field.data is None):
-            raise ValidationError(_l("Enter both ages of the couple, or neither"))
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # A couple without dependants may be a young couple: the rule needs both ages. Checked here, not
+        # in a field's own validators: Optional() stops those of an empty field.
+        if self.couple.data and self.dependants.data == 0 and self.adults.data == 2:
+            for field in (self.age_first, self.age_second):
+                if field.data is None and not field.errors:
+                    field.errors.append(_l("Enter the age of each member of the couple"))
+                    valid = False
+        return valid
 
     def ages(self) -> tuple[int, ...]:
         if self.age_first.data is None or self.age_second.data is None:

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import Map, RequestRedirect
 
 from portal.clock import utcnow
 from portal.content import ContentError, content_hash, markdown_problems, read_yaml, split_front_matter
@@ -28,28 +33,12 @@ from portal.information.models import (
     Section,
 )
 from portal.revision import bump_revision
+from portal.territory.services import FIGURES
 
 EASY_SUFFIX = ".facile"
 FILE_AUTHOR = "content/"  # versions loaded from files; back-office versions carry a person's name
-# Public paths of the portal that pages may link to, besides /<lang>/informations/<slug>.
-PUBLIC_PATHS = {
-    "",
-    "informations",
-    "guichets",
-    "eligibilite",
-    "cotation",
-    "cotation/grille",
-    "cotation/simulateur",
-    "cotation/consulter",
-    "guides",
-    "communes",
-    "recherche",
-    "mentions-legales",
-    "donnees-personnelles",
-    "accessibilite",
-    "plan-du-site",
-}
-TOKENS = {"territory", "abnormal_delay_months"}
+TOKENS = {"territory", *FIGURES}
+PAGE_ENDPOINTS = ("information.page", "information.easy")
 
 
 @dataclass
@@ -65,6 +54,7 @@ class PageFile:
     position: int | None = None
     source_hash: str | None = None
     updated: dt.date | None = None
+    references: list | None = None  # French standard pages: [{"title": …, "url": …}]
 
     @property
     def hash(self) -> str:
@@ -118,11 +108,51 @@ def read_page_file(path: Path, locale: str) -> PageFile:
         position=meta.get("position"),
         source_hash=meta.get("source_hash"),
         updated=updated if isinstance(updated, dt.date) else None,
+        references=meta.get("references"),
     )
 
 
-def read_page_files(pages_dir: Path, locales: tuple[str, ...], link_hosts: set[str]) -> list[PageFile]:
-    """Every page file of the configured locales, checked; raise ContentError listing every problem."""
+def reference_problems(item: PageFile, link_hosts: set[str]) -> list[str]:
+    """A French page names the texts it rests on, each with an https address on an allowed host, and the
+    day its content was last checked; other files leave both to it."""
+    if item.locale != SOURCE_LOCALE or item.variant != STANDARD:
+        return ["`references` belong in the French page only"] if item.references is not None else []
+    problems = [] if item.updated else ["`updated` (the day the content was last checked) is missing"]
+    if not isinstance(item.references, list) or not item.references:
+        return [*problems, "`references` must list the texts the page rests on (title and url)"]
+    for index, reference in enumerate(item.references):
+        url = reference.get("url", "") if isinstance(reference, dict) else ""
+        if not isinstance(reference, dict) or not str(reference.get("title") or "").strip():
+            problems.append(f"references[{index}] needs a `title`")
+        elif urlsplit(url).scheme != "https" or urlsplit(url).hostname not in link_hosts:
+            problems.append(f"references[{index}].url must be an https address on an allowed host: {url}")
+    return problems
+
+
+def route_resolver(slugs: set[str], routes: Map | None = None) -> Callable[[str], bool]:
+    """Whether an internal path (/fr/…) answers a GET among the portal's routes (`routes`: the current
+    app's by default); an information page must also be one of `slugs`."""
+    adapter = (routes or current_app.url_map).bind("portal.invalid")
+
+    def resolves(path: str) -> bool:
+        try:
+            endpoint, values = adapter.match(path, method="GET")
+        except RequestRedirect as redirect:  # /fr → /fr/: the page the redirect leads to
+            return resolves(urlsplit(redirect.new_url).path)
+        except HTTPException:
+            return False
+        if endpoint in PAGE_ENDPOINTS:
+            return values["slug"] in slugs
+        return endpoint != "static"
+
+    return resolves
+
+
+def read_page_files(
+    pages_dir: Path, locales: tuple[str, ...], link_hosts: set[str], routes: Map | None = None
+) -> list[PageFile]:
+    """Every page file of the configured locales, checked; raise ContentError listing every problem.
+    Internal links must lead to a route of the portal (`routes`: the current app's by default)."""
     sections = {item["slug"] for item in read_sections(pages_dir)}
     files, problems = [], []
     for locale in locales:
@@ -132,7 +162,7 @@ def read_page_files(pages_dir: Path, locales: tuple[str, ...], link_hosts: set[s
             except ContentError as exc:
                 problems.append(str(exc))
     french = {item.slug for item in files if item.locale == SOURCE_LOCALE and item.variant == STANDARD}
-    internal = PUBLIC_PATHS | {f"informations/{slug}" for slug in french}
+    resolves = route_resolver(french, routes)
     for item in files:
         where = str(item.path)
         if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", item.slug):
@@ -148,10 +178,11 @@ def read_page_files(pages_dir: Path, locales: tuple[str, ...], link_hosts: set[s
                 problems.append(f"{where}: `position` must be a whole number")
         elif item.slug not in french:
             problems.append(f"{where}: there is no French page `{item.slug}` for it to translate")
+        problems += [f"{where}: {problem}" for problem in reference_problems(item, link_hosts)]
         problems += [
             f"{where}: {problem}"
             for problem in markdown_problems(
-                item.body, locales=locales, internal_paths=internal, link_hosts=link_hosts, tokens=TOKENS
+                item.body, locales=locales, resolves=resolves, link_hosts=link_hosts, tokens=TOKENS
             )
         ]
     if problems:
@@ -160,10 +191,15 @@ def read_page_files(pages_dir: Path, locales: tuple[str, ...], link_hosts: set[s
 
 
 def load_pages(
-    session: Session, pages_dir: Path, locales: tuple[str, ...], link_hosts: set[str]
+    session: Session,
+    pages_dir: Path,
+    locales: tuple[str, ...],
+    link_hosts: set[str],
+    routes: Map | None = None,
 ) -> LoadReport:
-    """Make the published versions match the files; versions edited in the back-office are kept."""
-    files = read_page_files(pages_dir, locales, link_hosts)
+    """Make the published versions match the files; versions edited in the back-office are kept
+    (`routes`: those internal links must lead to, the current app's by default)."""
+    files = read_page_files(pages_dir, locales, link_hosts, routes)
     for item in read_sections(pages_dir):
         section = session.get(Section, item["slug"]) or Section(slug=item["slug"])
         section.position, section.titles = item["position"], dict(item["titles"])
@@ -174,6 +210,10 @@ def load_pages(
         if item.locale == SOURCE_LOCALE and item.variant == STANDARD:
             page = pages.get(item.slug) or Page(slug=item.slug)
             page.section_slug, page.position = item.section, item.position
+            page.legal_references = [
+                {"title": str(reference["title"]).strip(), "url": reference["url"]}
+                for reference in item.references
+            ]
             session.add(page)
             pages[item.slug] = page
     session.flush()

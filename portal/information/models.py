@@ -38,6 +38,8 @@ class Page(Base):
     slug: Mapped[str] = mapped_column(String(80), unique=True)
     section_slug: Mapped[str] = mapped_column(ForeignKey("info_section.slug"))
     position: Mapped[int] = mapped_column(Integer)
+    # The texts the page rests on, from its French file: [{"title": …, "url": …}], shown at its end.
+    legal_references: Mapped[list] = mapped_column(JSON, default=list)
 
     versions: Mapped[list[PageVersion]] = relationship(back_populates="page", cascade="all, delete-orphan")
 

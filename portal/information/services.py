@@ -50,6 +50,7 @@ class PublishedText:
     body: str
     source_version_id: int | None
     updated_on: dt.date
+    references: tuple[tuple[str, str], ...] = ()  # the page's texts: (title, url)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def _read_published(session: Session) -> Published:
             body=version.body,
             source_version_id=version.source_version_id,
             updated_on=version.updated_on or version.created_at.date(),
+            references=tuple((item["title"], item["url"]) for item in page.legal_references or ()),
         )
         for version, page in rows
     }
@@ -112,6 +114,15 @@ class PageView:
     @property
     def slug(self) -> str:
         return self.french.slug
+
+    def references(self, territory) -> list[tuple[str, str, bool]]:
+        """(title, url, checked) of the texts the page rests on, then the source of each territory figure
+        its text names as a [[token]] (checked: False until someone has copied the figure's text)."""
+        named = [territory.sources[name] for name in territory.figures if f"[[{name}]]" in self.version.body]
+        return [
+            *((title, url, True) for title, url in self.french.references),
+            *((source.title, source.url, source.verified) for source in named),
+        ]
 
 
 def page_view(session: Session, slug: str, locale: str, variant: str = STANDARD) -> PageView | None:

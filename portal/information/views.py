@@ -20,7 +20,7 @@ from portal import clock, db
 from portal.content import fill_tokens
 from portal.desks import services as desk_services
 from portal.information import services
-from portal.information.eligibility import Household, assess, ceilings_on, read_all_ceilings
+from portal.information.eligibility import Household, assess, ceilings_on, income_retained, read_all_ceilings
 from portal.information.forms import EligibilityForm
 from portal.information.models import EASY
 from portal.information.presenting import assessment_rows, format_euros, tokens, zone_label
@@ -96,7 +96,7 @@ def eligibility():
     all_communes = communes()
     form.set_communes(all_communes)
     ceilings = ceilings_on(current_app.extensions["portal.ceilings"], clock.today())
-    assessment = commune = None
+    assessment = commune = recent = None
     if form.validate_on_submit():
         commune = next(item for item in all_communes if item.insee == form.commune.data)
         household = Household(
@@ -106,7 +106,8 @@ def eligibility():
             ages=form.ages(),
             disabled_member=form.disabled_member.data,
         )
-        assessment = assess(household, commune.ceiling_zone, form.income.data, ceilings)
+        income, recent = income_retained(form.income.data, form.recent_income.data)
+        assessment = assess(household, commune.ceiling_zone, income, ceilings)
     response = make_response(
         render_template(
             "information/eligibility.html",
@@ -114,6 +115,7 @@ def eligibility():
             assessment=assessment,
             commune=commune,
             ceilings=ceilings,
+            recent=recent,
         )
     )
     response.headers["Cache-Control"] = "no-store"  # a household's income, on a shared computer at a desk

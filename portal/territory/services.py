@@ -27,6 +27,8 @@ THEME_KEYS = (
     "border",
 )
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Figures of the territory that pages name as [[tokens]]; each comes with its source in `sources`.
+FIGURES = ("abnormal_delay_months", "dalo_offer_months", "interview_delay_months")
 
 
 class TerritoryFileError(ValueError):
@@ -45,6 +47,16 @@ class CommuneData:
 
 
 @dataclass(frozen=True)
+class Source:
+    """Where a figure of the territory comes from: a text, its address, and whether someone has checked
+    the figure against the text itself (False: taken from a secondary source, to confirm)."""
+
+    title: str
+    url: str = ""
+    verified: bool = False
+
+
+@dataclass(frozen=True)
 class Territory:
     """The territory's settings; read once at start, never from a request."""
 
@@ -54,11 +66,18 @@ class Territory:
     department: str
     demo: bool
     abnormal_delay_months: int
+    dalo_offer_months: int = 3
+    interview_delay_months: int = 1
+    sources: dict[str, Source] = field(default_factory=dict)
     contact: dict = field(default_factory=dict)
     publisher: dict = field(default_factory=dict)
     theme: dict = field(default_factory=dict)
     communes: tuple[CommuneData, ...] = ()
     link_hosts: frozenset[str] = frozenset()
+
+    @property
+    def figures(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in FIGURES}
 
 
 def _require(mapping: dict, key: str, where: str, kind: type | tuple[type, ...] = str):
@@ -67,6 +86,13 @@ def _require(mapping: dict, key: str, where: str, kind: type | tuple[type, ...] 
     value = mapping[key]
     if not isinstance(value, kind):
         raise TerritoryFileError(f"{where}: `{key}` has the wrong type ({type(value).__name__})")
+    return value
+
+
+def _months(raw: dict, name: str, where: str) -> int:
+    value = _require(raw, name, where, int)
+    if isinstance(value, bool) or not 1 <= value <= 120:
+        raise TerritoryFileError(f"{where}: `{name}` must be a number of months between 1 and 120")
     return value
 
 
@@ -99,6 +125,24 @@ def _commune(raw: dict, where: str) -> CommuneData:
     )
 
 
+def _sources(raw, where: str) -> dict[str, Source]:
+    """Every figure's source: a title, an https address (optional) and `verified`."""
+    if not isinstance(raw, dict):
+        raise TerritoryFileError(f"{where}: `sources` must be a mapping with one entry per figure")
+    sources = {}
+    for name in FIGURES:
+        item = raw.get(name)
+        if not isinstance(item, dict) or not str(item.get("title") or "").strip():
+            raise TerritoryFileError(
+                f"{where}: sources.{name} needs a `title` (the text the figure comes from)"
+            )
+        url = str(item.get("url") or "")
+        if url and not url.startswith("https://"):
+            raise TerritoryFileError(f"{where}: sources.{name}.url must be an https address")
+        sources[name] = Source(str(item["title"]).strip(), url, bool(item.get("verified", False)))
+    return sources
+
+
 def read_territory(content_dir: Path) -> Territory:
     """Parse and check territory.yaml; raise TerritoryFileError naming what is wrong."""
     path = content_dir / "territory.yaml"
@@ -127,7 +171,8 @@ def read_territory(content_dir: Path) -> Territory:
         kind=_require(raw, "kind", where),
         department=str(_require(raw, "department", where)),
         demo=bool(raw.get("demo", False)),
-        abnormal_delay_months=int(_require(raw, "abnormal_delay_months", where, int)),
+        **{name: _months(raw, name, where) for name in FIGURES},
+        sources=_sources(raw.get("sources"), where),
         contact=raw.get("contact") or {},
         publisher=raw.get("publisher") or {},
         theme=theme,

@@ -22,7 +22,7 @@ NUMBERS = {"ending": "0721225000071F0101", "apart": "0721225000072F0101"}
 
 
 def _content(folder):
-    """The project's content with a version 2 of the general grid written in the language."""
+    """The project's content with the next version of the general grid written in the language."""
     content = folder / "content"
     shutil.copytree(CONTENT_DIR, content, ignore=shutil.ignore_patterns("examples"))
     write_language_grid(content / "cotation")

@@ -1,4 +1,4 @@
-"""The shipped content is complete: every page in every language, easy-to-read French for pages 1 to 9,
+"""The shipped content is complete: every page in every language, easy-to-read French for every page,
 translations faithful in structure, catalogs fully translated."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from portal.information.loader import read_page_file, read_page_files
 from portal.site.services import SITE_PAGES
 from portal.territory.services import read_territory
 from tests.content_set import EASY_SLUGS, PAGE_SLUGS
-from tests.support import CONTENT_DIR
+from tests.support import CONTENT_DIR, portal_routes
 
 PAGES = CONTENT_DIR / "pages"
 FRENCH = sorted(path.stem for path in (PAGES / "fr").glob("*.md") if not path.stem.endswith(".facile"))
@@ -36,7 +36,7 @@ def test_every_page_exists_in_every_locale(locale):
 
 
 @pytest.mark.parametrize("slug", EASY_SLUGS)
-def test_pages_one_to_nine_have_an_easy_to_read_version(slug):
+def test_every_page_has_an_easy_to_read_version(slug):
     meta, body = read(PAGES / "fr" / f"{slug}.facile.md")
     assert meta["title"] and len(body.split()) >= 150
 
@@ -82,7 +82,7 @@ def test_shipped_translations_are_made_from_the_current_french(locale):
 
 def test_every_page_file_passes_the_loader_checks():
     territory = read_territory(CONTENT_DIR)
-    files = read_page_files(PAGES, DEFAULT_LOCALES, set(territory.link_hosts))
+    files = read_page_files(PAGES, DEFAULT_LOCALES, set(territory.link_hosts), portal_routes())
     assert len(files) == 12 * len(DEFAULT_LOCALES) + len(EASY_SLUGS)
 
 

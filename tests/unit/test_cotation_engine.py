@@ -51,8 +51,31 @@ def test_a_demand_filed_ten_months_ago_with_dalo():
 
 def test_seniority_is_capped_and_the_abnormal_delay_adds_its_points():
     assert total({"filed_on": dt.date(2016, 1, 1)}) == 120 + 20
-    assert total({"filed_on": dt.date(2024, 11, 28)}) == 24 + 20  # exactly 24 months: the delay is reached
-    assert total({"filed_on": dt.date(2024, 11, 29)}) == 23
+    # The Sarthe's abnormal delay, 12 months (general grid v2): reached on the day.
+    assert total({"filed_on": dt.date(2025, 11, 28)}) == 12 + 20
+    assert total({"filed_on": dt.date(2025, 11, 29)}) == 11
+
+
+@pytest.mark.parametrize(
+    ("size", "surface", "overcrowded"),
+    [
+        (1, 8.5, True),
+        (1, 9, False),  # 9 m² for one person
+        (2, 15, True),
+        (2, 16, False),  # 16 m² for two
+        (3, 24.9, True),
+        (3, 25, False),  # 9 m² more per extra person
+        (8, 69, True),
+        (8, 70, False),
+        (12, 69, True),  # never more than 70 m²
+        (12, 70, False),
+        (4, None, False),  # surface unknown: only the declared fact counts
+    ],
+)
+def test_overcrowding_follows_the_decency_standard(size, surface, overcrowded):
+    facts = {"filed_on": ON, "household_size": size, **({"surface": surface} if surface is not None else {})}
+    assert total(facts) == (15 if overcrowded else 0)
+    assert total({**facts, "overcrowding": True}) == 15, "declared overcrowding still counts"
 
 
 def test_housing_cost_ratio_bands():

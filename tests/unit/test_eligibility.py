@@ -16,6 +16,7 @@ from portal.information.eligibility import (
     assess,
     ceilings_on,
     household_category,
+    income_retained,
     read_all_ceilings,
     read_ceilings_file,
 )
@@ -196,3 +197,28 @@ def test_a_bad_ceilings_file_is_refused_naming_the_field(tmp_path, change, messa
     path.write_text(yaml.safe_dump(data), encoding="utf-8")
     with pytest.raises(ContentError, match=message):
         read_ceilings_file(path)
+
+
+@pytest.mark.parametrize(
+    ("reference", "recent", "retained"),
+    [
+        (20000, None, (20000, False)),
+        (20000, 18000, (18000, True)),  # exactly 10 % lower
+        (20000, 18001, (20000, False)),
+        (20000, 25000, (20000, False)),
+        (20000, 0, (0, True)),
+        (0, 0, (0, True)),
+        (10, 9, (9, True)),
+    ],
+)
+def test_a_recent_income_replaces_the_reference_one_only_when_ten_percent_lower(reference, recent, retained):
+    assert income_retained(reference, recent) == retained
+
+
+@given(st.integers(0, 10**7), st.integers(0, 10**7))
+def test_the_income_retained_is_never_above_the_reference_nor_above_nine_tenths_when_recent(
+    reference, recent
+):
+    income, is_recent = income_retained(reference, recent)
+    assert income <= reference
+    assert not is_recent or income * 10 <= reference * 9

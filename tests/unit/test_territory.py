@@ -19,6 +19,22 @@ def test_demo_territory_is_le_mans_metropole_with_its_communes():
     assert all(commune.ceiling_zone == "other" for commune in territory.communes)
 
 
+def test_the_figures_pages_name_come_with_their_source():
+    territory = read_territory(CONTENT_DIR)
+    # Sarthe: 12 months (the authority's own site); the prefectoral order's text is still to be copied.
+    assert territory.abnormal_delay_months == 12
+    assert territory.figures == {
+        "abnormal_delay_months": 12,
+        "dalo_offer_months": 3,
+        "interview_delay_months": 1,
+    }
+    assert set(territory.sources) == set(territory.figures)
+    assert territory.sources["abnormal_delay_months"].verified is False
+    assert "préfet de la Sarthe" in territory.sources["abnormal_delay_months"].title
+    assert territory.sources["dalo_offer_months"].verified is True
+    assert all(source.url.startswith("https://") for source in territory.sources.values())
+
+
 def write(tmp_path, data) -> None:
     (tmp_path / "territory.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
@@ -39,6 +55,17 @@ def valid():
         (lambda data: data["communes"][3].update(lat=123.0), "out of range"),
         (lambda data: data["communes"].append(dict(data["communes"][0])), "appears twice"),
         (lambda data: data.update(abnormal_delay_months="two years"), "abnormal_delay_months"),
+        (lambda data: data.update(dalo_offer_months=0), "`dalo_offer_months` must be a number of months"),
+        (lambda data: data.pop("interview_delay_months"), "`interview_delay_months` is missing"),
+        (
+            lambda data: data["sources"].pop("abnormal_delay_months"),
+            r"sources\.abnormal_delay_months needs a `title`",
+        ),
+        (
+            lambda data: data["sources"]["dalo_offer_months"].update(url="http://www.legifrance.gouv.fr/"),
+            r"sources\.dalo_offer_months\.url must be an https address",
+        ),
+        (lambda data: data.pop("sources"), "`sources` must be a mapping"),
     ],
 )
 def test_bad_territory_file_is_refused_naming_the_field(tmp_path, valid, change, message):

@@ -259,6 +259,24 @@ def test_a_text_the_site_would_refuse_is_not_saved_and_stays_in_the_form(db_app,
     assert save(editor, title="").status_code == 400 and versions(db, DRAFT) == []
 
 
+def test_the_editor_refuses_a_link_to_a_route_that_does_not_exist_in_any_locale(db_app, people, db):
+    editor = client_of(db_app, people, "editor")
+    for target in ("/fr/cotation/consulter", "/ro/cotation/consulter", "/fr/informations/pas-de-page"):
+        response = save(editor, body=f"## Titre\n\n[voir]({target})\n")
+        assert response.status_code == 400
+        assert f"Ce lien ne mène à aucune page du portail : {target}" in text_of(
+            parse(response).find(".//main")
+        )
+    assert versions(db, DRAFT) == []
+    assert (
+        save(
+            editor, body="## Titre\n\n[voir](/ro/ma-demande) et [la grille](/fr/cotation/grille)\n"
+        ).status_code
+        == 302
+    )
+    assert len(versions(db, DRAFT)) == 1
+
+
 def test_the_preview_renders_through_the_sanitiser_and_saves_nothing(db_app, people, db):
     editor = client_of(db_app, people, "editor")
     fragment = editor.post(

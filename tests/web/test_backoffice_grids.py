@@ -85,13 +85,13 @@ def test_a_reviewer_creates_a_draft_that_copies_the_version_in_force(client, peo
     listing = client.get(f"{BASE}/")
     assert listing.status_code == 200
     response = post(client, f"{BASE}/general/nouvelle-version", page=f"{BASE}/")
-    assert response.status_code == 302 and response.headers["Location"].endswith(f"{BASE}/general/v2")
-    old, new = version(db, "general", 1), version(db, "general", 2)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{BASE}/general/v3")
+    old, new = version(db, "general", 2), version(db, "general", 3)
     assert new.status == "draft" and new.effective_from == dt.date(2027, 1, 1), "first day of next month"
     assert [criteria.rules(c) | criteria.texts(c) for c in new.criteria] == [
         criteria.rules(c) | criteria.texts(c) for c in old.criteria
     ]
-    assert client.get(f"{BASE}/general/v2").status_code == 200
+    assert client.get(f"{BASE}/general/v3").status_code == 200
     assert "grid.draft_created" in actions(db)
     before = state(db)
     assert post(client, f"{BASE}/general/nouvelle-version", page=f"{BASE}/").status_code == 302
@@ -115,7 +115,7 @@ def test_a_bad_edit_is_refused_keeps_what_was_typed_and_changes_nothing(
     draft_of(db, people["reviewer"])
     before = state(db)
     sign_in(client, people["reviewer"])
-    url = f"{BASE}/general/v2/criteres/{criterion}"
+    url = f"{BASE}/general/v3/criteres/{criterion}"
     page = parse(client.get(url))
     lock = page.find(".//input[@name='lock']").get("value")
     form = {"lock": lock, "label": "Libellé", "explanation": "Explication", **data}
@@ -133,7 +133,7 @@ def test_an_unknown_fact_or_a_kind_that_cannot_read_it_adds_nothing(client, peop
     draft_of(db, people["reviewer"])
     before = state(db)
     sign_in(client, people["reviewer"])
-    url = f"{BASE}/general/v2/criteres/nouveau"
+    url = f"{BASE}/general/v3/criteres/nouveau"
     lock = parse(client.get(url)).find(".//input[@name='lock']").get("value")
     base = {"lock": lock, "code": "astres", "points": "5", "verification": "declared"}
     base |= {"label": "Signe astral", "explanation": "Non."}
@@ -149,14 +149,14 @@ def test_an_unknown_fact_or_a_kind_that_cannot_read_it_adds_nothing(client, peop
         client, url, {**base, "code": "logement_indigne", "fact": "eviction", "kind": "flag"}, page=url
     )
     assert good.status_code == 302
-    assert [c.code for c in version(db, "general", 2).criteria][-1] == "logement_indigne"
+    assert [c.code for c in version(db, "general", 3).criteria][-1] == "logement_indigne"
     assert "grid.criterion_added" in actions(db)
 
 
 def test_the_editor_writes_steps_conditions_scopes_and_fading_points(client, people, db, sign_in):
     draft_of(db, people["reviewer"])
     sign_in(client, people["reviewer"])
-    url = f"{BASE}/general/v2/criteres/nouveau"
+    url = f"{BASE}/general/v3/criteres/nouveau"
     lock = parse(client.get(url)).find(".//input[@name='lock']").get("value")
     base = {"lock": lock, "verification": "declared", "label": "Libellé", "explanation": "Explication."}
     bad = post(
@@ -174,7 +174,7 @@ def test_the_editor_writes_steps_conditions_scopes_and_fading_points(client, peo
         page=url,
     )
     assert bad.status_code == 400 and "cannot compare a count with a text" in bad.get_data(as_text=True)
-    assert [c.code for c in version(db, "general", 2).criteria][-1] != "separation", "nothing added"
+    assert [c.code for c in version(db, "general", 3).criteria][-1] != "separation", "nothing added"
     good = post(
         client,
         url,
@@ -191,7 +191,7 @@ def test_the_editor_writes_steps_conditions_scopes_and_fading_points(client, peo
         page=url,
     )
     assert good.status_code == 302
-    added = version(db, "general", 2).criteria[-1]
+    added = version(db, "general", 3).criteria[-1]
     assert (added.code, added.kind, added.points) == ("separation", "since", 30)
     assert added.options == {
         "when": "dependants >= 1",
@@ -201,21 +201,21 @@ def test_the_editor_writes_steps_conditions_scopes_and_fading_points(client, peo
     lock = parse(client.get(url)).find(".//input[@name='lock']").get("value")
     steps = post(
         client,
-        f"{BASE}/general/v2/criteres/delai_anormal",
+        f"{BASE}/general/v3/criteres/delai_anormal",
         {**base, "lock": lock, "verification": "computed", "steps": ">=24:10; >36:20"},
         page=url,
     )
     assert steps.status_code == 302
-    changed = next(c for c in version(db, "general", 2).criteria if c.code == "delai_anormal")
+    changed = next(c for c in version(db, "general", 3).criteria if c.code == "delai_anormal")
     assert changed.options["steps"] == [{"from": 24, "points": 10}, {"above": 36, "points": 20}]
-    page = client.get(f"{BASE}/general/v2").get_data(as_text=True)
+    page = client.get(f"{BASE}/general/v3").get_data(as_text=True)
     assert "20 points above 36" in page or "20 points au-delà de 36" in page
 
 
 def test_a_good_edit_is_saved_audited_and_flags_the_translations(client, people, db, sign_in):
     draft_of(db, people["reviewer"])
     sign_in(client, people["reviewer"])
-    url = f"{BASE}/general/v2/criteres/dalo"
+    url = f"{BASE}/general/v3/criteres/dalo"
     page = parse(client.get(url))
     lock = page.find(".//input[@name='lock']").get("value")
     form = {
@@ -226,14 +226,14 @@ def test_a_good_edit_is_saved_audited_and_flags_the_translations(client, people,
         "explanation": page.find(".//textarea[@id='explanation']").text.strip(),
     }
     assert post(client, url, form, page=url).status_code == 302
-    dalo = next(c for c in version(db, "general", 2).criteria if c.code == "dalo")
+    dalo = next(c for c in version(db, "general", 3).criteria if c.code == "dalo")
     assert dalo.points == 80 and dalo.label["fr"] == "Reconnu prioritaire DALO"
     assert dalo.label["en"].startswith("Recognised"), "other locales keep their text"
     entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "grid.criterion_changed")).one()
     assert entry.before["points"] == 50 and entry.after["points"] == 80
     assert set(entry.after) == {"points", "label_fr"}
     assert (
-        parse(client.get(f"{BASE}/general/v2")).find(
+        parse(client.get(f"{BASE}/general/v3")).find(
             ".//tr[@id='criterion-dalo']//*[@class='tag tag--warning']"
         )
         is not None
@@ -248,7 +248,7 @@ def test_a_good_edit_is_saved_audited_and_flags_the_translations(client, people,
 def test_bands_written_as_text_are_stored_as_the_files_write_them(client, people, db, sign_in):
     draft_of(db, people["reviewer"])
     sign_in(client, people["reviewer"])
-    url = f"{BASE}/general/v2/criteres/taux_effort"
+    url = f"{BASE}/general/v3/criteres/taux_effort"
     page = parse(client.get(url))
     assert page.find(".//textarea[@id='bands']").text.strip() == "30-40:5; 40-50:10; 50-:15"
     form = {
@@ -259,7 +259,7 @@ def test_bands_written_as_text_are_stored_as_the_files_write_them(client, people
         "explanation": "Part du revenu.",
     }
     assert post(client, url, form, page=url).status_code == 302
-    bands = next(c for c in version(db, "general", 2).criteria if c.code == "taux_effort").bands
+    bands = next(c for c in version(db, "general", 3).criteria if c.code == "taux_effort").bands
     assert bands == [
         {"min": 33.5, "max": 40, "points": 5},
         {"min": 40, "max": 70, "points": 10},
@@ -270,19 +270,19 @@ def test_bands_written_as_text_are_stored_as_the_files_write_them(client, people
 def test_an_active_version_cannot_be_changed(client, people, db, sign_in):
     sign_in(client, people["reviewer"])
     before = state(db)
-    assert client.get(f"{BASE}/general/v1/criteres/dalo").status_code == 409
-    lock = operations.fingerprint(version(db, "general", 1))
+    assert client.get(f"{BASE}/general/v2/criteres/dalo").status_code == 409
+    lock = operations.fingerprint(version(db, "general", 2))
     data = {"lock": lock, "points": "1", "verification": "checked", "label": "x", "explanation": "y"}
-    assert post(client, f"{BASE}/general/v1/criteres/dalo", data).status_code == 409
-    assert post(client, f"{BASE}/general/v1/criteres/dalo/supprimer", {"lock": lock}).status_code == 409
+    assert post(client, f"{BASE}/general/v2/criteres/dalo", data).status_code == 409
+    assert post(client, f"{BASE}/general/v2/criteres/dalo/supprimer", {"lock": lock}).status_code == 409
     assert (
-        post(client, f"{BASE}/general/v1/activer", {"lock": lock, "effective_from": "2027-01-01"}).status_code
+        post(client, f"{BASE}/general/v2/activer", {"lock": lock, "effective_from": "2027-01-01"}).status_code
         == 409
     )
     assert state(db) == before
     with pytest.raises(operations.GridRefused):
         operations.change_criterion(
-            db, people["reviewer"], None, version(db, "general", 1), "dalo", {"points": 1}
+            db, people["reviewer"], None, version(db, "general", 2), "dalo", {"points": 1}
         )
 
 
@@ -352,7 +352,7 @@ def impact_page(client, url: str):
 def test_the_impact_page_shows_the_figures_and_a_chart(client, db, people, hand_made, sign_in):
     lower_dalo(db, people["reviewer"])
     sign_in(client, people["reviewer"])
-    response = impact_page(client, f"{BASE}/general/v2/impact")
+    response = impact_page(client, f"{BASE}/general/v3/impact")
     assert response.status_code == 200
     page = parse(response)
     assert text_of(page.find(".//*[@id='impact-up']")) == "1"
@@ -376,7 +376,7 @@ def test_the_impact_is_kept_until_the_draft_or_the_demands_change(
     )
     draft = lower_dalo(db, people["reviewer"])
     sign_in(client, people["reviewer"])
-    url = f"{BASE}/general/v2/impact"
+    url = f"{BASE}/general/v3/impact"
     first = impact_page(client, url)
     again = client.get(url)
     assert len(computed) == 1, "the second reading is the kept one"
@@ -399,17 +399,17 @@ def test_activating_today_retires_the_old_version_and_rescores_every_demand(
 ):
     draft = lower_dalo(db, people["reviewer"])
     sign_in(client, people["reviewer"])
-    page = f"{BASE}/general/v2"
+    page = f"{BASE}/general/v3"
     lock = parse(client.get(page)).find(".//input[@name='lock']").get("value")
     response = post(client, f"{page}/activer", {"lock": lock, "effective_from": DAY.isoformat()}, page=page)
     assert response.status_code == 302
-    assert version(db, "general", 2).status == "active" and version(db, "general", 1).status == "retired"
+    assert version(db, "general", 3).status == "active" and version(db, "general", 2).status == "retired"
     totals = {
         made.number: made.score_total
         for made in db.scalars(select(Demand).where(Demand.status == "active", Demand.mutation.is_(False)))
     }
     assert sorted(totals.values()) == [3, 10, 10, 11, 46]
-    grid = operations.grid_file(version(db, "general", 2)).grid
+    grid = operations.grid_file(version(db, "general", 3)).grid
     for made in db.scalars(select(Demand).where(Demand.status == "active", Demand.mutation.is_(False))):
         assert made.grid_version == draft.version and made.scored_on == DAY
         assert made.score_total == score(demand_facts(made), grid, DAY).total
@@ -425,7 +425,7 @@ def test_a_date_in_the_past_is_refused(client, db, people, sign_in):
     draft_of(db, people["reviewer"])
     sign_in(client, people["reviewer"])
     before = state(db)
-    page = f"{BASE}/general/v2"
+    page = f"{BASE}/general/v3"
     lock = parse(client.get(page)).find(".//input[@name='lock']").get("value")
     response = post(client, f"{page}/activer", {"lock": lock, "effective_from": "2026-12-14"}, page=page)
     assert response.status_code == 400
@@ -450,16 +450,16 @@ def test_a_later_activation_rescores_nothing_until_the_daily_command_runs_that_d
         db.scalars(select(Demand.grid_version).where(Demand.status == "active", Demand.mutation.is_(False)))
     )
     db.expire_all()
-    assert scored_with() == {1}
+    assert scored_with() == {2}
     assert "No grid version takes effect" in command("activate-due").output
-    assert version(db, "general", 1).status == "active"
+    assert version(db, "general", 2).status == "active"
     moment = dt.datetime.combine(later, dt.time(0, 30), clock.PARIS)
     monkeypatch.setattr(clock, "now", lambda: moment)
     result = command("activate-due")
-    assert result.exit_code == 0 and "general v2" in result.output, result.output
+    assert result.exit_code == 0 and "general v3" in result.output, result.output
     db.expire_all()
-    assert scored_with() == {2}
-    assert version(db, "general", 1).status == "retired"
+    assert scored_with() == {3}
+    assert version(db, "general", 2).status == "retired"
     assert "grid.took_effect" in actions(db)
     assert "No grid version takes effect" in command("activate-due").output, "once"
 
@@ -470,21 +470,21 @@ def test_other_partners_cannot_draft_edit_or_activate(client, db, people, sign_i
     assert client.get(f"{BASE}/").headers["Location"].startswith("/partenaires/connexion")
     sign_in(client, people["town_admin"])
     assert client.get(f"{BASE}/").status_code == 403
-    assert client.get(f"{BASE}/general/v2").status_code == 403
+    assert client.get(f"{BASE}/general/v3").status_code == 403
     assert post(client, f"{BASE}/general/nouvelle-version").status_code == 403
     client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
     sign_in(client, people["epci_editor"])
     assert client.get(f"{BASE}/").status_code == 200, "EPCI editors read the grids"
-    assert client.get(f"{BASE}/general/v2").status_code == 200
+    assert client.get(f"{BASE}/general/v3").status_code == 200
     lock = operations.fingerprint(version(db, "mutation", 1))
     for url, data in [
         (f"{BASE}/mutation/nouvelle-version", {}),
-        (f"{BASE}/general/v2/criteres/dalo", {"points": "1", "verification": "checked"}),
-        (f"{BASE}/general/v2/criteres/dalo/supprimer", {"lock": lock}),
-        (f"{BASE}/general/v2/activer", {"effective_from": DAY.isoformat()}),
+        (f"{BASE}/general/v3/criteres/dalo", {"points": "1", "verification": "checked"}),
+        (f"{BASE}/general/v3/criteres/dalo/supprimer", {"lock": lock}),
+        (f"{BASE}/general/v3/activer", {"effective_from": DAY.isoformat()}),
     ]:
         assert post(client, url, data).status_code == 403, url
-    assert client.get(f"{BASE}/general/v2/impact").status_code == 403
+    assert client.get(f"{BASE}/general/v3/impact").status_code == 403
     links = [a.get("href") for a in parse(client.get("/partenaires/")).iter("a")]
     assert f"{BASE}/" not in links, "the dashboard links reviewers only"
     assert state(db) == before
@@ -509,7 +509,7 @@ def test_the_dashboard_links_reviewers_to_the_grids(client, people, sign_in):
 def test_the_rules_of_a_draft_are_written_checked_and_audited(client, people, db, sign_in):
     draft_of(db, people["reviewer"])
     sign_in(client, people["reviewer"])
-    url = f"{BASE}/general/v2/regles"
+    url = f"{BASE}/general/v3/regles"
     page = parse(client.get(url))
     lock = page.find(".//input[@name='lock']").get("value")
     computed = page.find(".//textarea[@name='computed']").text or ""
@@ -528,7 +528,7 @@ def test_the_rules_of_a_draft_are_written_checked_and_audited(client, people, db
     malformed = post(client, url, {"lock": lock, "computed": "a := 1", "ties": "filed_on"}, page=url)
     assert malformed.status_code == 400
     assert parse(malformed).find(".//*[@id='computed'][@aria-invalid='true']") is not None
-    assert state(db) == before and version(db, "general", 2).rules == version(db, "general", 1).rules
+    assert state(db) == before and version(db, "general", 3).rules == version(db, "general", 2).rules
     good = {
         "lock": lock,
         "computed": computed + "\nrent_ratio = 100 * rent * 12 / income | Taux d'effort",
@@ -538,14 +538,18 @@ def test_the_rules_of_a_draft_are_written_checked_and_audited(client, people, db
         "exclusions": "anru: urban_renewal | Relogement du renouvellement urbain, suivi à part.",
     }
     assert post(client, url, good, page=url).status_code == 302
-    rules = version(db, "general", 2).rules
-    assert [item["name"] for item in rules["computed"]] == ["months_waiting", "rent_ratio"]
+    rules = version(db, "general", 3).rules
+    assert [item["name"] for item in rules["computed"]] == [
+        "months_waiting",
+        "surface_minimale",
+        "rent_ratio",
+    ]
     assert rules["computed"][0]["label"]["ar"], "an unchanged label keeps its translations"
     assert (rules["floor"], rules["ceiling"]) == (0, 400)
     assert rules["ties"][1] == {"fact": "household_size", "order": "descending"}
     assert rules["exclusions"][0]["code"] == "anru"
     assert "grid.rules_changed" in actions(db)
-    shown = text_of(parse(client.get(f"{BASE}/general/v2")).find(".//main"))
+    shown = text_of(parse(client.get(f"{BASE}/general/v3")).find(".//main"))
     assert "Relogement du renouvellement urbain, suivi à part." in shown and "rent_ratio" in shown
-    active = post(client, f"{BASE}/general/v1/regles", good, page=url)
+    active = post(client, f"{BASE}/general/v2/regles", good, page=url)
     assert active.status_code == 409, "an active version's rules do not change"

@@ -29,7 +29,8 @@ def simulate(app):
 
     def send(query: str = "", **fields):
         url = f"/fr/cotation/simulateur{query}"
-        return client.post(url, data={"csrf_token": csrf_token(client, url), **fields})
+        # The household's size is asked (overcrowding is computed from it); the form proposes 1.
+        return client.post(url, data={"csrf_token": csrf_token(client, url), "household_size": "1", **fields})
 
     return send
 
@@ -47,6 +48,8 @@ def test_simulator_asks_only_what_the_grid_reads(client):
         "eviction",
         "group_hebergement",
         "overcrowding",
+        "household_size",  # overcrowding is also computed from the surface and the household's size
+        "surface",
         "housing_cost_ratio",
         "job_distance",
         "refusals",

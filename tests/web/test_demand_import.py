@@ -38,7 +38,7 @@ def test_a_good_file_replaces_the_demands_and_a_recompute_scores_them(db, tmp_pa
     assert again[2] == 0, "recomputing again changes nothing"
     demand = db.scalar(select(Demand).where(Demand.status == "active").limit(1))
     db.refresh(demand)
-    assert demand.score_total is not None and demand.grid_version == 1 and demand.scored_on == TODAY
+    assert demand.score_total is not None and demand.grid_version == 2 and demand.scored_on == TODAY
     assert demand.expires_on == demand.filed_on + dt.timedelta(days=365)
 
 

@@ -37,6 +37,7 @@ def test_form_asks_only_what_the_ceilings_need(client):
         "age_second",
         "disabled_member",
         "income",
+        "recent_income",
     }
     assert page.find(".//section[@class='result']") is None
 
@@ -83,6 +84,53 @@ def test_wrong_input_is_explained_field_by_field_and_kept(post):
 def test_couple_needs_two_adults(post):
     page = parse(post(adults="3", couple="y"))
     assert [a.get("href") for a in page.findall(".//div[@id='error-summary']//a")] == ["#couple"]
+
+
+@pytest.mark.parametrize(("first", "second"), [(None, None), ("25", None), (None, "27"), ("", "")])
+def test_a_couple_without_dependants_gives_both_ages(post, first, second):
+    """Without the ages the young-couple rule cannot be applied: a couple of 25 and 27 left in category 2
+    would be told a ceiling too low."""
+    response = post(adults="2", couple="y", age_first=first, age_second=second, income="30000")
+    page = parse(response)
+    assert page.find(".//section[@id='result']") is None
+    missing = [f"#{name}" for name, value in (("age_first", first), ("age_second", second)) if not value]
+    assert [a.get("href") for a in page.findall(".//div[@id='error-summary']//a")] == missing
+    assert "Indiquez l'âge de chaque membre du couple" in text_of(page.find(".//div[@id='error-summary']"))
+    if first:
+        assert page.find(".//input[@id='age_first']").get("value") == first
+
+
+def test_a_couple_with_dependants_needs_no_ages(post):
+    page = parse(post(adults="2", couple="y", dependants="1", income="30000"))
+    assert "catégorie 3" in text_of(page.find(".//section[@id='result']"))
+
+
+@pytest.mark.parametrize(
+    ("recent", "said"),
+    [
+        # Exactly 10 % lower: the recent income is the one compared.
+        ("18000", "Vos revenus récents (18 000 €) sont inférieurs d'au moins 10 % à votre revenu fiscal"),
+        ("15000", "Vos revenus récents (15 000 €) sont inférieurs d'au moins 10 %"),
+        # 9.995 % lower, or higher: the reference tax income of year N-2 stays.
+        ("18001", "Vos revenus récents (18 001 €) ne sont pas inférieurs d'au moins 10 %"),
+        ("25000", "Vos revenus récents (25 000 €) ne sont pas inférieurs d'au moins 10 %"),
+    ],
+)
+def test_a_recent_income_counts_only_when_at_least_ten_percent_lower(post, recent, said):
+    result = text_of(parse(post(income="20000", recent_income=recent)).find(".//section[@id='result']"))
+    assert said in result
+
+
+def test_one_rule_decides_whether_the_recent_income_opens_social_housing(post):
+    # PLUS ceiling for one person in zone "other": 23,403 €.
+    above = text_of(parse(post(income="26000")).find(".//section[@id='result']//p"))
+    lower = text_of(parse(post(income="26000", recent_income="23400")).find(".//section[@id='result']//p"))
+    too_close = text_of(
+        parse(post(income="24000", recent_income="22000")).find(".//section[@id='result']//p")
+    )
+    assert "au-dessus du plafond du logement social classique" in above
+    assert "sous les plafonds du logement social classique (PLUS)" in lower
+    assert "au-dessus du plafond du logement social classique" in too_close  # 8.3 % lower only
 
 
 def test_unknown_commune_is_refused(post):

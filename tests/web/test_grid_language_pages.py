@@ -20,12 +20,12 @@ from tests.support import CONTENT_DIR, write_language_grid
 
 @pytest.fixture
 def language_grid(db, tmp_path):
-    """A version 2 of the general grid, in force since February 2026, written with the grid language."""
+    """The next version of the general grid, in force since February 2026, written with the grid language."""
     (tmp_path / "cotation").mkdir()
     for path in (CONTENT_DIR / "cotation").glob("*.yaml"):
         shutil.copy(path, tmp_path / "cotation" / path.name)
     write_language_grid(tmp_path / "cotation")
-    assert load_grids(db, tmp_path).added == ["general v2"]
+    assert load_grids(db, tmp_path).added == ["general v3"]
     db.flush()
 
 

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from portal import migrations
 from portal.cotation.dictionary import read_dictionary
-from portal.cotation.grids import read_grids
+from portal.cotation.grids import read_grid_file
 from portal.cotation.models import GridRecord
 from portal.cotation.services import grid_file_from_record, load_grids, stored_grids
 from portal.db import make_engine
@@ -21,7 +23,8 @@ from portal.demands.scoring import recompute
 from tests.support import CONTENT_DIR, POSTGRES_URL
 
 DICTIONARY = read_dictionary(CONTENT_DIR / "cotation" / "facts.yaml")
-GENERAL = next(item for item in read_grids(CONTENT_DIR / "cotation")[1] if item.grid.code == "general")
+# The general grid as version 1 was when migration 0015 came (version 2 has since changed its rules).
+GENERAL = read_grid_file(Path(__file__).parents[1] / "samples" / "grids" / "general-v1.yaml", DICTIONARY)
 TODAY = dt.date(2026, 12, 7)
 
 
@@ -73,7 +76,12 @@ def _old_criteria(grid_id: int) -> list[dict]:
     return rows
 
 
-def test_a_grid_of_before_the_language_keeps_every_total(empty_engine):
+def test_a_grid_of_before_the_language_keeps_every_total(empty_engine, tmp_path, monkeypatch):
+    # The migration reads the delay from territory.yaml, as the flag was derived: the file as it was then.
+    territory = yaml.safe_load((CONTENT_DIR / "territory.yaml").read_text(encoding="utf-8"))
+    territory["abnormal_delay_months"] = 24
+    (tmp_path / "territory.yaml").write_text(yaml.safe_dump(territory, allow_unicode=True), encoding="utf-8")
+    monkeypatch.setenv("PORTAL_CONTENT_DIR", str(tmp_path))
     engine = empty_engine
     migrations.upgrade(engine, "0014")
     meta = sa.MetaData()
@@ -151,7 +159,8 @@ def test_a_grid_of_before_the_language_keeps_every_total(empty_engine):
         grids = stored_grids(session, DICTIONARY)
     assert recompute(sessions, grids, TODAY, None) == (3, 0), "every demand scored, no total changed"
     with sessions.begin() as session:
-        report = load_grids(session, CONTENT_DIR)  # the file is accepted as the same version
-        assert "general v1" in report.updated + report.unchanged
+        # Today's files bring version 2 beside it; version 1 stays as stored, for the scores made with it.
+        report = load_grids(session, CONTENT_DIR)
+        assert "general v2" in report.added and report.updated == [], report
         totals = session.execute(sa.text("SELECT score_total FROM demand ORDER BY id")).scalars().all()
     assert totals == [100, 44, 38]

@@ -61,7 +61,7 @@ def test_a_new_text_updates_the_version_in_place_and_shows_at_once(db, content):
     revision = db.scalar(select(ContentRevision.number))
     edit(content, "general.yaml", lambda data: criterion(data, "dalo")["label"].update(fr="DALO reconnu"))
     report = load_grids(db, content)
-    assert report.updated == ["general v1"] and report.unchanged == ["mutation v1"]
+    assert report.updated == ["general v2"] and report.unchanged == ["mutation v1"]
     assert db.scalar(select(ContentRevision.number)) == revision + 1, "every worker is told"
     general = grids_in_force(db, dt.date(2026, 11, 28))[0]
     assert general.text.labels["dalo"]["fr"] == "DALO reconnu"
@@ -88,7 +88,7 @@ def test_a_new_version_is_added_the_old_one_kept_for_the_scores_made_with_it(db,
     shutil.copy(content / "cotation" / "general.yaml", content / "cotation" / "general-2.yaml")
     edit(content, "general-2.yaml", second_version)
     report = load_grids(db, content)
-    assert report.added == ["general v2"]
+    assert report.added == [f"general v{old.version + 1}"]
     assert grids_in_force(db, dt.date(2027, 2, 28))[0].grid == old, "not before its effective date"
     new = grids_in_force(db, dt.date(2027, 3, 1))[0].grid
     assert new.version == old.version + 1
@@ -127,12 +127,12 @@ def test_a_bad_file_or_a_version_defined_twice_loads_nothing(db, content):
 
 
 def test_a_version_retired_in_the_workspace_stays_retired_when_the_files_load_again(db):
-    record = db.scalar(select(GridRecord).where(GridRecord.code == "general", GridRecord.version == 1))
+    record = db.scalar(select(GridRecord).where(GridRecord.code == "general", GridRecord.version == 2))
     record.status = "retired"
     db.flush()
     report = load_grids(db, CONTENT_DIR)
-    assert "general v1" in report.unchanged
+    assert "general v2" in report.unchanged
     db.expire_all()
     assert db.scalar(
-        select(GridRecord.status).where(GridRecord.code == "general", GridRecord.version == 1)
+        select(GridRecord.status).where(GridRecord.code == "general", GridRecord.version == 2)
     ) == ("retired")

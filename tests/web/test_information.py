@@ -6,7 +6,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.information.loader import publish_version
-from portal.information.models import Page, PageVersion
+from portal.information.models import ARCHIVED, EASY, PUBLISHED, Page, PageVersion
+from portal.revision import bump_revision
 from tests.content_set import EASY_SLUGS, PAGE_SLUGS
 from tests.pagecheck import parse, text_of
 
@@ -32,7 +33,7 @@ def test_every_page_is_published_in_french_with_its_tokens_filled(client, slug):
 
 
 @pytest.mark.parametrize("slug", EASY_SLUGS)
-def test_pages_one_to_nine_link_their_easy_to_read_version(client, slug):
+def test_every_page_links_its_easy_to_read_version(client, slug):
     page = parse(client.get(f"/fr/informations/{slug}"))
     link = page.find(".//p[@class='easy-link']/a")
     assert link.get("href") == f"/fr/informations/{slug}/facile"
@@ -41,9 +42,19 @@ def test_pages_one_to_nine_link_their_easy_to_read_version(client, slug):
     assert "facile à lire" in text_of(parse(easy).find(".//h1"))
 
 
-def test_pages_without_an_easy_version_have_no_link_and_no_page(client):
+def test_a_page_whose_easy_version_is_withdrawn_has_no_link_and_no_page(db_app, db):
+    easy = db.scalar(
+        select(PageVersion)
+        .join(Page)
+        .where(Page.slug == "glossaire", PageVersion.variant == EASY, PageVersion.status == PUBLISHED)
+    )
+    easy.status = ARCHIVED
+    bump_revision(db)
+    db.flush()
+    client = db_app.test_client()
     assert parse(client.get("/fr/informations/glossaire")).find(".//p[@class='easy-link']") is None
     assert client.get("/fr/informations/glossaire/facile").status_code == 404
+    assert client.get("/fr/informations/pas-de-page/facile").status_code == 404
 
 
 def test_easy_version_read_from_another_language_says_it_is_french(client):
