@@ -60,6 +60,8 @@ def test_errors_are_announced_and_lead_to_the_field(live_server, page, watch, vi
 
 def test_search_from_the_header_finds_a_page(live_server, page, watch, viewport):
     page.goto(f"{live_server}/fr/")
+    if page.locator(".site-menu__toggle").is_visible():  # on a phone, search is behind the menu button
+        page.locator(".site-menu__toggle").click()
     page.fill("#site-search-q", "médiation DALO")
     page.keyboard.press("Enter")
     page.wait_for_url("**/fr/recherche?q=*")
