@@ -243,6 +243,24 @@ def recompute_batch(
     return len(rows), active, len(updates), rows[-1][0] if rows else after_id
 
 
+_WRITERS: dict[str, Engine] = {}  # in a scoring process: its own engine, per database
+
+
+def _score_and_write(
+    rows: list[tuple], kinds: dict, today: dt.date, ceilings: tuple | None, events: dict, url: str
+) -> tuple[int, int]:
+    """In a scoring process: score a batch and write what changed on this process's own connection, in
+    one transaction; (active demands scored, changed)."""
+    active, updates = _score_rows(rows, kinds, today, ceilings, events)
+    if updates:
+        engine = _WRITERS.get(url)
+        if engine is None:
+            engine = _WRITERS[url] = db.make_engine(url)
+        with engine.begin() as connection:
+            connection.execute(_update_statement(connection.dialect.name), updates)
+    return active, len(updates)
+
+
 def recompute(
     sessions,
     grids: list[GridFile],
@@ -254,10 +272,15 @@ def recompute(
     """Rescore every active demand, one transaction per batch; returns (scored, changed). Idempotent.
 
     Reads and writes the columns themselves (not ORM objects): this runs over every demand of the
-    territory. The database work stays in this process; two more processes score the batches read ahead
-    while this one writes the previous ones, so both cores work at once.
+    territory. This process reads the batches ahead; two more processes score them and, on a database of
+    their own connection (an engine, not a test's open transaction), write them too, so that both cores
+    score and the database takes two writers (PostgreSQL writes them at once; SQLite one after the other,
+    while the other process scores). Bound to a connection, this process writes what they scored.
     """
     kinds = _kinds(grids, today)
+    bind = sessions.kw["bind"]
+    shared = isinstance(bind, Engine) and bind.url.database not in (None, "", ":memory:")
+    url = bind.url.render_as_string(hide_password=False) if shared else None
     scored = changed = 0
 
     def read(after_id: int) -> tuple[list[tuple], dict]:
@@ -287,23 +310,34 @@ def recompute(
         scored, changed = active, len(updates)
         rows = []
     # spawn, not fork: the children start clean, without copies of this process's database connections.
-    # Two of them score while this process reads and writes: scoring is the larger share of the work.
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending = deque()
+
+        def submit(rows: list[tuple], events: dict) -> None:
+            if url is None:
+                pending.append(pool.submit(_score_rows, rows, kinds, today, ceilings, events))
+            else:
+                pending.append(pool.submit(_score_and_write, rows, kinds, today, ceilings, events, url))
+
         if rows:
-            pending.append(pool.submit(_score_rows, rows, kinds, today, ceilings, events))
+            submit(rows, events)
         while pending:
-            if rows and len(pending) < 2:
+            # Read ahead: one batch more than the processes score, so that neither waits for this one.
+            if rows and len(pending) < 3:
                 rows, events = read(rows[-1][0])
                 advance(len(rows))
                 if rows:
-                    pending.append(pool.submit(_score_rows, rows, kinds, today, ceilings, events))
+                    submit(rows, events)
                     continue
-            active, updates = pending.popleft().result()
-            write(updates)
-            scored, changed = scored + active, changed + len(updates)
+            if url is None:
+                active, updates = pending.popleft().result()
+                write(updates)
+                scored, changed = scored + active, changed + len(updates)
+            else:
+                active, written = pending.popleft().result()
+                scored, changed = scored + active, changed + written
     if changed:
-        tidy(sessions.kw["bind"])
+        tidy(bind)
         forget_histograms()
     return scored, changed
 

@@ -8,12 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from portal import migrations
 from portal.cotation.grids import read_grids
 from portal.demands.imports.demands import import_demands
 from portal.demands.imports.problems import Reason
 from portal.demands.imports.reading import ImportRefused
 from portal.demands.models import Demand, DemandEvent
 from portal.demands.scoring import recompute, recompute_batch
+from portal.territory.services import read_territory, sync_communes
 from tests.demand_files import demand_rows, write_csv
 from tests.support import CONTENT_DIR
 
@@ -166,6 +168,29 @@ def test_the_full_recompute_scores_in_batches_with_a_second_process_and_is_idemp
     assert recompute(sessions, GRIDS, TODAY + dt.timedelta(days=40), None, batch=40)[1] > 0, (
         "a month later, seniority moves the scores"
     )
+
+
+def test_on_its_own_database_the_scoring_processes_write_their_batches(empty_engine, tmp_path):
+    """Bound to an engine (the app's database, not a test's open transaction), the two scoring processes
+    write the batches they score, on their own connections: the result is the one-connection result."""
+    migrations.upgrade(empty_engine)
+    sessions = sessionmaker(empty_engine, expire_on_commit=False)
+    with sessions.begin() as session:
+        sync_communes(session, read_territory(CONTENT_DIR))
+        import_demands(session, write_csv(tmp_path / "demands.csv", demand_rows(250)), TODAY)
+    with sessions() as session:
+        active = session.scalar(select(func.count()).select_from(Demand).where(Demand.status == "active"))
+    assert recompute(sessions, GRIDS, TODAY, None, batch=40) == (active, active)
+    assert recompute(sessions, GRIDS, TODAY, None, batch=40) == (active, 0), "a second run changes nothing"
+    lines = select(Demand.number, Demand.score_lines).where(Demand.status == "active")
+    with sessions() as session:
+        stored = dict(session.execute(lines).all())
+    with sessions.begin() as session:
+        session.execute(Demand.__table__.update().values(score_total=None, score_lines=[]))
+        recompute_batch(session.connection(), GRIDS, TODAY, None, batch=1000)
+    with sessions() as session:
+        assert dict(session.execute(lines).all()) == stored
+        assert None not in set(session.scalars(select(Demand.score_total).where(Demand.status == "active")))
 
 
 def test_the_dictionary_s_columns_are_stored_by_their_types(db, tmp_path):

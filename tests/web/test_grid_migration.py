@@ -4,13 +4,10 @@ from territory.yaml) becomes a step read from the grid, equal to today's file, a
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 import yaml
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import sessionmaker
 
 from portal import migrations
@@ -18,34 +15,13 @@ from portal.cotation.dictionary import read_dictionary
 from portal.cotation.grids import read_grid_file
 from portal.cotation.models import GridRecord
 from portal.cotation.services import grid_file_from_record, load_grids, stored_grids
-from portal.db import make_engine
 from portal.demands.scoring import recompute
-from tests.support import CONTENT_DIR, POSTGRES_URL
+from tests.support import CONTENT_DIR
 
 DICTIONARY = read_dictionary(CONTENT_DIR / "cotation" / "facts.yaml")
 # The general grid as version 1 was when migration 0015 came (version 2 has since changed its rules).
 GENERAL = read_grid_file(Path(__file__).parents[1] / "samples" / "grids" / "general-v1.yaml", DICTIONARY)
 TODAY = dt.date(2026, 12, 7)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def empty_engine(request, tmp_path):
-    """A database of its own, with no table yet."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'migrate.db'}")
-        yield engine
-        engine.dispose()
-        return
-    admin = sa.create_engine(make_url(POSTGRES_URL), isolation_level="AUTOCOMMIT")
-    name = f"portal_migrate_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False))
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _old_criteria(grid_id: int) -> list[dict]:
