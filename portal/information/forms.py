@@ -64,7 +64,7 @@ class EligibilityForm(PortalForm):
         _l("If your income has dropped: the household's income of last year or of the last 12 months"),
         validators=[Optional(), NumberRange(0, 10_000_000, _l("Enter an amount in euros, without cents"))],
         hint=_l(
-            "Optional. It replaces the income above only when it is at least 10 % lower: "
+            "Optional. It replaces the income above only when it is at least 10 % below it: "
             "for example 18,000 € or less instead of 20,000 €."
         ),
     )
