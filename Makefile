@@ -22,8 +22,9 @@ $(VENV)/.installed: pyproject.toml requirements.txt
 	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt
+$(VENV)/.installed-test: $(VENV)/.installed requirements-test.txt requirements-openfisca.txt
 	$(BIN)/pip install --quiet --require-hashes -r requirements-test.txt
+	$(BIN)/pip download --quiet --no-deps --require-hashes -r requirements-openfisca.txt -d $(VENV)/openfisca
 	touch $@
 
 install: $(VENV)/.installed ## Create .venv and install the portal
