@@ -100,7 +100,7 @@ def main() -> None:
             PORTAL_DATABASE_URL=database_url,
             PORTAL_SECRET_KEY="bench-" + "k" * 40,
             PORTAL_INSTANCE_DIR=str(folder),
-            PORTAL_PUBLIC_URL=f"http://127.0.0.1:{port}",
+            PORTAL_PUBLIC_URL="https://logement.example.org",
             PORTAL_TRUSTED_HOSTS=f"127.0.0.1:{port}",
             PORTAL_LOG_LEVEL="WARNING",
             PORTAL_RATELIMIT_DEFAULT="100000 per minute",
