@@ -20,7 +20,7 @@ import tempfile
 from pathlib import Path
 
 from _common import init_database
-from pages import ROOT, free_port, serve
+from pages import ROOT, free_port, production_environ, serve
 
 LIGHTHOUSE_VERSION = "12.8.2"
 CACHE = ROOT / "instance" / "lighthouse"
@@ -94,18 +94,12 @@ def main() -> None:
         database_url = f"sqlite:///{folder / 'bench.db'}"
         init_database(database_url, folder)
         port = free_port()
-        environ = dict(
-            os.environ,
-            PORTAL_ENV="production",
-            PORTAL_DATABASE_URL=database_url,
-            PORTAL_SECRET_KEY="bench-" + "k" * 40,
-            PORTAL_INSTANCE_DIR=str(folder),
-            PORTAL_PUBLIC_URL="https://logement.example.org",
+        environ = production_environ(
+            database_url,
+            folder,
             PORTAL_TRUSTED_HOSTS=f"127.0.0.1:{port}",
-            PORTAL_LOG_LEVEL="WARNING",
             PORTAL_RATELIMIT_DEFAULT="100000 per minute",
         )
-        environ.pop("PORTAL_REDIS_URL", None)
         server = serve(environ, port)
         try:
             for locale in args.locales.split(","):

@@ -136,17 +136,25 @@ def serve(environ: dict, port: int) -> subprocess.Popen:
     raise RuntimeError(f"gunicorn did not start: {server.stderr.read().decode()[-2000:]}")
 
 
-def measure(database_url: str, folder: Path, seconds: float, clients: int) -> dict:
+def production_environ(database_url: str, folder: Path, **settings: str) -> dict:
+    """The environment of the portal served as in production on this machine (SQLite or PostgreSQL, no
+    Redis), with `settings` on top."""
     environ = dict(
         os.environ,
         PORTAL_ENV="production",
         PORTAL_DATABASE_URL=database_url,
         PORTAL_SECRET_KEY="bench-" + "k" * 40,
         PORTAL_INSTANCE_DIR=str(folder),
-        PORTAL_RATELIMIT_DEFAULT="100000000 per minute",
+        PORTAL_PUBLIC_URL="https://logement.example.org",  # only canonical links name it
         PORTAL_LOG_LEVEL="WARNING",
+        **settings,
     )
     environ.pop("PORTAL_REDIS_URL", None)
+    return environ
+
+
+def measure(database_url: str, folder: Path, seconds: float, clients: int) -> dict:
+    environ = production_environ(database_url, folder, PORTAL_RATELIMIT_DEFAULT="100000000 per minute")
     init_database(database_url, folder)
     port = free_port()
     server = serve(environ, port)

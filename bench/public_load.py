@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import tempfile
 import time
 from pathlib import Path
 
 from _common import init_database
-from pages import free_port, serve
+from pages import free_port, production_environ, serve
 from pages import load as load_with_statuses
 
 PATHS = ("/fr/", "/fr/informations/qui-peut-demander", "/fr/guichets")
@@ -41,21 +40,11 @@ def load(port: int, path: str, seconds: float, clients: int) -> dict:
 
 def measure(folder: Path, seconds: float, clients: int, limited: bool) -> dict:
     database_url = f"sqlite:///{folder / 'bench.db'}"
-    environ = dict(
-        os.environ,
-        PORTAL_ENV="production",
-        PORTAL_DATABASE_URL=database_url,
-        PORTAL_SECRET_KEY="bench-" + "k" * 40,
-        PORTAL_INSTANCE_DIR=str(folder),
-        PORTAL_PUBLIC_URL="https://logement.example.org",
-        PORTAL_TRUSTED_HOSTS="127.0.0.1",
-        PORTAL_LOG_LEVEL="WARNING",
-    )
+    environ = production_environ(database_url, folder)
     port = free_port()
     environ["PORTAL_TRUSTED_HOSTS"] = f"127.0.0.1:{port}"
     if not limited:
         environ["PORTAL_RATELIMIT_DEFAULT"] = environ["PORTAL_RATELIMIT_CACHED"] = "100000000 per minute"
-    environ.pop("PORTAL_REDIS_URL", None)
     server = serve(environ, port)
     results = {}
     try:

@@ -173,3 +173,21 @@ def test_only_trusted_hosts_are_answered_when_they_are_set(tmp_path, engines):
     assert client.get("/fr/", base_url="https://logement.example.org").status_code == 200
     assert client.get("/fr/", base_url="https://evil.example.com").status_code == 400
     connection.close()
+
+
+@pytest.mark.parametrize(
+    ("locale", "face"),
+    [
+        ("fr", "atkinson-hyperlegible-latin-400"),
+        ("tr", "latin-ext-400"),
+        ("ar", "noto-sans-arabic"),
+        ("uk", "cyrillic"),
+    ],
+)
+def test_the_faces_of_the_first_screen_are_preloaded_and_served(client, locale, face):
+    page = parse(client.get(f"/{locale}/"))
+    preloads = [link for link in page.findall(".//head/link[@rel='preload']") if link.get("as") == "font"]
+    assert any(face in link.get("href") for link in preloads), [link.get("href") for link in preloads]
+    for link in preloads:
+        assert link.get("crossorigin") is not None and link.get("type") == "font/woff2"
+        assert client.get(link.get("href")).status_code == 200
