@@ -15,7 +15,7 @@ from portal.information.loader import load_pages, read_page_files, stamp_transla
 from portal.information.models import Page, PageVersion
 from portal.information.services import page_view
 from tests.pagecheck import parse
-from tests.support import CONTENT_DIR, portal_routes
+from tests.support import CONTENT_DIR, build_app, portal_routes
 
 LOCALES = ("fr", "en", "ar")
 HOSTS = {"www.service-public.fr"}
@@ -243,3 +243,20 @@ def test_every_page_ends_with_its_references_the_figures_sources_and_the_check_d
     assert "12 mois" in text and "24 mois" not in text
     arabic = parse(client.get("/ar/informations/situations-prioritaires-et-dalo"))
     assert arabic.find(".//section[@class='references']//ul").get("lang") == "fr"
+
+
+def test_a_figure_s_source_without_an_address_is_named_without_a_link(tmp_path, db):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT_DIR, content, ignore=shutil.ignore_patterns("pages", "examples"))
+    shutil.copytree(CONTENT_DIR / "pages", content / "pages")
+    territory = (content / "territory.yaml").read_text(encoding="utf-8")
+    url = 'url: "https://www.legifrance.gouv.fr/codes/texte_lc/LEGITEXT000006074096/"'
+    (content / "territory.yaml").write_text(territory.replace(url, 'url: ""', 1), encoding="utf-8")
+    client = build_app(tmp_path, db.connection(), content_dir=content).test_client()
+    page = parse(client.get("/fr/informations/situations-prioritaires-et-dalo"))
+    item = next(
+        item
+        for item in page.findall(".//section[@class='references']//li")
+        if "délai anormalement long" in "".join(item.itertext())
+    )
+    assert item.find("a") is None and "Arrêté du préfet de la Sarthe" in "".join(item.itertext())
