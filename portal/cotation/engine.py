@@ -306,7 +306,7 @@ def score(facts: Facts, grid: Grid, on_date: dt.date, ceilings: tuple | None = N
     program = _program(grid)
     values = facts.values
     if program.context:
-        context = Context(on_date, facts.checked, ceilings or None)
+        context = Context(on_date, facts.checked, ceilings)
         values = dict(values)
         for name, run in program.computed:
             values[name] = run(values, context)

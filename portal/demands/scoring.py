@@ -4,6 +4,7 @@ the versions whose day has come."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import multiprocessing
 from collections import deque
 from collections.abc import Callable
@@ -247,7 +248,7 @@ _WRITERS: dict[str, Engine] = {}  # in a scoring process: its own engine, per da
 
 
 def _score_and_write(
-    rows: list[tuple], kinds: dict, today: dt.date, ceilings: tuple | None, events: dict, url: str
+    url: str, rows: list[tuple], kinds: dict, today: dt.date, ceilings: tuple | None, events: dict
 ) -> tuple[int, int]:
     """In a scoring process: score a batch and write what changed on this process's own connection, in
     one transaction; (active demands scored, changed)."""
@@ -312,12 +313,12 @@ def recompute(
     # spawn, not fork: the children start clean, without copies of this process's database connections.
     with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         pending = deque()
+        # Each process answers (active demands scored, the updates for this process to write) or, writing
+        # them itself, (active demands scored, how many it wrote).
+        work = _score_rows if url is None else functools.partial(_score_and_write, url)
 
         def submit(rows: list[tuple], events: dict) -> None:
-            if url is None:
-                pending.append(pool.submit(_score_rows, rows, kinds, today, ceilings, events))
-            else:
-                pending.append(pool.submit(_score_and_write, rows, kinds, today, ceilings, events, url))
+            pending.append(pool.submit(work, rows, kinds, today, ceilings, events))
 
         if rows:
             submit(rows, events)
@@ -329,13 +330,11 @@ def recompute(
                 if rows:
                     submit(rows, events)
                     continue
+            active, result = pending.popleft().result()
             if url is None:
-                active, updates = pending.popleft().result()
-                write(updates)
-                scored, changed = scored + active, changed + len(updates)
-            else:
-                active, written = pending.popleft().result()
-                scored, changed = scored + active, changed + written
+                write(result)
+                result = len(result)
+            scored, changed = scored + active, changed + result
     if changed:
         tidy(bind)
         forget_histograms()

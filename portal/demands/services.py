@@ -138,8 +138,7 @@ def queue_position(session: Session, demand: Demand, ties: tuple = ()) -> Positi
         .select_from(Demand)
         .where(_segment(demand), Demand.score_total >= score, or_(*ahead_of))
     )
-    rows = segment_histogram(session, demand)
-    histogram = tuple((int(low or 0), count) for low, count in rows)
+    histogram = tuple(segment_histogram(session, demand))
     total = sum(count for _, count in histogram)
     return Position(ahead or 0, total, histogram, (score // HISTOGRAM_STEP) * HISTOGRAM_STEP)
 

@@ -121,11 +121,13 @@ def reference_problems(item: PageFile, link_hosts: set[str]) -> list[str]:
     if not isinstance(item.references, list) or not item.references:
         return [*problems, "`references` must list the texts the page rests on (title and url)"]
     for index, reference in enumerate(item.references):
-        url = reference.get("url", "") if isinstance(reference, dict) else ""
+        url = urlsplit(str(reference.get("url", ""))) if isinstance(reference, dict) else urlsplit("")
         if not isinstance(reference, dict) or not str(reference.get("title") or "").strip():
             problems.append(f"references[{index}] needs a `title`")
-        elif urlsplit(url).scheme != "https" or urlsplit(url).hostname not in link_hosts:
-            problems.append(f"references[{index}].url must be an https address on an allowed host: {url}")
+        elif url.scheme != "https" or url.hostname not in link_hosts:
+            problems.append(
+                f"references[{index}].url must be an https address on an allowed host: {url.geturl()}"
+            )
     return problems
 
 

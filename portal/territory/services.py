@@ -66,8 +66,8 @@ class Territory:
     department: str
     demo: bool
     abnormal_delay_months: int
-    dalo_offer_months: int = 3
-    interview_delay_months: int = 1
+    dalo_offer_months: int
+    interview_delay_months: int
     sources: dict[str, Source] = field(default_factory=dict)
     contact: dict = field(default_factory=dict)
     publisher: dict = field(default_factory=dict)
