@@ -16,6 +16,7 @@ from portal.cli.observatory import refresh_figures
 from portal.cli.progress import progress_bar
 from portal.cotation.grids import grid_in_force
 from portal.cotation.services import stored_grids
+from portal.demands.chances import rebuild_outcomes
 from portal.demands.demo import DEMO_DAY, generate_stock
 from portal.demands.demo import generate as generate_demands
 from portal.demands.imports.allocations import import_allocations
@@ -65,6 +66,7 @@ def demands_import(file: Path) -> None:
     started = time.perf_counter()
     scored, _ = rescore_with_bar()
     click.echo(f"{scored} active demands scored in {time.perf_counter() - started:.1f} s.")
+    refresh_outcomes()
     refresh_figures()
 
 
@@ -80,6 +82,7 @@ def demands_import_events(file: Path) -> None:
     scored, changed = rescore_with_bar()  # a grid may count refusals
     seconds = time.perf_counter() - started
     click.echo(f"{scored} active demands scored in {seconds:.1f} s ({changed} changed).")
+    refresh_outcomes()
     refresh_figures()
 
 
@@ -139,9 +142,17 @@ def add_demo_demands(count: int, seed: int = 72) -> None:
             scoring_ceilings(DEMO_DAY),
             seed,
         )
+    refresh_outcomes()
     click.echo(f"{count} demonstration demands added. Demands to look up (number, date of birth):")
     for number, birth_date in samples:
         click.echo(f"  {number}  {birth_date.strftime('%d/%m/%Y')}")
+
+
+def refresh_outcomes() -> None:
+    """What past demands became, counted again (the outcome curve and the what-if read it)."""
+    with db.database().sessions.begin() as session:
+        rows = rebuild_outcomes(session, clock.today())
+    click.echo(f"Outcomes of past demands counted ({rows} segment-months).")
 
 
 def add_demo_stock() -> None:

@@ -75,12 +75,14 @@ def generate(
             renewed_on = (renewed_on or filed_on) + dt.timedelta(days=365 - rng.randint(0, 30))
         number = _number(rng, filed_on, sequence)
         allocated = rng.random() < 0.12 and (today - filed_on).days > 60
+        # A demand not renewed in time is struck off a month after it lapsed.
+        lapsed = not allocated and (renewed_on or filed_on) + dt.timedelta(days=395) < today
         demand = Demand(
             number=number,
             filed_on=filed_on,
             renewed_on=renewed_on,
             expires_on=(renewed_on or filed_on) + dt.timedelta(days=365),
-            status="allocated" if allocated else "active",
+            status="allocated" if allocated else "struck_off" if lapsed else "active",
             mutation=mutation,
             dwelling_type=dwelling,
             first_commune_insee=rng.choices(communes, weights)[0],
@@ -115,9 +117,14 @@ def generate(
                     kind="decision", occurred_on=day, rank=rng.choice((2, 3)), reasons=rng.choice(REASONS)
                 )
             )
+        if lapsed:
+            struck_on = (renewed_on or filed_on) + dt.timedelta(days=395)
+            demand.events.append(
+                DemandEvent(kind="struck_off", occurred_on=struck_on, reasons="Non renouvelée.")
+            )
         rescore(demand, grids, today, ceilings)
         session.add(demand)
-        if len(demo) < 3 and not allocated:
+        if len(demo) < 3 and demand.status == "active":
             demo.append((number, birth_date))
     # Every demo demand is hashed with the look-up's own parameters (a cheaper hash would make its number
     # answer faster than an unknown one); Argon2 leaves the GIL, so threads use every core.

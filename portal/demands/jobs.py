@@ -17,6 +17,7 @@ import logging
 
 from portal import clock, db
 from portal.cotation import operations
+from portal.demands.chances import rebuild_outcomes
 from portal.demands.impact import grid_impact, impact_to_dict
 from portal.demands.scoring import demand_count, rescore_all, take_effect
 from portal.guides.jobs import prerender_all
@@ -82,10 +83,13 @@ def activate_today(record: JobRecord, tracker: Tracker) -> dict:
 
 @periodic(minute="5", hour="0")
 def score_daily() -> None:
-    """Every night at 00:05 UTC: the versions activated for a later date come in force on their day, and
-    every active demand is scored again (seniority moves every day)."""
+    """Every night at 00:05 UTC: the versions activated for a later date come in force on their day,
+    every active demand is scored again (seniority moves every day), and what past demands became is
+    counted again (the cohorts move on with the months)."""
     dbs = db.session()
     due = take_effect(dbs, clock.today())
     dbs.commit()
     scored, changed = rescore_all()
+    rebuild_outcomes(dbs, clock.today())  # the cohorts move on with the months
+    dbs.commit()
     log.info("in force: %s; %s demands scored, %s changed", ", ".join(due) or "unchanged", scored, changed)

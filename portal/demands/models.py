@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import false
 
@@ -116,3 +127,47 @@ class HousingStock(Base):
     landlord: Mapped[str] = mapped_column(String(200))
     financing: Mapped[str] = mapped_column(String(4), default="")  # one of FINANCINGS, or empty
     dwellings: Mapped[int] = mapped_column(Integer)
+
+
+class DemandOutcome(Base):
+    """What the demands filed in one month became, for one segment (transfer flag, dwelling type, first
+    commune): how many, how many were housed within 6, 12, 24 and 36 months of filing, housed at all,
+    struck off. Rebuilt whole from the demands after each data file and every night
+    (portal.demands.chances): the outcome curve and the what-if read these few rows, not the demands."""
+
+    __tablename__ = "demand_outcome"
+    # The unique constraint's index, in this column order, is the one the pools are read by.
+    __table_args__ = (UniqueConstraint("mutation", "dwelling_type", "commune_insee", "filed_month"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mutation: Mapped[bool] = mapped_column(Boolean)
+    dwelling_type: Mapped[str] = mapped_column(String(3))
+    commune_insee: Mapped[str] = mapped_column(String(5))
+    filed_month: Mapped[int] = mapped_column(Integer)  # year * 12 + month - 1
+    demands: Mapped[int] = mapped_column(Integer)
+    housed_6: Mapped[int] = mapped_column(Integer, default=0)
+    housed_12: Mapped[int] = mapped_column(Integer, default=0)
+    housed_24: Mapped[int] = mapped_column(Integer, default=0)
+    housed_36: Mapped[int] = mapped_column(Integer, default=0)
+    housed: Mapped[int] = mapped_column(Integer, default=0)  # at any time
+    ended: Mapped[int] = mapped_column(Integer, default=0)  # struck off (lapsed, cancelled, refused…)
+
+
+class RenewalReminder(Base):
+    """An e-mail reminder of a demand's renewal deadline, asked from the look-up (double opt-in). Holds
+    the address, a keyed hash of the demand's number (never the number) and the deadline; deleted once
+    the deadline has passed, or two days after it was asked if the address was never confirmed."""
+
+    __tablename__ = "renewal_reminder"
+    __table_args__ = (UniqueConstraint("email", "number_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    number_key: Mapped[str] = mapped_column(String(64))  # HMAC-SHA256 of the number with the secret key
+    deadline: Mapped[dt.date] = mapped_column(Date, index=True)
+    locale: Mapped[str] = mapped_column(String(8))  # the language of the e-mails
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the e-mails' link token
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    month_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    week_sent: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -90,15 +90,22 @@ def find_demand(session: Session, number: str, birth_date: dt.date) -> Demand | 
     return demand
 
 
-def _segment(demand: Demand):
-    """Active demands for a similar dwelling: same kind, same dwelling type, same first-choice commune."""
+def _pool(mutation: bool, types, communes):
+    """Active, scored demands of one kind for any of `types`, whose first choice is any of `communes`."""
     return and_(
         Demand.status == "active",
-        Demand.mutation == demand.mutation,
-        Demand.dwelling_type == demand.dwelling_type,
-        Demand.first_commune_insee == demand.first_commune_insee,
+        Demand.mutation == mutation,
+        Demand.dwelling_type.in_(types) if len(types) > 1 else Demand.dwelling_type == types[0],
+        Demand.first_commune_insee.in_(communes)
+        if len(communes) > 1
+        else Demand.first_commune_insee == communes[0],
         Demand.score_total.is_not(None),  # a demand the grid does not score has no place in the queue
     )
+
+
+def _segment(demand: Demand):
+    """Active demands for a similar dwelling: same kind, same dwelling type, same first-choice commune."""
+    return _pool(demand.mutation, (demand.dwelling_type,), (demand.first_commune_insee,))
 
 
 @dataclass(frozen=True)
@@ -121,26 +128,49 @@ def queue_position(session: Session, demand: Demand, ties: tuple = ()) -> Positi
     """Rank by score (highest first), then the grid's tie order (by default the filing date, oldest
     first), then the id: how many are ahead, of how many. `ties` are the grid's (engine.Tie)."""
     score = demand.score_total or 0
-    keys = [(Demand.score_total, True, score)]
+    ahead = _count_ahead(session, _segment(demand), _queue_keys(demand, ties))
+    histogram = tuple(segment_histogram(session, demand))
+    total = sum(count for _, count in histogram)
+    return Position(ahead, total, histogram, (score // HISTOGRAM_STEP) * HISTOGRAM_STEP)
+
+
+def _queue_keys(demand: Demand, ties) -> list[tuple]:
+    """(column, descending, this demand's value) in the order of the queue: score, ties, then id."""
+    keys = [(Demand.score_total, True, demand.score_total or 0)]
     for tie in ties or ():
         keys.append((TIE_COLUMNS[tie.fact], tie.descending, getattr(demand, tie.fact)))
     if not ties:
         keys.append((Demand.filed_on, False, demand.filed_on))
     keys.append((Demand.id, False, demand.id))
+    return keys
+
+
+def _count_ahead(session: Session, pool, keys: list[tuple]) -> int:
     ahead_of = []
     for index, (column, descending, value) in enumerate(keys):
         before = [equal == known for equal, _, known in keys[:index]]
         ahead_of.append(and_(*before, column > value if descending else column < value))
     # `score_total >= score` repeats what the alternatives imply, so that the index is read from there on
     # rather than whole (the alternatives alone are a filter, not a range).
-    ahead = session.scalar(
-        select(func.count())
-        .select_from(Demand)
-        .where(_segment(demand), Demand.score_total >= score, or_(*ahead_of))
+    return (
+        session.scalar(
+            select(func.count())
+            .select_from(Demand)
+            .where(pool, Demand.score_total >= keys[0][2], or_(*ahead_of))
+        )
+        or 0
     )
-    histogram = tuple(segment_histogram(session, demand))
-    total = sum(count for _, count in histogram)
-    return Position(ahead or 0, total, histogram, (score // HISTOGRAM_STEP) * HISTOGRAM_STEP)
+
+
+def pool_position(session: Session, demand: Demand, types, communes, ties=()) -> tuple[int, int]:
+    """(demands ahead, demands in all) if this demand were in the queue of a wider pool: the active
+    demands of its kind for any of `types` whose first choice is any of `communes`, itself counted in
+    (what the what-if shows; the score is the same, only the competition changes)."""
+    pool = _pool(demand.mutation, tuple(types), tuple(communes))
+    ahead = _count_ahead(session, pool, _queue_keys(demand, ties))
+    total = session.scalar(select(func.count()).select_from(Demand).where(pool)) or 0
+    inside = demand.dwelling_type in types and demand.first_commune_insee in communes
+    return ahead, total + (0 if inside or demand.status != "active" else 1)
 
 
 _histograms: dict[tuple, tuple[float, list]] = {}

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 
 from portal import db, sessions
 from portal.cotation.grids import GridText
-from portal.demands import services
+from portal.demands import presenting, services
 from portal.demands.forms import LookupForm
 from portal.demands.lookup import find_or_explain, refuse_other_bodies
 from portal.demands.models import Demand
@@ -135,4 +135,7 @@ def commune_name(insee: str) -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals.update(histogram_rows=histogram_rows, commune_name=commune_name)
+    app.jinja_env.globals.update(presenting.chances_globals())
     app.jinja_env.filters["criterion_label"] = criterion_label
+    app.jinja_env.filters["format_share"] = presenting.format_share
+    app.jinja_env.filters["format_month"] = presenting.format_month

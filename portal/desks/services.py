@@ -13,17 +13,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from portal.desks.hours import DateRange, Hours, Slot, State, Status, status
 from portal.desks.models import Closure, Desk, OpeningSlot
 from portal.territory.models import Commune
+from portal.territory.services import haversine_km
 from portal.text import folded
-
-EARTH_RADIUS_KM = 6371.0088
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance between two points, in kilometres."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
 
 
 def _squeezed(value: str) -> str:

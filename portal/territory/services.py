@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,6 +208,32 @@ def sync_communes(session, territory: Territory) -> tuple[int, int]:
     for stale in existing.values():
         session.delete(stale)
     return changed, len(existing)
+
+
+EARTH_RADIUS_KM = 6371.0088
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance between two points, in kilometres."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlambda = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
+
+
+def neighbours(insee: str, km: float) -> tuple[str, ...]:
+    """The communes of the territory whose town hall is within `km` of this one's, nearest first, this
+    one included first (the territory file's coordinates); empty for a commune the file does not have."""
+    places = {data.insee: data for data in current_territory().communes}
+    home = places.get(insee)
+    if home is None:
+        return ()
+    near = sorted(
+        (haversine_km(home.latitude, home.longitude, data.latitude, data.longitude), data.insee)
+        for data in places.values()
+        if data.insee != insee
+    )
+    return (insee, *(code for distance, code in near if distance <= km))
 
 
 def commune(insee: str) -> Commune | None:

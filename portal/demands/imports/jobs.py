@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask import current_app
 
 from portal import clock, db, events
+from portal.demands.chances import rebuild_outcomes
 from portal.demands.imports import operations
 from portal.demands.imports.reading import count_rows
 from portal.demands.scoring import demand_count, rescore_all
@@ -74,6 +75,9 @@ def apply_file(record: JobRecord, tracker: Tracker) -> dict:
         return _result(stored, outcome, "imports.report")
     if kind in ("demands", "events"):  # a grid may count refusals, read from the events
         rescore(tracker)
+        tracker.step(N_("Counting what past demands became"))
+        rebuild_outcomes(dbs, today)
+        dbs.commit()
     app = current_app._get_current_object()
     events.territory_data_changed.send(app, session=dbs, day=today, progress=tracker)
     return _result(stored, outcome, "imports.history")
