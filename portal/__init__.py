@@ -22,6 +22,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     from portal import backoffice, db, errors, i18n, jobs, openapi, security, urls
     from portal.cotation import views as cotation_views
+    from portal.demands import reminder_views
     from portal.demands import views as demands_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
@@ -47,6 +48,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     desks_views.init_app(app)
     cotation_views.init_app(app)
     demands_views.init_app(app)
+    reminder_views.init_app(app)
     guides_views.init_app(app)
     observatory_views.init_app(app)
     observatory_jobs.connect_events()

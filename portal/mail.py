@@ -21,12 +21,17 @@ class MailError(RuntimeError):
     """The e-mail could not be handed to the SMTP server."""
 
 
-def send_mail(settings: Settings, to: str, subject: str, body: str, kind: str) -> None:
-    """Hand one e-mail to the SMTP server now (MailError when it cannot be)."""
+def send_mail(
+    settings: Settings, to: str, subject: str, body: str, kind: str, headers: dict | None = None
+) -> None:
+    """Hand one e-mail to the SMTP server now (MailError when it cannot be); `headers` adds some (the
+    one-click unsubscription of RFC 8058, say)."""
     message = EmailMessage()
     message["From"] = settings.mail_from
     message["To"] = to
     message["Subject"] = subject
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
     if not settings.smtp_host:
         log.warning("%s e-mail not sent: PORTAL_SMTP_HOST is empty", kind)
@@ -45,11 +50,13 @@ def send_mail(settings: Settings, to: str, subject: str, body: str, kind: str) -
 
 
 @job(retries=8, retry_delay=30, retry_backoff=2.0, priority=10)
-def deliver(to: str, subject: str, body: str, kind: str) -> None:
+def deliver(to: str, subject: str, body: str, kind: str, headers: dict | None = None) -> None:
     """The job: one e-mail, retried for about two hours (30 s, 1 min, 2 min… 64 min) if the server fails."""
-    send_mail(current_app.config["PORTAL_SETTINGS"], to, subject, body, kind)
+    send_mail(current_app.config["PORTAL_SETTINGS"], to, subject, body, kind, headers)
 
 
-def queue_mail(session: Session, to: str, subject: str, body: str, kind: str) -> None:
+def queue_mail(
+    session: Session, to: str, subject: str, body: str, kind: str, headers: dict | None = None
+) -> None:
     """Send the e-mail once `session` commits (never for a change that is rolled back)."""
-    after_commit(session, deliver, to, subject, body, kind)
+    after_commit(session, deliver, to, subject, body, kind, headers)

@@ -6,11 +6,13 @@ import datetime as dt
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from portal import clock
+from portal.demands.models import DWELLING_TYPES
 from portal.demands.services import NUMBER, normalize_number
-from portal.ui.forms import PortalForm, StringField
+from portal.ui.forms import EmailField, PortalForm, RadioField, SelectField, StringField
 
 
 class LookupForm(PortalForm):
@@ -44,3 +46,38 @@ class LookupForm(PortalForm):
         except ValueError:
             return None
         return day if dt.date(1900, 1, 1) <= day <= clock.today() else None
+
+
+class ReminderForm(PortalForm):
+    email = EmailField(
+        _l("Your e-mail address"),
+        validators=[
+            DataRequired(_l("Enter your e-mail address")),
+            Length(max=254, message=_l("An e-mail address has at most 254 characters")),
+            Email(_l("Enter an e-mail address like name@example.org")),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
+    )
+
+
+class ProfileForm(PortalForm):
+    """A kind of demand, for the outcome of similar demands (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    kind = RadioField(
+        _l("Your demand"),
+        choices=[
+            SelectChoice("new", _l("A first social dwelling")),
+            SelectChoice("transfer", _l("I already rent a social dwelling")),
+        ],
+        default="new",
+        validators=[InputRequired(_l("Choose the kind of demand"))],
+    )
+    dwelling_type = SelectField(
+        _l("Dwelling wished"),
+        choices=[SelectChoice("", _l("Choose")), *(SelectChoice(name, name) for name in DWELLING_TYPES)],
+        validators=[DataRequired(_l("Choose the dwelling you wish for"))],
+    )
+    commune = SelectField(_l("First-choice commune"), validators=[DataRequired(_l("Choose a commune"))])

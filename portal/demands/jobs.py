@@ -15,8 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
+from flask import render_template
+from flask_babel import force_locale, format_date, gettext
+
 from portal import clock, db
 from portal.cotation import operations
+from portal.demands import reminders
 from portal.demands.chances import rebuild_outcomes
 from portal.demands.impact import grid_impact, impact_to_dict
 from portal.demands.scoring import demand_count, rescore_all, take_effect
@@ -25,8 +29,10 @@ from portal.information.services import scoring_ceilings
 from portal.jobs import after_commit, periodic
 from portal.jobs.models import JobRecord
 from portal.jobs.records import N_, Refused, Tracker, tracked
+from portal.mail import queue_mail
 from portal.partners import audit
 from portal.partners.models import User
+from portal.urls import public_url_for
 
 log = logging.getLogger(__name__)
 
@@ -93,3 +99,46 @@ def score_daily() -> None:
     rebuild_outcomes(dbs, clock.today())  # the cohorts move on with the months
     dbs.commit()
     log.info("in force: %s; %s demands scored, %s changed", ", ".join(due) or "unchanged", scored, changed)
+
+
+def send_due_reminders() -> tuple[int, int]:
+    """The renewal reminders due today, each in its language with its one-click stop (RFC 8058), and the
+    lapsed reminders and requests deleted; (sent, deleted)."""
+    dbs = db.session()
+    now, today = clock.utcnow(), clock.today()
+    deleted = reminders.purge(dbs, now)
+    sent = 0
+    for reminder, which in reminders.due(dbs, today):
+        token = reminders.new_link(reminder)
+        stop = public_url_for("reminders.stop", token=token, lang_code=reminder.locale)
+        with force_locale(reminder.locale):
+            subject = gettext(
+                "Renew your social housing demand before %(date)s",
+                date=format_date(reminder.deadline, "long"),
+            )
+            body = render_template(
+                "demands/mail_reminder.txt",
+                deadline=reminder.deadline,
+                which=which,
+                renew=public_url_for(
+                    "information.page", slug="etapes-de-la-demande", lang_code=reminder.locale
+                ),
+                stop=stop,
+            )
+        one_click = public_url_for("reminders.stop_one_click", token=token, lang_code=reminder.locale)
+        headers = {
+            "List-Unsubscribe": f"<{one_click}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
+        queue_mail(dbs, reminder.email, subject, body, f"renewal reminder ({which})", headers)
+        setattr(reminder, f"{which}_sent", True)
+        sent += 1
+    dbs.commit()
+    log.info("renewal reminders: %s sent, %s deleted", sent, deleted)
+    return sent, deleted
+
+
+@periodic(minute="0", hour="8")
+def remind_renewals() -> None:
+    """Every morning at 08:00 UTC (9:00 or 10:00 in Paris)."""
+    send_due_reminders()

@@ -13,16 +13,18 @@ from flask import (
     make_response,
     redirect,
     render_template,
+    request,
     session,
     url_for,
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from wtforms import SelectChoice
 
-from portal import db, sessions
+from portal import clock, db, sessions
 from portal.cotation.grids import GridText
-from portal.demands import presenting, services
-from portal.demands.forms import LookupForm
+from portal.demands import chances, presenting, services
+from portal.demands.forms import LookupForm, ProfileForm, ReminderForm
 from portal.demands.lookup import find_or_explain, refuse_other_bodies
 from portal.demands.models import Demand
 from portal.demands.presenting import situation_context
@@ -32,6 +34,7 @@ from portal.guides.render import render_pdf
 from portal.guides.slots import Busy, render_slot
 from portal.security import consume, rate_limit
 from portal.territory.services import commune as find_commune
+from portal.territory.services import communes
 
 bp = Blueprint("demands", __name__, url_prefix="/<locale:lang_code>", template_folder="templates")
 SESSION = dt.timedelta(minutes=15)
@@ -80,7 +83,10 @@ def situation():
     demand = current_demand()
     if demand is None:
         return ended_session()
-    return no_store(make_response(render_template("demands/situation.html", **situation_context(demand))))
+    page = render_template(
+        "demands/situation.html", reminder_form=ReminderForm(), **situation_context(demand)
+    )
+    return no_store(make_response(page))
 
 
 @bp.route("/ma-demande/situation.pdf")
@@ -109,6 +115,33 @@ def statement():
     record.statement_pdf, record.statement_locale = pdf, locale
     db.session().commit()
     return private_pdf_response(pdf, "situation.pdf")
+
+
+@bp.route("/mes-chances")
+@rate_limit("60 per minute")
+def chances_page():
+    """What demands like a chosen profile became (from the simulator): the same figures as on the
+    look-up, for a kind, a dwelling type and a commune; nothing about a person."""
+    form = ProfileForm(request.args)
+    form.commune.choices = [
+        SelectChoice("", _("Choose")),
+        *(SelectChoice(c.insee, c.name) for c in communes()),
+    ]
+    outcome, status = None, 200
+    asked = bool(request.args.get("dwelling_type") or request.args.get("commune"))
+    if asked:
+        if form.validate():
+            outcome = chances.similar_outcome(
+                db.session(),
+                form.kind.data == "transfer",
+                form.dwelling_type.data,
+                form.commune.data,
+                clock.today(),
+            )
+        else:
+            status = 400
+    page = render_template("demands/chances.html", form=form, outcome=outcome, asked=asked and status == 200)
+    return make_response(page, status)
 
 
 @bp.route("/ma-demande/deconnexion", methods=["POST"])

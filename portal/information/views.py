@@ -20,6 +20,8 @@ from portal import clock, db
 from portal.content import fill_tokens
 from portal.desks import services as desk_services
 from portal.information import services
+from portal.information.checklist import checklist_for
+from portal.information.checklist import init_app as init_checklists
 from portal.information.eligibility import Household, assess, ceilings_on, income_retained, read_all_ceilings
 from portal.information.forms import EligibilityForm
 from portal.information.models import EASY
@@ -206,8 +208,19 @@ def api_pages():
     return response
 
 
+@bp.route("/pieces-a-fournir")
+@rate_limit("120 per minute")
+def checklist():
+    """The documents to prepare, for the situations ticked (a GET form: the list can be bookmarked,
+    printed, and needs no script)."""
+    found = checklist_for(locale())
+    chosen = [code for code in dict.fromkeys(request.args.getlist("situation")) if found.situation(code)]
+    return render_template("information/checklist.html", checklist=found, chosen=chosen)
+
+
 def init_app(app: Flask) -> None:
     app.extensions["portal.ceilings"] = read_all_ceilings(app.config["PORTAL_SETTINGS"].content_dir)
+    init_checklists(app)
     app.register_blueprint(bp)
     app.register_blueprint(machines)
     app.jinja_env.globals.update(zone_label=zone_label, assessment_rows=assessment_rows)

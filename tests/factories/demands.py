@@ -92,3 +92,47 @@ def create_allocation(
 
 
 YEAR_2025 = Period(dt.date(2025, 1, 1), dt.date(2025, 12, 31))
+
+
+LE_MANS, COULAINES = "72181", "72095"  # 2 km apart
+
+
+def many_demands(
+    session, count, filed_on, *, commune="72181", dwelling="T3", status="active", allocated=None, **kw
+):
+    made = []
+    for _ in range(count):
+        events = [("allocation", allocated, commune, dwelling)] if allocated else []
+        made.append(
+            create_demand(
+                session,
+                filed_on,
+                commune,
+                dwelling,
+                status="allocated" if allocated else status,
+                events=events,
+                **kw,
+            )
+        )
+    return made
+
+
+def le_mans_t3(session):
+    """22 demands in the cohort, hand-counted: 6 housed within 6 months, 9 within 12, 10 within 24 and
+    36, 11 at all; 2 struck off; 9 still waiting. And demands that must not count."""
+    filed = dt.date(2021, 3, 15)
+    many_demands(session, 2, filed, allocated=dt.date(2021, 8, 1))  # 4 months
+    many_demands(session, 3, filed, allocated=dt.date(2022, 3, 14))  # 11 whole months: within 12
+    many_demands(session, 1, filed, allocated=dt.date(2022, 3, 15))  # 12 whole months: not within 12
+    many_demands(session, 1, filed, allocated=dt.date(2024, 6, 1))  # 38 months: housed, not within 36
+    many_demands(session, 2, filed, status="struck_off")
+    many_demands(session, 1, filed)
+    many_demands(session, 4, dt.date(2023, 11, 30), allocated=dt.date(2024, 5, 29))  # 5 whole months
+    many_demands(session, 8, dt.date(2023, 11, 30))
+    # Outside the cohort or the segment: too recent, too old, a transfer, a T4, another commune.
+    many_demands(session, 5, dt.date(2023, 12, 1), allocated=dt.date(2024, 1, 1))
+    many_demands(session, 5, dt.date(2020, 11, 30), allocated=dt.date(2020, 12, 1))
+    many_demands(session, 5, dt.date(2022, 1, 10), allocated=dt.date(2022, 2, 1), mutation=True)
+    many_demands(session, 5, dt.date(2022, 1, 10), dwelling="T4", allocated=dt.date(2022, 2, 1))
+    many_demands(session, 3, dt.date(2022, 1, 10), commune=COULAINES, allocated=dt.date(2022, 2, 1))
+    session.flush()

@@ -11,10 +11,10 @@ from sqlalchemy import delete
 from portal.demands import chances
 from portal.demands.models import Allocation, Demand, DemandEvent, DemandOutcome
 from portal.observatory.figures import SECRECY_THRESHOLD
-from tests.factories.demands import create_demand
+from tests.factories.demands import COULAINES, LE_MANS, create_demand, le_mans_t3, many_demands
 
 TODAY = dt.date(2026, 12, 7)  # cohort: filed from December 2020 to November 2023
-LE_MANS, COULAINES, FATINES = "72181", "72095", "72129"
+FATINES = "72129"  # 11 km from Le Mans, nobody within 10 km of it
 D = dt.date
 
 
@@ -26,47 +26,6 @@ def empty(db, db_app):
         db.execute(delete(table))
     with db_app.app_context():
         yield db
-
-
-def demands(
-    session, count, filed_on, *, commune=LE_MANS, dwelling="T3", status="active", allocated=None, **kw
-):
-    made = []
-    for _ in range(count):
-        events = [("allocation", allocated, commune, dwelling)] if allocated else []
-        made.append(
-            create_demand(
-                session,
-                filed_on,
-                commune,
-                dwelling,
-                status="allocated" if allocated else status,
-                events=events,
-                **kw,
-            )
-        )
-    return made
-
-
-def le_mans_t3(session):
-    """22 demands in the cohort, hand-counted: 6 housed within 6 months, 9 within 12, 10 within 24 and
-    36, 11 at all; 2 struck off; 9 still waiting. And demands that must not count."""
-    filed = D(2021, 3, 15)
-    demands(session, 2, filed, allocated=D(2021, 8, 1))  # 4 months
-    demands(session, 3, filed, allocated=D(2022, 3, 14))  # 11 whole months: within 12
-    demands(session, 1, filed, allocated=D(2022, 3, 15))  # 12 whole months: not within 12
-    demands(session, 1, filed, allocated=D(2024, 6, 1))  # 38 months: housed, not within 36
-    demands(session, 2, filed, status="struck_off")
-    demands(session, 1, filed)
-    demands(session, 4, D(2023, 11, 30), allocated=D(2024, 5, 29))  # 5 whole months
-    demands(session, 8, D(2023, 11, 30))
-    # Outside the cohort or the segment: too recent, too old, a transfer, a T4, another commune.
-    demands(session, 5, D(2023, 12, 1), allocated=D(2024, 1, 1))
-    demands(session, 5, D(2020, 11, 30), allocated=D(2020, 12, 1))
-    demands(session, 5, D(2022, 1, 10), allocated=D(2022, 2, 1), mutation=True)
-    demands(session, 5, D(2022, 1, 10), dwelling="T4", allocated=D(2022, 2, 1))
-    demands(session, 3, D(2022, 1, 10), commune=COULAINES, allocated=D(2022, 2, 1))
-    session.flush()
 
 
 def test_the_cohort_is_hand_counted(empty):
@@ -90,7 +49,7 @@ def test_a_month_later_the_cohort_moves_on(empty):
 
 def test_too_few_in_the_commune_widens_to_the_neighbours_then_to_the_territory(empty):
     le_mans_t3(empty)
-    demands(empty, 3, D(2022, 5, 2), commune=FATINES)  # 11 km from Le Mans, nobody near it
+    many_demands(empty, 3, D(2022, 5, 2), commune=FATINES)
     empty.flush()
     chances.rebuild_outcomes(empty, TODAY)
     # Coulaines has 3 demands of its own; with Le Mans, 2 km away, and the others within 10 km: 25
@@ -122,8 +81,8 @@ def test_the_dwelling_types_that_fit_a_household(size, types):
     assert chances.fitting_types(size) == types
 
 
-def scored(session, score, *, commune=LE_MANS, dwelling="T3", filed_on=D(2025, 1, 1), size=2):
-    demand = create_demand(session, filed_on, commune, dwelling)
+def scored(session, score, *, commune=LE_MANS, dwelling="T3", filed_on=None, size=2):
+    demand = create_demand(session, filed_on or D(2025, 1, 1), commune, dwelling)
     demand.score_total, demand.household_size = score, size
     return demand
 
