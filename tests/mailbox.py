@@ -13,10 +13,12 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self):
         self.messages: list[tuple[list[str], str]] = []
+        self.received: list[email.message.EmailMessage] = []  # the same, whole (headers included)
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append((envelope.rcpt_tos, message.get_content()))
+        self.received.append(message)
         return "250 Message accepted for delivery"
 
 

@@ -25,6 +25,7 @@ from portal.content import territory_tokens
 from portal.cotation.dictionary import read_dictionary
 from portal.cotation.services import load_grids, stored_grids
 from portal.demands import services as demand_services
+from portal.demands.chances import rebuild_outcomes
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
 from portal.desks.loader import load_desks
@@ -65,7 +66,8 @@ def portal_routes() -> Map:
 
 
 def prepare_schema(engine: Engine) -> None:
-    """Apply the migrations and load the demo content (communes, pages, search index, grids, 300 demands)."""
+    """Apply the migrations and load the demo content (communes, pages, search index, grids, 300 demands
+    and what past demands became)."""
     migrations.upgrade(engine)
     territory = read_territory(CONTENT_DIR)
     locales = load_settings(environ={}, env="testing", secret_key="x", database_url="sqlite://").locales
@@ -83,6 +85,7 @@ def prepare_schema(engine: Engine) -> None:
             DEMO_DAY,
             None,  # the demonstration grids read no income ceiling
         )
+        rebuild_outcomes(session, clock.today())
     DEMO_LOOKUPS[:] = samples
 
 

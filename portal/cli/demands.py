@@ -150,9 +150,11 @@ def add_demo_demands(count: int, seed: int = 72) -> None:
 
 def refresh_outcomes() -> None:
     """What past demands became, counted again (the outcome curve and the what-if read it)."""
+    started = time.perf_counter()
     with db.database().sessions.begin() as session:
         rows = rebuild_outcomes(session, clock.today())
-    click.echo(f"Outcomes of past demands counted ({rows} segment-months).")
+    seconds = time.perf_counter() - started
+    click.echo(f"Outcomes of past demands counted ({rows} segment-months) in {seconds:.1f} s.")
 
 
 def add_demo_stock() -> None:

@@ -56,6 +56,7 @@ class ReminderForm(PortalForm):
             Length(max=254, message=_l("An e-mail address has at most 254 characters")),
             Email(_l("Enter an e-mail address like name@example.org")),
         ],
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
         render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
     )
 

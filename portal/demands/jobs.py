@@ -105,7 +105,7 @@ def send_due_reminders() -> tuple[int, int]:
     """The renewal reminders due today, each in its language with its one-click stop (RFC 8058), and the
     lapsed reminders and requests deleted; (sent, deleted)."""
     dbs = db.session()
-    now, today = clock.utcnow(), clock.today()
+    now, today = clock.now(), clock.today()
     deleted = reminders.purge(dbs, now)
     sent = 0
     for reminder, which in reminders.due(dbs, today):

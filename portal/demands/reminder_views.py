@@ -26,7 +26,6 @@ REQUESTS_PER_DEMAND = "3 per day"  # e-mail requests for one demand, whoever ask
 
 def no_store(response):
     response.headers["Cache-Control"] = "no-store"
-    response.headers["Referrer-Policy"] = "no-referrer"  # the address holds a secret link
     return response
 
 
@@ -60,7 +59,7 @@ def calendar():
         reminders.number_key(demand.number),
         host,
         public_url_for("information.page", slug="etapes-de-la-demande"),
-        clock.utcnow(),
+        clock.now(),
     )
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
@@ -84,7 +83,7 @@ def ask():
         abort(429)
     dbs = db.session()
     locale = str(get_locale())
-    token = reminders.ask(dbs, form.email.data, demand.number, demand.expires_on, locale, clock.utcnow())
+    token = reminders.ask(dbs, form.email.data, demand.number, demand.expires_on, locale, clock.now())
     with force_locale(locale):
         subject = _("Confirm your renewal reminder")
         body = render_template(
@@ -116,11 +115,11 @@ def confirm(token: str):
     switch nothing on."""
     dbs = db.session()
     if request.method == "POST":
-        reminder = reminders.confirm(dbs, token, clock.utcnow())
+        reminder = reminders.confirm(dbs, token, clock.now())
         dbs.commit()
         state = "confirmed"
     else:
-        reminder = reminders.find(dbs, token, clock.utcnow())
+        reminder = reminders.find(dbs, token, clock.now())
         state = "confirmed" if reminder is not None and reminder.confirmed_at else "to_confirm"
     if reminder is None:
         return _gone()
@@ -135,7 +134,7 @@ def stop(token: str):
         reminders.stop(dbs, token)  # stopped, or already gone: the same page
         dbs.commit()
         return no_store(make_response(render_template("demands/reminder.html", state="stopped")))
-    reminder = reminders.find(dbs, token, clock.utcnow())
+    reminder = reminders.find(dbs, token, clock.now())
     if reminder is None:
         return _gone()
     return no_store(
@@ -154,7 +153,7 @@ def stop_one_click(token: str):
     dbs = db.session()
     reminders.stop(dbs, token)
     dbs.commit()
-    return no_store(make_response("", 204))
+    return no_store(make_response("", 204, {"Content-Type": "text/plain"}))
 
 
 def init_app(app) -> None:

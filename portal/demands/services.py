@@ -26,7 +26,6 @@ DUMMY_HASH = HASHER.hash("000000000000000000|1900-01-01")
 NUMBER = re.compile(r"^\d{13}[0-9A-Z]{5}$")
 MIN_ALLOCATIONS = 10  # below this, the segment's waiting time falls back to the territory's
 HISTOGRAM_STEP = 10
-BUCKET_OFFSET = 1_000_000  # below any total a grid gives
 
 
 def normalize_number(text: str) -> str:
@@ -165,50 +164,76 @@ def _count_ahead(session: Session, pool, keys: list[tuple]) -> int:
 def pool_position(session: Session, demand: Demand, types, communes, ties=()) -> tuple[int, int]:
     """(demands ahead, demands in all) if this demand were in the queue of a wider pool: the active
     demands of its kind for any of `types` whose first choice is any of `communes`, itself counted in
-    (what the what-if shows; the score is the same, only the competition changes)."""
-    pool = _pool(demand.mutation, tuple(types), tuple(communes))
-    ahead = _count_ahead(session, pool, _queue_keys(demand, ties))
-    total = session.scalar(select(func.count()).select_from(Demand).where(pool)) or 0
-    inside = demand.dwelling_type in types and demand.first_commune_insee in communes
+    (what the what-if shows; the score is the same, only the competition changes). Its own segment is
+    counted as the position is; the others from their kept score counts (higher scores), plus an exact
+    count of their demands of the same score that the tie order puts first."""
+    score, keys = demand.score_total or 0, _queue_keys(demand, ties)
+    own = (demand.dwelling_type, demand.first_commune_insee)
+    ahead = total = 0
+    for dwelling_type in types:
+        for commune in communes:
+            counts = score_counts(session, demand.mutation, dwelling_type, commune)
+            total += sum(count for _, count in counts)
+            if (dwelling_type, commune) != own:
+                ahead += sum(count for value, count in counts if value > score)
+    inside = own[0] in types and own[1] in communes
+    if inside:
+        ahead += _count_ahead(session, _segment(demand), keys)
+    others = and_(
+        _pool(demand.mutation, tuple(types), tuple(communes)),
+        ~and_(Demand.dwelling_type == own[0], Demand.first_commune_insee == own[1]),
+    )
+    tied = []
+    for index in range(1, len(keys)):
+        column, descending, value = keys[index]
+        before = [equal == known for equal, _, known in keys[1:index]]
+        tied.append(and_(*before, column > value if descending else column < value))
+    ahead += session.scalar(
+        select(func.count()).select_from(Demand).where(others, Demand.score_total == score, or_(*tied))
+    )
     return ahead, total + (0 if inside or demand.status != "active" else 1)
 
 
-_histograms: dict[tuple, tuple[float, list]] = {}
-HISTOGRAM_SECONDS = 120  # how long a process keeps a segment's histogram
+_score_counts: dict[tuple, tuple[float, list]] = {}
+HISTOGRAM_SECONDS = 120  # how long a process keeps a segment's score counts
 
 
-def segment_histogram(session: Session, demand: Demand) -> list[tuple[int, int]]:
-    """(lowest score of the bucket, demands) of the demand's segment, by score. The same for every demand
-    of the segment until scores change, so each process keeps it two minutes (and forgets it when it
-    scores the demands itself): the position's own count, the demands ahead, is always exact."""
-    key = (
-        str(session.get_bind().engine.url),
-        demand.mutation,
-        demand.dwelling_type,
-        demand.first_commune_insee,
-    )
-    found = _histograms.get(key)
+def score_counts(session: Session, mutation: bool, dwelling_type: str, commune: str) -> list[tuple[int, int]]:
+    """(score, demands) of a segment's active scored demands, by score. The same for every demand of the
+    segment until scores change, so each process keeps them two minutes (and forgets them when it scores
+    the demands itself): the position's own count, the demands ahead, is always exact."""
+    key = (str(session.get_bind().engine.url), mutation, dwelling_type, commune)
+    found = _score_counts.get(key)
     if found is not None and found[0] > time.monotonic():
         return found[1]
-    # Buckets in whole numbers (a NUMERIC division costs as much again on PostgreSQL); the offset floors
-    # the negative totals a penalty may give, as integer division alone would round them towards zero.
-    bucket = (Demand.score_total + BUCKET_OFFSET) // HISTOGRAM_STEP * HISTOGRAM_STEP - BUCKET_OFFSET
     rows = [
-        (int(low), count)
-        for low, count in session.execute(
-            select(bucket.label("bucket"), func.count())
-            .where(_segment(demand))
-            .group_by("bucket")
-            .order_by("bucket")
+        (int(value), count)
+        for value, count in session.execute(
+            select(Demand.score_total, func.count())
+            .where(_pool(mutation, (dwelling_type,), (commune,)))
+            .group_by(Demand.score_total)
+            .order_by(Demand.score_total)
         )
     ]
-    _histograms[key] = (time.monotonic() + HISTOGRAM_SECONDS, rows)
+    _score_counts[key] = (time.monotonic() + HISTOGRAM_SECONDS, rows)
     return rows
 
 
+def segment_histogram(session: Session, demand: Demand) -> list[tuple[int, int]]:
+    """(lowest score of the bucket, demands) of the demand's segment, by score, in steps of
+    HISTOGRAM_STEP (a negative total, a penalty's, falls in the bucket below zero)."""
+    buckets: dict[int, int] = {}
+    for value, count in score_counts(
+        session, demand.mutation, demand.dwelling_type, demand.first_commune_insee
+    ):
+        low = value // HISTOGRAM_STEP * HISTOGRAM_STEP
+        buckets[low] = buckets.get(low, 0) + count
+    return sorted(buckets.items())
+
+
 def forget_histograms() -> None:
-    """Scores changed in this process (a recompute, an import, a test): the histograms are read again."""
-    _histograms.clear()
+    """Scores changed in this process (a recompute, an import, a test): the score counts are read again."""
+    _score_counts.clear()
 
 
 @dataclass(frozen=True)

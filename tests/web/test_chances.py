@@ -95,6 +95,8 @@ def test_what_if_counts_the_wider_pools(empty):
     scored(empty, 40, filed_on=D(2026, 1, 1))  # the same score, filed later: behind
     scored(empty, 45, commune=COULAINES)
     scored(empty, 20, commune=COULAINES)
+    scored(empty, 40, commune=COULAINES, filed_on=D(2024, 1, 1))  # the same score, filed first: ahead
+    scored(empty, 40, commune=COULAINES, filed_on=D(2025, 6, 1))  # … filed later: behind
     scored(empty, 60, dwelling="T4")
     scored(empty, 45, dwelling="T4", commune=COULAINES)  # neither pool: another type and commune
     empty.flush()
@@ -104,7 +106,7 @@ def test_what_if_counts_the_wider_pools(empty):
     assert (now.ahead, now.total) == (1, 4) and now.outcome.demands == 22
     near = options[("neighbours", ("T3",))]
     assert near.communes[0] == LE_MANS and COULAINES in near.communes and FATINES not in near.communes
-    assert (near.ahead, near.total) == (2, 6) and near.outcome.demands == 25
+    assert (near.ahead, near.total) == (3, 8) and near.outcome.demands == 25
     larger = options[("type", ("T3", "T4"))]
     assert (larger.ahead, larger.total) == (2, 5) and larger.outcome.demands == 27
     smaller = options[("type", ("T3", "T2"))]
