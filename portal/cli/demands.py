@@ -24,6 +24,7 @@ from portal.demands.imports.demands import import_demands
 from portal.demands.imports.events import import_events
 from portal.demands.imports.reading import ImportRefused, count_rows
 from portal.demands.imports.stock import import_stock
+from portal.demands.jobs import send_due_reminders
 from portal.demands.models import HousingStock
 from portal.information.services import scoring_ceilings
 from portal.territory.services import current_territory
@@ -146,6 +147,21 @@ def add_demo_demands(count: int, seed: int = 72) -> None:
     click.echo(f"{count} demonstration demands added. Demands to look up (number, date of birth):")
     for number, birth_date in samples:
         click.echo(f"  {number}  {birth_date.strftime('%d/%m/%Y')}")
+
+
+@demands_group.command("outcomes")
+@with_appcontext
+def demands_outcomes() -> None:
+    """Count again what past demands became (the outcome curve and the what-if); safe to run again."""
+    refresh_outcomes()
+
+
+@demands_group.command("remind")
+@with_appcontext
+def demands_remind() -> None:
+    """Send the renewal reminders due today and delete the lapsed ones (the consumer does it daily)."""
+    sent, deleted = send_due_reminders()
+    click.echo(f"{sent} renewal reminders queued, {deleted} lapsed reminders or requests deleted.")
 
 
 def refresh_outcomes() -> None:

@@ -105,24 +105,44 @@ class Outcome:
         return round(self.share_within(months) * 10)
 
 
-def cohort(session: Session, mutation: bool, types, communes, today: dt.date, scope: str) -> Outcome | None:
-    """The outcome of the cohort of demands of one kind for any of `types` whose first choice is any of
-    `communes` (None: every commune); None when fewer than MIN_COHORT."""
+COUNTED = ("demands", *(f"housed_{months}" for months in HORIZONS), "housed", "ended")
+
+
+def cells(session: Session, mutation: bool, types, communes, today: dt.date) -> dict[tuple[str, str], tuple]:
+    """The cohort's counts (COUNTED) by dwelling type and commune, for `types` and `communes` (None:
+    every commune): one query, which the outcomes of several pools then add up."""
     current = month_index(today)
-    columns = [DemandOutcome.demands, *(getattr(DemandOutcome, f"housed_{m}") for m in HORIZONS)]
-    query = select(*(func.coalesce(func.sum(column), 0) for column in columns)).where(
-        DemandOutcome.mutation == mutation,
-        DemandOutcome.dwelling_type.in_(tuple(types)),
-        DemandOutcome.filed_month.between(current - OLDEST, current - YOUNGEST),
-    )
-    query = query.add_columns(
-        func.coalesce(func.sum(DemandOutcome.housed), 0), func.coalesce(func.sum(DemandOutcome.ended), 0)
+    query = (
+        select(
+            DemandOutcome.dwelling_type,
+            DemandOutcome.commune_insee,
+            *(func.sum(getattr(DemandOutcome, name)) for name in COUNTED),
+        )
+        .where(
+            DemandOutcome.mutation == mutation,
+            DemandOutcome.dwelling_type.in_(tuple(types)),
+            DemandOutcome.filed_month.between(current - OLDEST, current - YOUNGEST),
+        )
+        .group_by(DemandOutcome.dwelling_type, DemandOutcome.commune_insee)
     )
     if communes is not None:
         query = query.where(DemandOutcome.commune_insee.in_(tuple(communes)))
-    demands, *housed_within, housed, ended = (int(value) for value in session.execute(query).one())
+    return {
+        (kind, commune): tuple(int(value) for value in counts)
+        for kind, commune, *counts in session.execute(query)
+    }
+
+
+def outcome_of(found: dict, types, communes, today: dt.date, scope: str) -> Outcome | None:
+    """The outcome of the cells of `types` and `communes` (None: all); None below MIN_COHORT."""
+    total = [0] * len(COUNTED)
+    for (kind, commune), counts in found.items():
+        if kind in types and (communes is None or commune in communes):
+            total = [a + b for a, b in zip(total, counts, strict=True)]
+    demands, *housed_within, housed, ended = total
     if demands < MIN_COHORT:
         return None
+    current = month_index(today)
     return Outcome(
         scope=scope,
         demands=demands,
@@ -137,22 +157,32 @@ def cohort(session: Session, mutation: bool, types, communes, today: dt.date, sc
     )
 
 
+def cohort(session: Session, mutation: bool, types, communes, today: dt.date, scope: str) -> Outcome | None:
+    """The outcome of the cohort of demands of one kind for any of `types` whose first choice is any of
+    `communes` (None: every commune); None when fewer than MIN_COHORT."""
+    return outcome_of(cells(session, mutation, types, communes, today), types, communes, today, scope)
+
+
 def similar_outcome(
-    session: Session, mutation: bool, dwelling_type: str, commune: str, today: dt.date
+    session: Session,
+    mutation: bool,
+    dwelling_type: str,
+    commune: str,
+    today: dt.date,
+    found: dict | None = None,
 ) -> Outcome | None:
     """The outcome of demands like this one: its first-choice commune, else the neighbouring communes,
-    else the territory; None when even the territory has too few (a new territory's data)."""
-    for scope, communes in (
-        ("commune", (commune,)),
-        ("neighbours", neighbours(commune, NEIGHBOUR_KM)),
-        ("territory", None),
-    ):
-        if communes == ():
-            continue
-        found = cohort(session, mutation, (dwelling_type,), communes, today, scope)
-        if found is not None:
-            return found
-    return None
+    else the territory; None when even the territory has too few (a new territory's data). `found`: the
+    cells of this kind and type in the commune and its neighbours, when the caller has read them."""
+    near = neighbours(commune, NEIGHBOUR_KM)
+    if found is None:
+        found = cells(session, mutation, (dwelling_type,), near or (commune,), today)
+    for scope, communes in (("commune", (commune,)), ("neighbours", near)):
+        if communes:
+            outcome = outcome_of(found, (dwelling_type,), communes, today, scope)
+            if outcome is not None:
+                return outcome
+    return cohort(session, mutation, (dwelling_type,), None, today, "territory")
 
 
 def fitting_types(household_size: int) -> tuple[str, ...]:
@@ -185,25 +215,30 @@ class Option:
         return self.communes[1:]
 
 
-def what_if(session: Session, demand: Demand, today: dt.date, ties=()) -> list[Option]:
-    """The demand as it is, then with the neighbouring communes, then with each other dwelling type that
-    fits its household: the same score, another pool of demands and of past outcomes. Nothing is written."""
+def what_if(
+    session: Session, demand: Demand, today: dt.date, ties=(), own_ahead: int | None = None
+) -> tuple[Outcome | None, list[Option]]:
+    """What similar demands became (`similar_outcome`), and the demand as it is, then with the
+    neighbouring communes, then with each other dwelling type that fits its household: the same score,
+    another pool of demands and of past outcomes. Nothing is written. `own_ahead`: the demands ahead in
+    its own segment, when the caller has counted them. The cohorts are read in one query."""
     first, kind = demand.first_commune_insee, demand.mutation
-    ways = [("now", (demand.dwelling_type,), (first,))]
     near = neighbours(first, NEIGHBOUR_KM)
+    others = [other for other in fitting_types(demand.household_size) if other != demand.dwelling_type]
+    ways = [("now", (demand.dwelling_type,), (first,))]
     if len(near) > 1:
         ways.append(("neighbours", (demand.dwelling_type,), near))
-    ways += [
-        ("type", (demand.dwelling_type, other), (first,))
-        for other in fitting_types(demand.household_size)
-        if other != demand.dwelling_type
-    ]
+    ways += [("type", (demand.dwelling_type, other), (first,)) for other in others]
+    found = cells(session, kind, (demand.dwelling_type, *others), near or (first,), today)
     options = []
     for way, types, communes in ways:
-        ahead, total = services.pool_position(session, demand, types, communes, ties)
-        outcome = cohort(session, kind, types, communes, today, "commune" if way != "neighbours" else way)
+        ahead, total = services.pool_position(session, demand, types, communes, ties, own_ahead)
+        if way == "now":
+            own_ahead = ahead
+        outcome = outcome_of(found, types, communes, today, "commune" if way != "neighbours" else way)
         options.append(Option(way, types, communes, ahead, total, outcome))
-    return options
+    similar = similar_outcome(session, kind, demand.dwelling_type, first, today, found)
+    return similar, options
 
 
 def commune_names(codes) -> list[str]:

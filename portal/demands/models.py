@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql import false
@@ -78,6 +79,17 @@ class DemandEvent(Base):
     """Something that happened to a demand: filed, renewed, committee decision, offer, refusal…"""
 
     __tablename__ = "demand_event"
+    # The allocations alone, by segment and date: the usual waiting time reads a segment's last year.
+    __table_args__ = (
+        Index(
+            "ix_demand_event_allocation",
+            "dwelling_type",
+            "commune_insee",
+            "occurred_on",
+            postgresql_where=text("kind = 'allocation'"),
+            sqlite_where=text("kind = 'allocation'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     demand_id: Mapped[int] = mapped_column(ForeignKey("demand.id", ondelete="CASCADE"), index=True)

@@ -62,17 +62,13 @@ def curve_points(outcome: chances.Outcome, rtl: bool = False) -> list[CurvePoint
     return [point(0, 0.0), *(point(months, share) for months, share in outcome.within)]
 
 
-def chances_context(demand: Demand, today: dt.date, ties) -> dict:
-    """The outcome of similar demands and the what-if, for an active demand with a place in the queue."""
+def chances_context(demand: Demand, today: dt.date, ties, own_ahead: int | None = None) -> dict:
+    """The outcome of similar demands and the what-if, for an active demand with a place in the queue
+    (`own_ahead`: its position's count, when the caller has it)."""
     if demand.status != "active" or demand.score_total is None:
         return {"outcome": None, "options": ()}
-    dbs = db.session()
-    return {
-        "outcome": chances.similar_outcome(
-            dbs, demand.mutation, demand.dwelling_type, demand.first_commune_insee, today
-        ),
-        "options": chances.what_if(dbs, demand, today, ties),
-    }
+    outcome, options = chances.what_if(db.session(), demand, today, ties, own_ahead)
+    return {"outcome": outcome, "options": options}
 
 
 def situation_context(demand: Demand) -> dict:
@@ -81,14 +77,14 @@ def situation_context(demand: Demand) -> dict:
     territory = current_territory()
     grid_file = grid_version(db.session(), demand.grid_code, demand.grid_version)
     ties = grid_file.grid.ties if grid_file else ()
+    # A demand the grid does not score has no place in the queue.
+    scored = demand.score_total is not None
+    position = services.queue_position(db.session(), demand, ties) if scored else None
     return {
-        **chances_context(demand, today, ties),
+        **chances_context(demand, today, ties, position.ahead if position else None),
         "demand": demand,
         "grid_file": grid_file,
-        # A demand the grid does not score has no place in the queue.
-        "position": services.queue_position(db.session(), demand, ties)
-        if demand.score_total is not None
-        else None,
+        "position": position,
         "wait": services.waiting_time(db.session(), demand, today),
         "today": today,
         "renewal_soon": demand.status == "active" and demand.expires_on - today <= dt.timedelta(days=31),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from argon2 import Parameters, PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from portal.demands.models import Demand, DemandEvent
@@ -144,53 +144,49 @@ def _queue_keys(demand: Demand, ties) -> list[tuple]:
     return keys
 
 
-def _count_ahead(session: Session, pool, keys: list[tuple]) -> int:
+def _count_ahead(session: Session, pool, keys: list[tuple], tied_only: bool = False) -> int:
+    """Demands of `pool` before the one whose queue keys are `keys`; `tied_only`: only those of its
+    very score (the tie order decides)."""
     ahead_of = []
     for index, (column, descending, value) in enumerate(keys):
+        if tied_only and index == 0:
+            continue
         before = [equal == known for equal, _, known in keys[:index]]
         ahead_of.append(and_(*before, column > value if descending else column < value))
     # `score_total >= score` repeats what the alternatives imply, so that the index is read from there on
     # rather than whole (the alternatives alone are a filter, not a range).
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(Demand)
-            .where(pool, Demand.score_total >= keys[0][2], or_(*ahead_of))
-        )
-        or 0
-    )
+    score = Demand.score_total == keys[0][2] if tied_only else Demand.score_total >= keys[0][2]
+    return session.scalar(select(func.count()).select_from(Demand).where(pool, score, or_(*ahead_of))) or 0
 
 
-def pool_position(session: Session, demand: Demand, types, communes, ties=()) -> tuple[int, int]:
+def pool_position(
+    session: Session, demand: Demand, types, communes, ties=(), own_ahead: int | None = None
+) -> tuple[int, int]:
     """(demands ahead, demands in all) if this demand were in the queue of a wider pool: the active
     demands of its kind for any of `types` whose first choice is any of `communes`, itself counted in
     (what the what-if shows; the score is the same, only the competition changes). Its own segment is
-    counted as the position is; the others from their kept score counts (higher scores), plus an exact
-    count of their demands of the same score that the tie order puts first."""
+    counted as the position is (`own_ahead` when the caller has it); the others from their kept score
+    counts (higher scores), plus an exact count of their demands of the same score that the tie order
+    puts first (asked only of the segments that have that score)."""
     score, keys = demand.score_total or 0, _queue_keys(demand, ties)
     own = (demand.dwelling_type, demand.first_commune_insee)
     ahead = total = 0
+    tied = []
     for dwelling_type in types:
         for commune in communes:
             counts = score_counts(session, demand.mutation, dwelling_type, commune)
             total += sum(count for _, count in counts)
             if (dwelling_type, commune) != own:
                 ahead += sum(count for value, count in counts if value > score)
+                if any(value == score for value, _ in counts):
+                    tied.append((dwelling_type, commune))
     inside = own[0] in types and own[1] in communes
     if inside:
-        ahead += _count_ahead(session, _segment(demand), keys)
-    others = and_(
-        _pool(demand.mutation, tuple(types), tuple(communes)),
-        ~and_(Demand.dwelling_type == own[0], Demand.first_commune_insee == own[1]),
-    )
-    tied = []
-    for index in range(1, len(keys)):
-        column, descending, value = keys[index]
-        before = [equal == known for equal, _, known in keys[1:index]]
-        tied.append(and_(*before, column > value if descending else column < value))
-    ahead += session.scalar(
-        select(func.count()).select_from(Demand).where(others, Demand.score_total == score, or_(*tied))
-    )
+        ahead += own_ahead if own_ahead is not None else _count_ahead(session, _segment(demand), keys)
+    for dwelling_type, commune in tied:
+        ahead += _count_ahead(
+            session, _pool(demand.mutation, (dwelling_type,), (commune,)), keys, tied_only=True
+        )
     return ahead, total + (0 if inside or demand.status != "active" else 1)
 
 
@@ -232,8 +228,10 @@ def segment_histogram(session: Session, demand: Demand) -> list[tuple[int, int]]
 
 
 def forget_histograms() -> None:
-    """Scores changed in this process (a recompute, an import, a test): the score counts are read again."""
+    """Scores changed in this process (a recompute, an import, a test): the score counts and the waits
+    are read again."""
     _score_counts.clear()
+    _kept_waits.clear()
 
 
 @dataclass(frozen=True)
@@ -249,7 +247,9 @@ def _waits(session: Session, since: dt.date, demand: Demand | None) -> list[int]
         select(DemandEvent.occurred_on, allocated.filed_on)
         .join(allocated, allocated.id == DemandEvent.demand_id)
         .where(
-            DemandEvent.kind == "allocation",
+            # Written out, so that the partial index of the allocations (ix_demand_event_allocation) is
+            # seen to apply: SQLite does not match a bound parameter against an index's condition.
+            DemandEvent.kind == literal_column("'allocation'"),
             DemandEvent.occurred_on >= since,
             allocated.mutation == (demand.mutation if demand else allocated.mutation),
         )
@@ -263,13 +263,29 @@ def _waits(session: Session, since: dt.date, demand: Demand | None) -> list[int]
 
 
 def waiting_time(session: Session, demand: Demand, today: dt.date) -> Wait:
-    """Median wait of the allocations of the last 12 months for this segment, else for the territory."""
+    """Median wait of the allocations of the last 12 months for this segment, else for the territory.
+    The same for every demand of the segment on a day, so each process keeps it as long as the score
+    counts (and forgets it with them)."""
+    key = (
+        str(session.get_bind().engine.url),
+        demand.mutation,
+        demand.dwelling_type,
+        demand.first_commune_insee,
+    )
+    found = _kept_waits.get(key)
+    if found is not None and found[0] > time.monotonic() and found[1][0] == today:
+        return found[1][1]
     since = today - dt.timedelta(days=365)
     waits, territory = _waits(session, since, demand), False
     if len(waits) < MIN_ALLOCATIONS:
         waits, territory = _waits(session, since, None), True
     median = round(statistics.median(waits) / 30.44, 1) if waits else None
-    return Wait(median, len(waits), territory)
+    wait = Wait(median, len(waits), territory)
+    _kept_waits[key] = (time.monotonic() + HISTOGRAM_SECONDS, (today, wait))
+    return wait
+
+
+_kept_waits: dict[tuple, tuple[float, tuple[dt.date, Wait]]] = {}
 
 
 def latest_decision(demand: Demand) -> DemandEvent | None:

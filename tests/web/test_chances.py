@@ -101,7 +101,9 @@ def test_what_if_counts_the_wider_pools(empty):
     scored(empty, 45, dwelling="T4", commune=COULAINES)  # neither pool: another type and commune
     empty.flush()
     chances.rebuild_outcomes(empty, TODAY)
-    options = {(option.kind, option.types): option for option in chances.what_if(empty, mine, TODAY)}
+    similar, found = chances.what_if(empty, mine, TODAY)
+    assert similar == chances.similar_outcome(empty, False, "T3", LE_MANS, TODAY)
+    options = {(option.kind, option.types): option for option in found}
     now = options[("now", ("T3",))]
     assert (now.ahead, now.total) == (1, 4) and now.outcome.demands == 22
     near = options[("neighbours", ("T3",))]
@@ -124,3 +126,4 @@ def test_whole_months_count_like_the_calendar():
     assert chances.whole_months(D(2021, 3, 15), D(2021, 4, 14)) == 0
     assert chances.whole_months(D(2021, 3, 15), D(2021, 4, 15)) == 1
     assert chances.whole_months(D(2021, 1, 31), D(2021, 2, 28)) == 0
+

@@ -25,6 +25,13 @@ def test_init_demo_creates_the_database_and_loads_the_territory(tmp_path):
     with engine.connect() as connection:
         snapshots = connection.exec_driver_sql("SELECT figures FROM observatory_snapshot").all()
     assert len(snapshots) == 1 and '"communes"' in snapshots[0][0]
+    assert "Outcomes of past demands counted" in result.output
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT sum(demands) FROM demand_outcome").scalar() > 100
+    counted = run(tmp_path, "demands", "outcomes")
+    assert counted.exit_code == 0 and "segment-months" in counted.output
+    reminded = run(tmp_path, "demands", "remind")
+    assert reminded.exit_code == 0 and reminded.output.startswith("0 renewal reminders queued, 0 lapsed")
     again = run(tmp_path, "init", "--demo")
     assert "(0 added or updated, 0 removed)" in again.output
     refreshed = run(tmp_path, "observatory", "refresh")

@@ -1,5 +1,5 @@
-"""The outcome of past demands by segment and filing month (outcome curve, what if) and the e-mail
-reminders of renewal deadlines.
+"""The outcome of past demands by segment and filing month (outcome curve, what if), the e-mail
+reminders of renewal deadlines, and an index of the allocations by segment (the usual waiting time).
 
 Revision ID: 0017
 Revises: 0016
@@ -56,9 +56,17 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash", name=op.f("uq_renewal_reminder_token_hash")),
     )
     op.create_index(op.f("ix_renewal_reminder_deadline"), "renewal_reminder", ["deadline"])
+    op.create_index(
+        "ix_demand_event_allocation",
+        "demand_event",
+        ["dwelling_type", "commune_insee", "occurred_on"],
+        postgresql_where=sa.text("kind = 'allocation'"),
+        sqlite_where=sa.text("kind = 'allocation'"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_demand_event_allocation", table_name="demand_event")
     op.drop_index(op.f("ix_renewal_reminder_deadline"), table_name="renewal_reminder")
     op.drop_table("renewal_reminder")
     op.drop_table("demand_outcome")
