@@ -75,7 +75,7 @@ def ask():
     if demand is None:
         return redirect(url_for("demands.lookup"))
     form = ReminderForm()
-    if not form.validate_on_submit() or demand.status != "active":
+    if not form.validate_on_submit() or demand.status != "active" or demand.expires_on < clock.today():
         context = situation_context(demand)
         page = render_template("demands/situation.html", reminder_form=form, **context)
         return no_store(make_response(page, 400))

@@ -126,4 +126,3 @@ def test_whole_months_count_like_the_calendar():
     assert chances.whole_months(D(2021, 3, 15), D(2021, 4, 14)) == 0
     assert chances.whole_months(D(2021, 3, 15), D(2021, 4, 15)) == 1
     assert chances.whole_months(D(2021, 1, 31), D(2021, 2, 28)) == 0
-

@@ -227,3 +227,20 @@ def test_the_stop_link_of_an_email_opens_a_page_whose_button_deletes(app, db, in
     assert "Les rappels sont arrêtés" in text_of(parse(stopped).find(".//main"))
     assert db.scalar(select(func.count()).select_from(RenewalReminder)) == 0
     assert visitor.get(path).status_code == 404
+
+
+def test_a_lapsed_demand_offers_no_reminder(app, db, inbox, demand):
+    demand.expires_on = dt.date(2026, 12, 1)
+    db.commit()
+    client = looked_up(app)
+    page = parse(client.get("/fr/ma-demande/situation"))
+    assert page.find(".//input[@name='email']") is None
+    assert page.find(".//a[@href='/fr/pieces-a-fournir']") is not None
+    assert ask_without_page(client, "a@example.org").status_code == 400
+    assert reminders(db) == [] and inbox.messages == []
+
+
+def ask_without_page(client, email: str):
+    """The form posted anyway (the page no longer shows it): its token is the session's."""
+    token = csrf_token(client, "/fr/ma-demande")
+    return client.post("/fr/ma-demande/rappel", data={"csrf_token": token, "email": email})
