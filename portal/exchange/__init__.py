@@ -1,0 +1,1 @@
+"""Transfers inside social housing: the dwelling-swap exchange between social tenants."""
