@@ -6,8 +6,8 @@ larger ones holding most dwellings; a dwelling type near the household's size; w
 fitting types in one to four communes (mostly the tenant's own and its largest neighbours), a maximum
 rent around the rent of the wished type; a fifth needing a step-free dwelling; most households under
 every ceiling, some only under the PLS one. The acceptance graph is built, then every cycle found,
-three times; the best run is kept. Then 200 tenants' matches are found around each of them in the graph and ranked (the match
-page's work, the page itself aside).
+three times; the best run is kept. Then 200 tenants' matches are found around each of them in the
+graph and ranked (the match page's work, the page itself aside).
 Target: every two- and three-way cycle over 20,000 listings in < 5 s. Last line JSON.
 """
 
@@ -24,7 +24,15 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal.demands.chances import fitting_types
-from portal.exchange.matching import Dwelling, Listing, Wish, acceptance_graph, cycles_of, find_cycles, matches_for
+from portal.exchange.matching import (
+    Dwelling,
+    Listing,
+    Wish,
+    acceptance_graph,
+    cycles_of,
+    find_cycles,
+    matches_for,
+)
 
 TYPES = ("T1", "T2", "T3", "T4", "T5")
 RENT = {"T1": 330.0, "T2": 420.0, "T3": 510.0, "T4": 590.0, "T5": 670.0}  # charges included
@@ -78,7 +86,9 @@ def draw(rng: random.Random, ident: int) -> Listing:
             surface=round(18 + 14 * TYPES.index(kind) + rng.uniform(-5, 8), 1),
             floor=rng.randint(0, 8),
         ),
-        Wish(frozenset(wanted), frozenset(places), round(top, 2), reason == "step_free" or rng.random() < 0.05),
+        Wish(
+            frozenset(wanted), frozenset(places), round(top, 2), reason == "step_free" or rng.random() < 0.05
+        ),
         financings,
     )
 
@@ -104,7 +114,9 @@ def main() -> None:
     print(f"{len(pairs)} two-way swaps, {len(triples)} three-way cycles")
     print(f"graph {graph_time:.2f} s, graph and cycles {total:.2f} s (best of 3; target < 5 s)")
 
-    involved = {tenant for cycle in pairs for tenant in cycle} | {tenant for cycle in triples for tenant in cycle}
+    involved = {tenant for cycle in pairs for tenant in cycle} | {
+        tenant for cycle in triples for tenant in cycle
+    }
     sample = rng.sample(sorted(involved), min(200, len(involved)))
     timings, counts = [], []
     for tenant in sample:
@@ -114,7 +126,8 @@ def main() -> None:
     timings.sort()
     p95 = timings[int(len(timings) * 0.95) - 1] if timings else 0.0
     print(
-        f"{len(involved)} tenants with at least one match; one tenant's matches, found around them and ranked: "
+        f"{len(involved)} tenants with at least one match; "
+        "one tenant's matches, found around them and ranked: "
         f"p50 {statistics.median(timings):.2f} ms, p95 {p95:.2f} ms "
         f"(median {statistics.median(counts) if counts else 0} matches each)"
     )

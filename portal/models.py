@@ -5,6 +5,8 @@ from portal.db import Base
 from portal.demands.imports.records import ImportRecord
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
+from portal.exchange.models import Listing as ExchangeListing
+from portal.exchange.models import Swap, SwapMove, Tenant
 from portal.guides.models import RenderClaim, RenderedDocument
 from portal.information.models import Page, PageVersion, SearchEntry, Section
 from portal.jobs.models import JobLock, JobRecord
@@ -37,6 +39,7 @@ __all__ = [
     "Desk",
     "DeskNotice",
     "DocumentTag",
+    "ExchangeListing",
     "FiguresSnapshot",
     "GridRecord",
     "HousingStock",
@@ -58,5 +61,8 @@ __all__ = [
     "Section",
     "SharedDocument",
     "SignInThrottle",
+    "Swap",
+    "SwapMove",
+    "Tenant",
     "User",
 ]

@@ -19,8 +19,8 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Iterable
-from itertools import repeat
 from dataclasses import dataclass, field
+from itertools import repeat
 
 from portal.demands.chances import fitting_types
 
@@ -132,7 +132,9 @@ def acceptance_graph(listings: Iterable[Listing]) -> Graph:
     seekers: dict[tuple, list[tuple[float, int]]] = defaultdict(list)
     for listing in by_id.values():
         home = listing.dwelling
-        dwellings[(home.dwelling_type, home.commune, home.financing, home.step_free)].append((home.rent, listing.id))
+        dwellings[(home.dwelling_type, home.commune, home.financing, home.step_free)].append(
+            (home.rent, listing.id)
+        )
         wish = listing.wish
         for dwelling_type in wish.types:
             if fits(listing.household_size, dwelling_type):
@@ -167,7 +169,9 @@ def acceptance_graph(listings: Iterable[Listing]) -> Graph:
     return graph
 
 
-def _sorted_index(buckets: dict[tuple, list[tuple[float, int]]]) -> dict[tuple, tuple[list[float], list[int]]]:
+def _sorted_index(
+    buckets: dict[tuple, list[tuple[float, int]]],
+) -> dict[tuple, tuple[list[float], list[int]]]:
     index = {}
     for key, bucket in buckets.items():
         bucket.sort()

@@ -87,7 +87,13 @@ def test_matches_are_ranked_pairs_first_then_the_cheaper():
     assert [match.cycle for match in found] == [Cycle((1, 3)), Cycle((1, 2)), Cycle((1, 4, 3))]
     assert [match.into for match in found] == [3, 2, 4]
     assert matches_for(2, cycles_of(2, graph), listings)[0].into == 1
-    assert dict(found[0].reasons) == {"type": "T4", "commune": "72095", "rent": -100.0, "size": 3, "ceiling": "PLUS"}
+    assert dict(found[0].reasons) == {
+        "type": "T4",
+        "commune": "72095",
+        "rent": -100.0,
+        "size": 3,
+        "ceiling": "PLUS",
+    }
 
 
 def make_listing(kind, commune, wants, where, max_rent, rent, size, needs, has, financing, allowed):
@@ -165,7 +171,9 @@ def test_the_graph_holds_exactly_the_acceptances(items):
     cycles = {Cycle(ids) for ids in pairs_and_triples(items)}
     for item in items:
         mine = cycles_of(item.id, graph)
-        assert len(mine) == len(set(mine)) and set(mine) == {cycle for cycle in cycles if item.id in cycle.ids}
+        assert len(mine) == len(set(mine)) and set(mine) == {
+            cycle for cycle in cycles if item.id in cycle.ids
+        }
 
 
 def pairs_and_triples(items):

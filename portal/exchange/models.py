@@ -1,0 +1,128 @@
+"""The exchange's records: tenants' accounts, their listings, and the swaps proposed between listings.
+
+A listing says what a tenant has (never the address: the commune and the district) and what they want.
+It is public only once the tenant's landlord has confirmed that the tenant rents that dwelling, and it
+lapses unless renewed. A swap is a cycle of two or three listings: every tenant in it says yes, then the
+landlord of every dwelling in it decides on the household moving in (its commission decides); the swap
+is approved when every landlord agreed, completed when the moves are done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.db import Base
+
+LISTING_STATES = ("awaiting_landlord", "public", "refused", "lapsed", "withdrawn", "moved")
+SWAP_STATES = ("proposed", "agreed", "approved", "completed", "declined", "refused", "cancelled")
+OPEN_SWAP_STATES = ("proposed", "agreed", "approved")
+FINANCINGS = ("PLAI", "PLUS", "PLS", "PLI")
+
+
+class Tenant(Base):
+    """A social tenant's account on the exchange, apart from partners' accounts. The password is an
+    Argon2 hash (none when the tenant signs in by one-time links); `session_version` moves to sign the
+    tenant out everywhere."""
+
+    __tablename__ = "exchange_tenant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    email_verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+    locale: Mapped[str] = mapped_column(String(8), default="fr")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Listing(Base):
+    """One tenant's dwelling and wishes. Lists of codes (wished types and communes, financings whose
+    ceiling the household is under) are stored comma-separated."""
+
+    __tablename__ = "exchange_listing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("exchange_tenant.id", ondelete="CASCADE"), unique=True)
+    landlord_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    tenant_reference: Mapped[str] = mapped_column(String(40))  # the landlord's reference of the lease
+    state: Mapped[str] = mapped_column(String(20), default="awaiting_landlord", index=True)
+    household_size: Mapped[int] = mapped_column(Integer)
+    financings: Mapped[str] = mapped_column(String(40))
+    dwelling_type: Mapped[str] = mapped_column(String(3))
+    surface: Mapped[float] = mapped_column(Numeric(6, 1))
+    floor: Mapped[int] = mapped_column(Integer, default=0)
+    lift: Mapped[bool] = mapped_column(Boolean, default=False)
+    step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    rent: Mapped[float] = mapped_column(Numeric(8, 2))  # monthly, charges included
+    financing: Mapped[str] = mapped_column(String(4))
+    commune_insee: Mapped[str] = mapped_column(String(5), index=True)
+    district: Mapped[str] = mapped_column(String(80), default="")
+    wish_types: Mapped[str] = mapped_column(String(20))
+    wish_communes: Mapped[str] = mapped_column(String(400))
+    wish_max_rent: Mapped[float] = mapped_column(Numeric(8, 2))
+    wish_step_free: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    confirmed_by: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
+    )
+    expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
+
+    tenant: Mapped[Tenant] = relationship()
+
+
+class Swap(Base):
+    """A cycle of two or three listings, written from its smallest listing id (`cycle`, e.g. "4-9-12":
+    4 moves into 9's dwelling, 9 into 12's, 12 into 4's). At most one open swap per cycle."""
+
+    __tablename__ = "exchange_swap"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cycle: Mapped[str] = mapped_column(String(40), index=True)
+    state: Mapped[str] = mapped_column(String(12), default="proposed", index=True)
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("exchange_listing.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+    moves: Mapped[list[SwapMove]] = relationship(
+        back_populates="swap", cascade="all, delete-orphan", order_by="SwapMove.position"
+    )
+
+
+class SwapMove(Base):
+    """One household's move in a swap: the tenant's answer, and the decision of the landlord of the
+    dwelling they would move into."""
+
+    __tablename__ = "exchange_swap_move"
+    __table_args__ = (UniqueConstraint("swap_id", "listing_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    swap_id: Mapped[int] = mapped_column(ForeignKey("exchange_swap.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("exchange_listing.id", ondelete="CASCADE"), index=True)
+    into_listing_id: Mapped[int] = mapped_column(ForeignKey("exchange_listing.id", ondelete="CASCADE"))
+    landlord_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)  # the dwelling's
+    tenant_answer: Mapped[str] = mapped_column(String(3), default="")  # "", "yes" or "no"
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decision: Mapped[str] = mapped_column(String(8), default="")  # "", "approved" or "refused"
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    decided_by: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
+    )
+
+    swap: Mapped[Swap] = relationship(back_populates="moves")

@@ -1,0 +1,166 @@
+"""The exchange's operations on both backends: a listing from the tenant to the landlord's confirmation,
+its renewal and lapse; a swap from a proposal to every tenant's yes, every landlord's decision and the
+moves; what may not happen changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from portal.exchange import services
+from portal.exchange.models import Listing, Swap
+from portal.exchange.services import ExchangeRefused
+from tests.factories.exchange import (
+    ALLONNES,
+    COULAINES,
+    LE_MANS,
+    NOW,
+    create_listing,
+    create_tenant,
+    listing_input,
+)
+from tests.factories.partners import create_organisation
+
+LATER = NOW + dt.timedelta(days=2)
+
+
+@pytest.fixture
+def landlords(db):
+    return create_organisation(db, "oph", "landlord"), create_organisation(db, "sa-hlm", "landlord")
+
+
+def three_way(db, landlords):
+    """A (T2, Le Mans) wants a T3 in Allonnes, B (T3, Allonnes) a T4 in Coulaines, C (T4, Coulaines) a T2
+    in Le Mans: no pair, one cycle of three, two landlords."""
+    oph, sa = landlords
+    a = create_listing(db, "a@example.org", oph.id, listing_input("T2", LE_MANS, ("T3",), (ALLONNES,)))
+    b = create_listing(
+        db, "b@example.org", sa.id, listing_input("T3", ALLONNES, ("T4",), (COULAINES,), household_size=4)
+    )
+    c = create_listing(
+        db, "c@example.org", oph.id, listing_input("T4", COULAINES, ("T2",), (LE_MANS,), household_size=2)
+    )
+    return a, b, c
+
+
+def test_a_listing_is_public_once_its_landlord_confirms_the_reference(db, landlords):
+    oph, sa = landlords
+    tenant = create_tenant(db, "t@example.org")
+    listing = services.create_listing(db, tenant, oph.id, " AB-12 ", listing_input(), NOW)
+    assert listing.state == "awaiting_landlord" and listing.tenant_reference == "AB-12"
+    with pytest.raises(ExchangeRefused, match="not_your_tenant"):
+        services.confirm(db, listing, sa.id, None, "AB-12", NOW)
+    with pytest.raises(ExchangeRefused, match="reference"):
+        services.confirm(db, listing, oph.id, None, "AB-13", NOW)
+    assert listing.state == "awaiting_landlord"
+    services.confirm(db, listing, oph.id, None, "ab-12", LATER)
+    assert listing.state == "public" and listing.expires_on == LATER.date() + dt.timedelta(days=183)
+    with pytest.raises(ExchangeRefused, match="exists"):
+        services.create_listing(db, tenant, oph.id, "AB-12", listing_input(), NOW)
+
+
+def test_an_unverified_address_cannot_list(db, landlords):
+    tenant = create_tenant(db, "u@example.org", verified=False)
+    with pytest.raises(ExchangeRefused, match="unverified"):
+        services.create_listing(db, tenant, landlords[0].id, "X", listing_input(), NOW)
+
+
+def test_input_problems_are_named():
+    communes = {LE_MANS, ALLONNES}
+    assert services.check_input(listing_input(), communes) == []
+    bad = listing_input("T9", "99999", (), (), rent=0, household_size=0, financing="HLM", reason="x" * 201)
+    assert services.check_input(bad, communes) == [
+        "household_size",
+        "type",
+        "wish_types",
+        "financing",
+        "commune",
+        "wish_communes",
+        "rent",
+        "length",
+    ]
+
+
+def test_listings_lapse_unless_renewed_and_their_open_swaps_end(db, landlords):
+    a, b, c = three_way(db, landlords)
+    swap = services.propose(db, a, (a.id, b.id, c.id), NOW)
+    services.renew(b, dt.date(2027, 5, 1))
+    assert services.lapse(db, dt.date(2027, 6, 9), NOW) == 2  # a and c: confirmed on 7 December + 183 days
+    db.refresh(a), db.refresh(swap)
+    assert (a.state, b.state, swap.state) == ("lapsed", "public", "cancelled")
+    services.renew(a, dt.date(2027, 6, 9))
+    assert a.state == "public"
+
+
+def test_three_tenants_and_two_landlords_from_proposal_to_moves(db, landlords):
+    oph, sa = landlords
+    a, b, c = three_way(db, landlords)
+    assert [match.cycle.ids for match in services.matches(db, a)] == [(a.id, b.id, c.id)]
+    swap = services.propose(db, b, (c.id, a.id, b.id), NOW)
+    assert swap.cycle == f"{a.id}-{b.id}-{c.id}" and swap.state == "proposed"
+    assert [(move.listing_id, move.into_listing_id, move.landlord_id) for move in swap.moves] == [
+        (a.id, b.id, sa.id),
+        (b.id, c.id, oph.id),
+        (c.id, a.id, oph.id),
+    ]
+    with pytest.raises(ExchangeRefused, match="already_proposed"):
+        services.propose(db, a, (a.id, b.id, c.id), NOW)
+    with pytest.raises(ExchangeRefused, match="state"):  # the tenants have not all said yes
+        services.decide(db, swap, swap.moves[0].id, sa.id, None, True, NOW)
+    services.answer(db, swap, a.id, True, NOW)
+    assert swap.state == "proposed"
+    services.answer(db, swap, c.id, True, NOW)
+    assert swap.state == "agreed"
+    with pytest.raises(ExchangeRefused, match="not_your_dwelling"):
+        services.decide(db, swap, swap.moves[0].id, oph.id, None, True, NOW)
+    services.decide(db, swap, swap.moves[0].id, sa.id, None, True, NOW)
+    services.decide(db, swap, swap.moves[1].id, oph.id, None, True, NOW)
+    with pytest.raises(ExchangeRefused, match="decided"):
+        services.decide(db, swap, swap.moves[1].id, oph.id, None, False, NOW)
+    assert swap.state == "agreed"  # one dwelling's landlord has still to decide
+    services.decide(db, swap, swap.moves[2].id, oph.id, None, True, LATER)
+    assert swap.state == "approved"
+    services.complete(db, swap, sa.id, LATER)
+    db.expire_all()
+    assert db.get(Swap, swap.id).state == "completed"
+    assert set(db.scalars(select(Listing.state).where(Listing.id.in_((a.id, b.id, c.id))))) == {"moved"}
+
+
+def test_one_no_or_one_refusal_ends_the_swap(db, landlords):
+    oph, _sa = landlords
+    a, b, c = three_way(db, landlords)
+    swap = services.propose(db, a, (a.id, b.id, c.id), NOW)
+    services.answer(db, swap, c.id, False, NOW)
+    assert swap.state == "declined"
+    again = services.propose(db, a, (a.id, b.id, c.id), LATER)  # the cycle is open again
+    services.answer(db, again, b.id, True, LATER)
+    services.answer(db, again, c.id, True, LATER)
+    services.decide(db, again, again.moves[1].id, oph.id, None, False, LATER)
+    assert again.state == "refused"
+    with pytest.raises(ExchangeRefused, match="state"):
+        services.complete(db, again, oph.id, LATER)
+
+
+def test_a_swap_is_checked_against_the_listings_as_they_are(db, landlords):
+    oph, _sa = landlords
+    a, b, c = three_way(db, landlords)
+    c.wish_max_rent = 300  # C no longer accepts A's dwelling (480 €)
+    with pytest.raises(ExchangeRefused, match="no_longer_matches"):
+        services.propose(db, a, (a.id, b.id, c.id), NOW)
+    hidden = create_listing(db, "d@example.org", oph.id, listing_input("T3", ALLONNES), public=False)
+    with pytest.raises(ExchangeRefused, match="not_public"):
+        services.propose(db, a, (a.id, hidden.id), NOW)
+    with pytest.raises(ExchangeRefused, match="cycle"):
+        services.propose(db, a, (b.id, c.id), NOW)
+    assert db.scalar(select(Swap.id)) is None
+
+
+def test_withdrawing_a_listing_cancels_its_open_swaps(db, landlords):
+    a, b, c = three_way(db, landlords)
+    swap = services.propose(db, a, (a.id, b.id, c.id), NOW)
+    services.withdraw(db, b, LATER)
+    db.refresh(swap)
+    assert swap.state == "cancelled" and b.state == "withdrawn"
+    assert services.matches(db, a) == []
