@@ -1,7 +1,7 @@
 """The partners' workspace (/partenaires/): controllers, forms, templates and notifications, one package
-per feature (accounts, audit, content, desks, grids, imports, jobs, library, observatory). The rules and
-the data are the areas' (portal/partners, portal/information, portal/desks, portal/cotation,
-portal/demands, portal/library, portal/observatory); every view carries one permission rule
+per feature (accounts, audit, content, desks, exchange, grids, imports, jobs, library, observatory). The
+rules and the data are the areas' (portal/partners, portal/information, portal/desks, portal/cotation,
+portal/demands, portal/exchange, portal/library, portal/observatory); every view carries one permission rule
 (permissions.py)."""
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader
 
 from portal.backoffice import blueprint
 from portal.backoffice.content import blueprint as content
+from portal.backoffice.exchange import blueprint as exchange
 from portal.backoffice.grids import blueprint as grids
 from portal.backoffice.imports import blueprint as imports
 from portal.backoffice.jobs import blueprint as jobs
@@ -42,6 +43,7 @@ def init_app(app: Flask) -> None:
     )
     app.register_blueprint(blueprint.bp)  # /partenaires/: accounts, audit log, desks
     content.init_app(app)  # /partenaires/contenus: the information pages' review workflow
+    exchange.init_app(app)  # /partenaires/echanges: the landlords' side of the dwelling-swap exchange
     grids.init_app(app)  # /partenaires/grilles: the scoring grid editor
     imports.init_app(app)  # /partenaires/donnees: data imports
     jobs.init_app(app)  # /partenaires/travaux: long work and how it goes

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 
 from portal.demands import services
 from portal.demands.models import DWELLING_TYPES, Demand, DemandEvent, DemandOutcome
-from portal.territory.services import current_territory, neighbours
+from portal.territory.services import commune_names as territory_names
+from portal.territory.services import neighbours
 
 HORIZONS = (6, 12, 24, 36)  # months
 OLDEST, YOUNGEST = 72, 37  # the cohort's filing months, counted back from the current month
@@ -242,5 +243,5 @@ def what_if(
 
 
 def commune_names(codes) -> list[str]:
-    names = {data.insee: data.name for data in current_territory().communes}
+    names = territory_names()
     return [names.get(code, code) for code in codes]

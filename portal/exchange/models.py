@@ -16,6 +16,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     Numeric,
     String,
@@ -83,6 +84,21 @@ class Listing(Base):
     expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
 
     tenant: Mapped[Tenant] = relationship()
+    wishes: Mapped[list[ListingWish]] = relationship(cascade="all, delete-orphan")
+
+
+class ListingWish(Base):
+    """One (type, commune) a listing's tenant would move into: the wishes written out, so that the
+    tenants who would accept a dwelling are found by an index (the listing keeps its lists to show)."""
+
+    __tablename__ = "exchange_listing_wish"
+    __table_args__ = (Index("ix_exchange_listing_wish_place", "dwelling_type", "commune_insee"),)
+
+    listing_id: Mapped[int] = mapped_column(
+        ForeignKey("exchange_listing.id", ondelete="CASCADE"), primary_key=True
+    )
+    dwelling_type: Mapped[str] = mapped_column(String(3), primary_key=True)
+    commune_insee: Mapped[str] = mapped_column(String(5), primary_key=True)
 
 
 class Swap(Base):

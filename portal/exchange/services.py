@@ -11,12 +11,33 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from portal.demands.models import DWELLING_TYPES
 from portal.exchange import matching
-from portal.exchange.models import FINANCINGS, OPEN_SWAP_STATES, Listing, Swap, SwapMove, Tenant
+from portal.exchange.models import (
+    FINANCINGS,
+    OPEN_SWAP_STATES,
+    Listing,
+    ListingWish,
+    Swap,
+    SwapMove,
+    Tenant,
+)
+from portal.partners import audit
+from portal.partners.models import User
+
+audit.register(
+    {
+        "exchange.listing_confirmed": _l("Swap listing confirmed"),
+        "exchange.listing_refused": _l("Swap listing refused"),
+        "exchange.move_approved": _l("Household accepted for a swap"),
+        "exchange.move_refused": _l("Household refused for a swap"),
+        "exchange.swap_completed": _l("Swap completed"),
+    }
+)
 
 LISTING_DAYS = 183  # a listing lapses six months after its confirmation or last renewal
 MAX_COMMUNES = 20
@@ -109,13 +130,18 @@ def write_input(listing: Listing, data: ListingInput) -> None:
         if isinstance(value, tuple):
             value = ",".join(value)
         setattr(listing, name, value)
+    listing.wishes = [
+        ListingWish(dwelling_type=kind, commune_insee=commune)
+        for kind in sorted(set(data.wish_types))
+        for commune in sorted(set(data.wish_communes))
+    ]
 
 
 def confirm(
     session: Session,
     listing: Listing,
     landlord_id: int,
-    user_id: int | None,
+    user: User | None,
     reference: str,
     now: dt.datetime,
 ) -> None:
@@ -126,16 +152,18 @@ def confirm(
         raise ExchangeRefused("state")
     if reference.strip().casefold() != listing.tenant_reference.casefold():
         raise ExchangeRefused("reference")
-    listing.state, listing.confirmed_at, listing.confirmed_by = "public", now, user_id
+    listing.state, listing.confirmed_at, listing.confirmed_by = "public", now, user.id if user else None
     listing.expires_on = now.date() + dt.timedelta(days=LISTING_DAYS)
+    audit.record(session, user, landlord_id, "exchange.listing_confirmed", f"listing {listing.id}")
 
 
-def refuse(session: Session, listing: Listing, landlord_id: int, now: dt.datetime) -> None:
+def refuse(session: Session, listing: Listing, landlord_id: int, user: User | None, now: dt.datetime) -> None:
     if listing.landlord_id != landlord_id:
         raise ExchangeRefused("not_your_tenant")
     if listing.state != "awaiting_landlord":
         raise ExchangeRefused("state")
     listing.state = "refused"
+    audit.record(session, user, landlord_id, "exchange.listing_refused", f"listing {listing.id}")
 
 
 def renew(listing: Listing, today: dt.date) -> None:
@@ -197,16 +225,43 @@ def as_matching(listing: Listing) -> matching.Listing:
     )
 
 
-def public_listings(session: Session) -> dict[int, matching.Listing]:
-    rows = session.scalars(select(Listing).where(Listing.state == "public"))
-    return {row.id: as_matching(row) for row in rows}
+def neighbourhood(session: Session, listing: Listing) -> dict[int, matching.Listing]:
+    """The listing and the public listings next to it in the acceptance graph: those whose dwelling its
+    tenant accepts (read by the place and the rent) and those whose tenant accepts its dwelling (read by
+    the wishes' index). Every cycle through the listing lies there: in A → B → C → A, B is one of the
+    first and C one of the second."""
+    public = (Listing.state == "public", Listing.id != listing.id)
+    wanted = select(Listing).where(
+        *public,
+        Listing.dwelling_type.in_(codes(listing.wish_types)),
+        Listing.commune_insee.in_(codes(listing.wish_communes)),
+        Listing.rent <= listing.wish_max_rent,
+        Listing.financing.in_(codes(listing.financings)),
+        *((Listing.step_free.is_(True),) if listing.wish_step_free else ()),
+    )
+    wanting = (
+        select(Listing)
+        .join(ListingWish, ListingWish.listing_id == Listing.id)
+        .where(
+            *public,
+            ListingWish.dwelling_type == listing.dwelling_type,
+            ListingWish.commune_insee == listing.commune_insee,
+            Listing.wish_max_rent >= listing.rent,
+            *(() if listing.step_free else (Listing.wish_step_free.is_(False),)),
+        )
+    )
+    found = {listing.id: as_matching(listing)}
+    for query in (wanted, wanting):
+        for row in session.scalars(query):
+            found.setdefault(row.id, as_matching(row))
+    return found
 
 
 def matches(session: Session, listing: Listing) -> list[matching.Match]:
     """The listing's swaps with the public listings, best first."""
     if listing.state != "public":
         return []
-    listings = public_listings(session)
+    listings = neighbourhood(session, listing)
     graph = matching.acceptance_graph(listings.values())
     return matching.matches_for(listing.id, matching.cycles_of(listing.id, graph), listings)
 
@@ -263,7 +318,7 @@ def decide(
     swap: Swap,
     move_id: int,
     landlord_id: int,
-    user_id: int | None,
+    user: User | None,
     approve: bool,
     now: dt.datetime,
 ) -> None:
@@ -276,7 +331,10 @@ def decide(
         raise ExchangeRefused("not_your_dwelling")
     if move.decision:
         raise ExchangeRefused("decided")
-    move.decision, move.decided_at, move.decided_by = ("approved" if approve else "refused"), now, user_id
+    move.decision, move.decided_at = ("approved" if approve else "refused"), now
+    move.decided_by = user.id if user else None
+    action = "exchange.move_approved" if approve else "exchange.move_refused"
+    audit.record(session, user, landlord_id, action, f"swap {swap.id}, listing {move.listing_id}")
     if not approve:
         swap.state = "refused"
     elif all(move.decision == "approved" for move in swap.moves):
@@ -284,7 +342,7 @@ def decide(
     swap.updated_at = now
 
 
-def complete(session: Session, swap: Swap, landlord_id: int, now: dt.datetime) -> None:
+def complete(session: Session, swap: Swap, landlord_id: int, user: User | None, now: dt.datetime) -> None:
     """The moves are done (said by a landlord of the swap): the listings are closed, and the other open
     swaps they were in are cancelled."""
     if swap.state != "approved":
@@ -293,6 +351,7 @@ def complete(session: Session, swap: Swap, landlord_id: int, now: dt.datetime) -
         raise ExchangeRefused("not_your_dwelling")
     ids = [move.listing_id for move in swap.moves]
     swap.state, swap.completed_at, swap.updated_at = "completed", now, now
+    audit.record(session, user, landlord_id, "exchange.swap_completed", f"swap {swap.id}")
     session.flush()
     session.execute(update(Listing).where(Listing.id.in_(ids)).values(state="moved"))
     cancel_open_swaps(session, ids, now)

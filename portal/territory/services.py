@@ -186,6 +186,11 @@ def current_territory() -> Territory:
     return current_app.extensions["portal.territory"]
 
 
+def commune_names() -> dict[str, str]:
+    """{INSEE code: name} of the territory's communes."""
+    return {data.insee: data.name for data in current_territory().communes}
+
+
 def sync_communes(session, territory: Territory) -> tuple[int, int]:
     """Make the commune table match the territory file; returns (added or updated, removed)."""
     existing = {commune.insee: commune for commune in session.scalars(select(Commune))}

@@ -54,3 +54,26 @@ def create_listing(
     if public:
         services.confirm(session, listing, landlord_id, None, f"ref-{tenant.id}", NOW)
     return listing
+
+
+def three_way(
+    session: Session, first: int, second: int, prefix: str = ""
+) -> tuple[Listing, Listing, Listing]:
+    """A (T2, Le Mans, landlord `first`) wants a T3 in Allonnes, B (T3, Allonnes, landlord `second`) a T4
+    in Coulaines, C (T4, Coulaines, landlord `first`) a T2 in Le Mans: no pair, one cycle of three."""
+    a = create_listing(
+        session, f"{prefix}a@example.org", first, listing_input("T2", LE_MANS, ("T3",), (ALLONNES,))
+    )
+    b = create_listing(
+        session,
+        f"{prefix}b@example.org",
+        second,
+        listing_input("T3", ALLONNES, ("T4",), (COULAINES,), household_size=4),
+    )
+    c = create_listing(
+        session,
+        f"{prefix}c@example.org",
+        first,
+        listing_input("T4", COULAINES, ("T2",), (LE_MANS,), household_size=2),
+    )
+    return a, b, c

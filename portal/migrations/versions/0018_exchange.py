@@ -1,4 +1,5 @@
-"""The dwelling-swap exchange: tenants' accounts, their listings, swaps and their moves.
+"""The dwelling-swap exchange: tenants' accounts, their listings (and their wishes written
+out), swaps and their moves.
 
 Revision ID: 0018
 Revises: 0017
@@ -76,6 +77,24 @@ def upgrade() -> None:
     for column in ("landlord_id", "state", "commune_insee", "expires_on"):
         op.create_index(op.f(f"ix_exchange_listing_{column}"), "exchange_listing", [column])
     op.create_table(
+        "exchange_listing_wish",
+        sa.Column("listing_id", sa.Integer(), nullable=False),
+        sa.Column("dwelling_type", sa.String(length=3), nullable=False),
+        sa.Column("commune_insee", sa.String(length=5), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["listing_id"],
+            ["exchange_listing.id"],
+            name=op.f("fk_exchange_listing_wish_listing_id_exchange_listing"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint(
+            "listing_id", "dwelling_type", "commune_insee", name=op.f("pk_exchange_listing_wish")
+        ),
+    )
+    op.create_index(
+        "ix_exchange_listing_wish_place", "exchange_listing_wish", ["dwelling_type", "commune_insee"]
+    )
+    op.create_table(
         "exchange_swap",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("cycle", sa.String(length=40), nullable=False),
@@ -144,5 +163,6 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("exchange_swap_move")
     op.drop_table("exchange_swap")
+    op.drop_table("exchange_listing_wish")
     op.drop_table("exchange_listing")
     op.drop_table("exchange_tenant")

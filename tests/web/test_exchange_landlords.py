@@ -1,0 +1,145 @@
+"""The landlords' side of the exchange on both backends: listings to confirm, the commission's decision on
+each household moving into the landlord's dwellings, the moves; only the landlord's administrators and
+editors, only for their own tenants and dwellings; other landlords' tenants' references never shown."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal.exchange import services
+from portal.exchange.models import Listing, Swap
+from portal.partners.models import AuditEntry
+from tests.factories.exchange import NOW, create_listing, listing_input
+from tests.factories.exchange import three_way as make_three_way
+from tests.factories.partners import create_organisation, create_partner
+from tests.pagecheck import csrf_token, parse, text_of
+from tests.support import sign_in
+
+
+@pytest.fixture
+def client(db_app):
+    return db_app.test_client()
+
+
+@pytest.fixture
+def people(db):
+    oph = create_organisation(db, "oph", "landlord")
+    sa = create_organisation(db, "sa-hlm", "landlord")
+    town = create_organisation(db, "ville-a")
+    return {
+        "oph": oph,
+        "sa": sa,
+        "town": town,
+        "oph_editor": create_partner(db, "editeur@oph.fr", {oph: ["editor"]}),
+        "sa_admin": create_partner(db, "admin@sa-hlm.fr", {sa: ["editor"]}),
+        "oph_viewer": create_partner(db, "lecteur@oph.fr", {oph: ["viewer"]}),
+        "town_editor": create_partner(db, "editeur@ville-a.fr", {town: ["editor"]}),
+    }
+
+
+def three_way(db, people):
+    return make_three_way(db, people["oph"].id, people["sa"].id)
+
+
+def page(client, slug="oph"):
+    return client.get(f"/partenaires/echanges/organisations/{slug}")
+
+
+def post(client, url: str, **values):
+    return client.post(url, data={"csrf_token": csrf_token(client, "/partenaires/"), **values})
+
+
+def test_a_landlord_confirms_its_tenants_listing(client, db, people):
+    listing = create_listing(db, "t@example.org", people["oph"].id, listing_input(), public=False)
+    sign_in(client, "editeur@oph.fr")
+    dashboard = client.get("/partenaires/")
+    assert "/partenaires/echanges/organisations/oph" in dashboard.text
+    response = page(client)
+    assert response.status_code == 200
+    item = parse(response).find(f".//*[@id='listing-{listing.id}']")
+    assert f"REF-{listing.tenant_id}" in text_of(item) and "Le Mans" in text_of(item)
+    url = f"/partenaires/echanges/organisations/oph/annonces/{listing.id}"
+    answer = post(client, url, answer="confirm", reference=listing.tenant_reference)
+    assert answer.status_code == 302
+    db.refresh(listing)
+    assert listing.state == "public" and listing.confirmed_by == people["oph_editor"].id
+    assert "est publique" in client.get(answer.location).text
+    assert parse(page(client)).find(f".//*[@id='listing-{listing.id}']") is None
+    assert db.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "exchange.listing_confirmed"
+    again = post(client, url, answer="refuse")  # already dealt with: told, nothing changes
+    assert again.status_code == 302 and "déjà été traité" in client.get(again.location).text
+    db.refresh(listing)
+    assert listing.state == "public"
+
+
+def test_a_landlord_refuses_an_unknown_lease(client, db, people):
+    listing = create_listing(db, "t@example.org", people["oph"].id, listing_input(), public=False)
+    sign_in(client, "editeur@oph.fr")
+    post(client, f"/partenaires/echanges/organisations/oph/annonces/{listing.id}", answer="refuse")
+    db.refresh(listing)
+    assert listing.state == "refused"
+
+
+def test_only_the_landlords_own_people_and_listings(client, db, people):
+    listing = create_listing(db, "t@example.org", people["oph"].id, listing_input(), public=False)
+    url = f"/partenaires/echanges/organisations/oph/annonces/{listing.id}"
+    sign_in(client, "lecteur@oph.fr")  # a viewer
+    assert page(client).status_code == 403
+    assert post(client, url, answer="confirm", reference=listing.tenant_reference).status_code == 403
+    client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
+    sign_in(client, "admin@sa-hlm.fr")  # another landlord: its own page, not this listing
+    assert "REF-" not in page(client, "sa-hlm").text
+    other = f"/partenaires/echanges/organisations/sa-hlm/annonces/{listing.id}"
+    assert post(client, other, answer="confirm", reference=listing.tenant_reference).status_code == 404
+    client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
+    sign_in(client, "editeur@ville-a.fr")  # a commune has no landlord's page
+    assert page(client, "ville-a").status_code == 404
+    db.refresh(listing)
+    assert listing.state == "awaiting_landlord"
+
+
+def test_without_csrf_nothing_is_confirmed(client, db, people):
+    listing = create_listing(db, "t@example.org", people["oph"].id, listing_input(), public=False)
+    sign_in(client, "editeur@oph.fr")
+    url = f"/partenaires/echanges/organisations/oph/annonces/{listing.id}"
+    assert (
+        client.post(url, data={"answer": "confirm", "reference": listing.tenant_reference}).status_code == 400
+    )
+    db.refresh(listing)
+    assert listing.state == "awaiting_landlord"
+
+
+def test_two_landlords_approve_a_three_way_swap_then_the_moves_are_done(client, db, people):
+    a, b, c = three_way(db, people)
+    swap = services.propose(db, a, (a.id, b.id, c.id), NOW)
+    services.answer(db, swap, b.id, True, NOW)
+    services.answer(db, swap, c.id, True, NOW)
+    db.flush()
+    sign_in(client, "admin@sa-hlm.fr")
+    text = text_of(parse(page(client, "sa-hlm")).find(f".//*[@id='swap-{swap.id}']"))
+    assert "En attente des bailleurs" in text
+    assert f"REF-{b.tenant_id}" in text and f"REF-{a.tenant_id}" not in text  # only its own tenant's lease
+    into_sa = swap.moves[0]  # A moves into B's dwelling, SA's
+    base = f"/partenaires/echanges/organisations/sa-hlm/echanges/{swap.id}"
+    assert (
+        post(client, f"{base}/{swap.moves[1].id}", decision="approve").status_code == 302
+    )  # not SA's: refused
+    db.refresh(swap.moves[1])
+    assert swap.moves[1].decision == ""
+    post(client, f"{base}/{into_sa.id}", decision="approve")
+    client.post("/partenaires/deconnexion", data={"csrf_token": csrf_token(client, "/partenaires/")})
+    sign_in(client, "editeur@oph.fr")
+    base = f"/partenaires/echanges/organisations/oph/echanges/{swap.id}"
+    post(client, f"{base}/{swap.moves[1].id}", decision="approve")
+    db.refresh(swap)
+    assert swap.state == "agreed"
+    response = post(client, f"{base}/{swap.moves[2].id}", decision="approve")
+    assert "la permutation est approuvée" in client.get(response.location).text
+    db.refresh(swap)
+    assert swap.state == "approved"
+    post(client, f"{base}/realise")
+    db.expire_all()
+    assert db.get(Swap, swap.id).state == "completed"
+    assert set(db.scalars(select(Listing.state).where(Listing.id.in_((a.id, b.id, c.id))))) == {"moved"}
+    assert "Réalisée" in text_of(parse(page(client)).find(f".//*[@id='swap-{swap.id}']"))
