@@ -34,6 +34,7 @@ JOB_MODULES = (
     "portal.guides.jobs",
     "portal.demands.imports.jobs",
     "portal.demands.jobs",
+    "portal.exchange.jobs",
     "portal.observatory.jobs",
     "portal.backoffice.accounts.notifications",
     "portal.backoffice.desks.notifications",

@@ -10,7 +10,9 @@ import random
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.exchange import matching, services
+from portal.exchange.jobs import lapse_listings
 from portal.exchange.models import Listing, Swap
 from portal.exchange.services import ExchangeRefused
 from tests.factories.exchange import (
@@ -194,3 +196,15 @@ def test_the_neighbourhood_holds_every_cycle_of_the_listing(db, landlords):
         assert found == expected
         seen += len(found)
     assert seen > 20  # the draw has cycles to find
+
+
+def test_the_nightly_job_lapses_listings_past_their_date(db, db_app, landlords, monkeypatch):
+    a, b, c = three_way(db, landlords)
+    services.renew(b, dt.date(2027, 5, 1))
+    db.commit()
+    night = dt.datetime(2027, 6, 9, 0, 20, tzinfo=dt.UTC)  # a and c were confirmed until 8 June
+    monkeypatch.setattr(clock, "now", lambda: night)
+    with db_app.app_context():
+        assert lapse_listings() == 2
+    db.expire_all()
+    assert [db.get(Listing, item.id).state for item in (a, b, c)] == ["lapsed", "public", "lapsed"]

@@ -1,0 +1,25 @@
+"""The exchange's periodic work: listings past their date lapse every night."""
+
+from __future__ import annotations
+
+import logging
+
+from portal import clock, db
+from portal.exchange import services
+from portal.jobs import periodic
+
+log = logging.getLogger(__name__)
+
+
+def lapse_listings() -> int:
+    """Public listings not renewed in time lapse (hidden from matches); their open swaps are cancelled."""
+    session = db.session()
+    lapsed = services.lapse(session, clock.today(), clock.now())
+    session.commit()
+    return lapsed
+
+
+@periodic(minute="20", hour="0")
+def lapse_daily() -> None:
+    """Every night at 00:20 UTC."""
+    log.info("%s swap listings lapsed", lapse_listings())
