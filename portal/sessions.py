@@ -1,4 +1,5 @@
-"""Sessions kept on the server: a partner's sign-in and an applicant's look-up.
+"""Sessions kept on the server: a partner's sign-in, an applicant's look-up, a tenant's sign-in to the
+exchange.
 
 The browser's cookie (Flask's signed session) carries only a random session id; the server keeps its
 SHA-256 with what the session may do: whose it is, whether the second factor is done, the TOTP secret
@@ -23,7 +24,7 @@ from portal.db import Base
 from portal.jobs import periodic
 
 COOKIE_KEY = "sid"
-KINDS = ("partner", "lookup")
+KINDS = ("partner", "lookup", "tenant")
 
 
 def utc_now() -> dt.datetime:
@@ -50,6 +51,9 @@ class AuthSession(Base):
     )
     demand_id: Mapped[int | None] = mapped_column(
         ForeignKey("demand.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    tenant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_tenant.id", ondelete="CASCADE"), nullable=True, index=True
     )
     session_version: Mapped[int] = mapped_column(Integer, default=0)  # the account's, at sign-in
     second_factor_done: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -124,7 +124,8 @@ def generate(
             )
         rescore(demand, grids, today, ceilings)
         session.add(demand)
-        if len(demo) < 3 and demand.status == "active":
+        # Shown demands run for months after the demo's day: the look-up offers their renewal reminders.
+        if len(demo) < 3 and demand.status == "active" and demand.expires_on > today + dt.timedelta(days=180):
             demo.append((number, birth_date))
     # Every demo demand is hashed with the look-up's own parameters (a cheaper hash would make its number
     # answer faster than an unknown one); Argon2 leaves the GIL, so threads use every core.

@@ -1,11 +1,11 @@
-"""The exchange's periodic work: listings past their date lapse every night."""
+"""The exchange's periodic work: listings past their date lapse every night; e-mailed links expire."""
 
 from __future__ import annotations
 
 import logging
 
 from portal import clock, db
-from portal.exchange import services
+from portal.exchange import accounts, services
 from portal.jobs import periodic
 
 log = logging.getLogger(__name__)
@@ -23,3 +23,11 @@ def lapse_listings() -> int:
 def lapse_daily() -> None:
     """Every night at 00:20 UTC."""
     log.info("%s swap listings lapsed", lapse_listings())
+
+
+@periodic(minute="25")
+def purge_links() -> None:
+    """Every hour: expired e-mailed links, and accounts whose address was not confirmed in 48 hours."""
+    session = db.session()
+    accounts.purge_links(session, clock.now())
+    session.commit()

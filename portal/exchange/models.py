@@ -49,6 +49,18 @@ class Tenant(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
+class TenantLink(Base):
+    """An e-mailed link's secret (its SHA-256): the address's verification or a one-time sign-in."""
+
+    __tablename__ = "exchange_tenant_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("exchange_tenant.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(10))  # "verify" or "sign_in"
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class Listing(Base):
     """One tenant's dwelling and wishes. Lists of codes (wished types and communes, financings whose
     ceiling the household is under) are stored comma-separated."""

@@ -30,6 +30,34 @@ def upgrade() -> None:
         sa.UniqueConstraint("email", name=op.f("uq_exchange_tenant_email")),
     )
     op.create_table(
+        "exchange_tenant_link",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("tenant_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=10), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["tenant_id"],
+            ["exchange_tenant.id"],
+            name=op.f("fk_exchange_tenant_link_tenant_id_exchange_tenant"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_tenant_link")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_exchange_tenant_link_token_hash")),
+    )
+    op.create_index(op.f("ix_exchange_tenant_link_tenant_id"), "exchange_tenant_link", ["tenant_id"])
+    op.create_index(op.f("ix_exchange_tenant_link_expires_at"), "exchange_tenant_link", ["expires_at"])
+    with op.batch_alter_table("auth_session") as batch:
+        batch.add_column(sa.Column("tenant_id", sa.Integer(), nullable=True))
+        batch.create_foreign_key(
+            op.f("fk_auth_session_tenant_id_exchange_tenant"),
+            "exchange_tenant",
+            ["tenant_id"],
+            ["id"],
+            ondelete="CASCADE",
+        )
+        batch.create_index(op.f("ix_auth_session_tenant_id"), ["tenant_id"])
+    op.create_table(
         "exchange_listing",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("tenant_id", sa.Integer(), nullable=False),
@@ -163,6 +191,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("exchange_swap_move")
     op.drop_table("exchange_swap")
+    with op.batch_alter_table("auth_session") as batch:
+        batch.drop_index(op.f("ix_auth_session_tenant_id"))
+        batch.drop_constraint(op.f("fk_auth_session_tenant_id_exchange_tenant"), type_="foreignkey")
+        batch.drop_column("tenant_id")
+    op.drop_table("exchange_tenant_link")
     op.drop_table("exchange_listing_wish")
     op.drop_table("exchange_listing")
     op.drop_table("exchange_tenant")

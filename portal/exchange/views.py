@@ -1,0 +1,190 @@
+"""The exchange's public pages for tenants: what it is, signing up (the address verified by an e-mailed
+link), signing in by password or by a one-time e-mailed link, signing out (here or everywhere).
+
+Every e-mailed link opens a page with a button: mail scanners that open links change nothing. The pages
+say the same thing whether an address has an account or not; the e-mails differ."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from portal import clock, db, sessions
+from portal.exchange import accounts
+from portal.exchange.forms import LinkForm, SignInForm, SignUpForm
+from portal.exchange.models import Listing, Tenant
+from portal.mail import queue_mail
+from portal.partners import throttle
+from portal.security import consume, rate_limit
+from portal.urls import public_url_for
+
+bp = Blueprint(
+    "exchange", __name__, url_prefix="/<locale:lang_code>/echange-de-logement", template_folder="templates"
+)
+IDLE = dt.timedelta(minutes=30)
+LASTING = dt.timedelta(hours=12)
+MAILS_PER_ADDRESS = "3 per hour"  # e-mails to one address, whoever asks
+
+
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def page(template: str, status: int = 200, **context):
+    return no_store(make_response(render_template(template, **context), status))
+
+
+def current_tenant() -> Tenant | None:
+    """The tenant of this browser's session, if the session is alive and of the account's current
+    version (a new password or "sign out everywhere" moves it)."""
+    if "exchange_tenant" in g:
+        return g.exchange_tenant
+    tenant = None
+    record = sessions.current("tenant")
+    if record is not None:
+        found = db.session().get(Tenant, record.tenant_id)
+        if found is not None and found.session_version == record.session_version:
+            tenant = found
+            sessions.touch(record, IDLE)
+    g.exchange_tenant = tenant
+    return tenant
+
+
+def _start_session(tenant: Tenant):
+    dbs = db.session()
+    sessions.start(dbs, "tenant", IDLE, LASTING, tenant_id=tenant.id, session_version=tenant.session_version)
+    dbs.commit()
+    return redirect(url_for("exchange.index"))
+
+
+def _mail(to: str, subject, template: str, locale: str, **context) -> None:
+    """An e-mail in the tenant's language (`subject` a lazy string, translated in it)."""
+    with force_locale(locale):
+        body = render_template(f"exchange/{template}", **context)
+        queue_mail(db.session(), to, str(subject), body, "exchange account")
+
+
+@bp.route("/")
+def index():
+    tenant = current_tenant()
+    listing = None
+    if tenant is not None:
+        listing = db.session().scalar(select(Listing).where(Listing.tenant_id == tenant.id))
+    return page("exchange/index.html", tenant=tenant, listing=listing)
+
+
+@bp.route("/inscription", methods=["GET", "POST"])
+@rate_limit("10 per hour", methods=["POST"])
+def sign_up():
+    form = SignUpForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return page("exchange/sign_up.html", 200 if request.method == "GET" else 400, form=form)
+    email = accounts.normalize_email(form.email.data)
+    if consume(MAILS_PER_ADDRESS, "exchange-mail", email):
+        dbs = db.session()
+        locale = str(get_locale())
+        made = accounts.sign_up(dbs, email, form.password.data, locale, clock.now())
+        if made.token is not None:
+            link = public_url_for("exchange.verify", token=made.token)
+            _mail(email, _l("Confirm your address"), "mail_verify.txt", locale, link=link)
+        else:  # the address has an account: say so to its owner only
+            link = public_url_for("exchange.sign_in_link")
+            _mail(email, _l("You already have an account"), "mail_exists.txt", made.tenant.locale, link=link)
+        dbs.commit()
+    return page("exchange/message.html", state="check_mail", email=email)
+
+
+@bp.route("/verification/<token>", methods=["GET", "POST"])
+@rate_limit("30 per hour")
+def verify(token: str):
+    dbs = db.session()
+    if request.method == "GET":
+        found = accounts.read_link(dbs, "verify", token, clock.now()) is not None
+        return page("exchange/message.html", 200 if found else 404, state="verify" if found else "gone")
+    tenant = accounts.use_link(dbs, "verify", token, clock.now())
+    if tenant is None:
+        return page("exchange/message.html", 404, state="gone")
+    flash(_("Your address is confirmed: you are signed in."))
+    return _start_session(tenant)
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@rate_limit("10 per minute", methods=["POST"])
+def sign_in():
+    form = SignInForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return page("exchange/sign_in.html", 200 if request.method == "GET" else 400, form=form)
+    dbs = db.session()
+    secret = accounts.throttle_secret(current_app.config["PORTAL_SETTINGS"].secret_key)
+    keys = throttle.keys_for(secret, form.email.data, request.remote_addr or "", False)
+    attempt = accounts.authenticate(dbs, form.email.data, form.password.data, keys, clock.now())
+    dbs.commit()  # failures are kept
+    if attempt.tenant is None:
+        return page(
+            "exchange/sign_in.html",
+            401,
+            form=form,
+            failed=not attempt.wait_seconds,
+            wait=attempt.wait_seconds,
+        )
+    return _start_session(attempt.tenant)
+
+
+@bp.route("/lien", methods=["GET", "POST"])
+@rate_limit("10 per hour", methods=["POST"])
+def sign_in_link():
+    form = LinkForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        return page("exchange/link.html", 200 if request.method == "GET" else 400, form=form)
+    email = accounts.normalize_email(form.email.data)
+    dbs = db.session()
+    tenant = accounts.find(dbs, email)
+    if tenant is not None and consume(MAILS_PER_ADDRESS, "exchange-mail", email):
+        token = accounts.make_link(dbs, tenant, "sign_in", clock.now())
+        link = public_url_for("exchange.use_sign_in_link", token=token)
+        _mail(email, _l("Your sign-in link"), "mail_sign_in.txt", tenant.locale, link=link)
+        dbs.commit()
+    return page("exchange/message.html", state="check_mail", email=email)
+
+
+@bp.route("/lien/<token>", methods=["GET", "POST"])
+@rate_limit("30 per hour")
+def use_sign_in_link(token: str):
+    dbs = db.session()
+    if request.method == "GET":
+        found = accounts.read_link(dbs, "sign_in", token, clock.now()) is not None
+        return page("exchange/message.html", 200 if found else 404, state="sign_in" if found else "gone")
+    tenant = accounts.use_link(dbs, "sign_in", token, clock.now())
+    if tenant is None:
+        return page("exchange/message.html", 404, state="gone")
+    return _start_session(tenant)
+
+
+@bp.route("/deconnexion", methods=["POST"])
+def sign_out():
+    sessions.end()
+    flash(_("You are signed out."))
+    return redirect(url_for("exchange.index"))
+
+
+@bp.route("/deconnexion-partout", methods=["POST"])
+def sign_out_everywhere():
+    tenant = current_tenant()
+    if tenant is not None:
+        dbs = db.session()
+        tenant.session_version += 1
+        dbs.execute(delete(sessions.AuthSession).where(sessions.AuthSession.tenant_id == tenant.id))
+        dbs.commit()
+    sessions.end()
+    flash(_("You are signed out on every device."))
+    return redirect(url_for("exchange.index"))
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,159 @@
+"""Tenants' accounts on the exchange, on both backends: sign-up with the address verified by an e-mailed
+link (received by a local SMTP server), the same answer whatever the address, passwords judged like the
+partners', sign-in by password with delays after failures, one-time sign-in links, sign-out here and
+everywhere, unverified accounts deleted after 48 hours."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from sqlalchemy import select
+
+from portal import clock
+from portal.exchange import accounts
+from portal.exchange.jobs import purge_links
+from portal.exchange.models import Tenant, TenantLink
+from tests.pagecheck import csrf_token, parse, text_of
+
+HOME = "/fr/echange-de-logement/"
+PASSWORD = "trois mots bien choisis"
+
+
+@pytest.fixture
+def app(mail_app):
+    return mail_app
+
+
+def link(message: str) -> str:
+    return re.search(r"http://[^\s]+", message)[0].removeprefix("http://127.0.0.1:5000")
+
+
+def post(client, path: str, token_from: str | None = None, **values):
+    """A POST with the form token of `token_from`'s page (the path itself by default)."""
+    token = csrf_token(client, token_from or path)
+    return client.post(path, data={"csrf_token": token, **values})
+
+
+def sign_up(client, email="locataire@example.org", password=PASSWORD, confirm=None):
+    return post(client, f"{HOME}inscription", email=email, password=password, confirm=confirm or password)
+
+
+def tenants(db) -> list[Tenant]:
+    db.expire_all()
+    return list(db.scalars(select(Tenant)))
+
+
+def main_text(response) -> str:
+    return text_of(parse(response).find(".//main"))
+
+
+def verified_tenant(app, inbox, email="locataire@example.org"):
+    client = app.test_client()
+    sign_up(client, email)
+    path = link(inbox.messages[-1][1])
+    post(client, path)
+    return client
+
+
+def test_signing_up_sends_a_link_that_verifies_the_address_and_signs_in(app, db, inbox):
+    client = app.test_client()
+    response = sign_up(client, "  Locataire@Example.org ")
+    assert response.status_code == 200 and "Consultez votre messagerie" in main_text(response)
+    [tenant] = tenants(db)
+    assert tenant.email == "locataire@example.org" and tenant.email_verified_at is None
+    assert tenant.password_hash.startswith("$argon2")
+    ((to, body),) = inbox.messages
+    assert to == ["locataire@example.org"] and "48 heures" in body
+    path = link(body)
+    opened = app.test_client().get(path)  # a mail scanner opening the link changes nothing
+    assert opened.status_code == 200 and tenants(db)[0].email_verified_at is None
+    done = post(client, path)
+    assert done.status_code == 302
+    home = client.get(done.location)
+    assert "Connecté en tant que locataire@example.org" in main_text(home)
+    assert tenants(db)[0].email_verified_at is not None
+    assert post(app.test_client(), path, token_from=f"{HOME}connexion").status_code == 404  # once only
+
+
+def test_an_address_with_an_account_gets_the_same_page_and_another_mail(app, db, inbox):
+    verified_tenant(app, inbox)
+    response = sign_up(app.test_client(), "locataire@example.org", "un autre mot de passe solide")
+    assert response.status_code == 200 and "Consultez votre messagerie" in main_text(response)
+    assert len(tenants(db)) == 1
+    assert "qui en a déjà un" in inbox.messages[-1][1]
+    assert "/echange-de-logement/lien" in inbox.messages[-1][1]
+
+
+def test_a_weak_password_is_refused_and_the_address_kept(app, db, inbox):
+    response = sign_up(app.test_client(), "locataire@example.org", "azerty123456")
+    assert response.status_code == 400
+    page = parse(response)
+    assert page.find(".//*[@id='email']").get("value") == "locataire@example.org"
+    assert page.find(".//*[@id='password'][@aria-invalid='true']") is not None
+    different = sign_up(app.test_client(), "locataire@example.org", PASSWORD, "trois mots mal choisis")
+    assert different.status_code == 400 and "différents" in main_text(different)
+    assert tenants(db) == [] and inbox.messages == []
+
+
+def test_without_the_form_token_nothing_is_created(app, db, inbox):
+    response = app.test_client().post(
+        f"{HOME}inscription", data={"email": "a@example.org", "password": PASSWORD, "confirm": PASSWORD}
+    )
+    assert response.status_code == 400 and tenants(db) == []
+
+
+def test_password_sign_in_only_for_a_verified_address_then_delays(app, db, inbox):
+    client = app.test_client()
+    sign_up(client)
+    unverified = post(client, f"{HOME}connexion", email="locataire@example.org", password=PASSWORD)
+    assert unverified.status_code == 401 and "pas encore confirmée" in main_text(unverified)
+    post(client, link(inbox.messages[-1][1]))
+    other = app.test_client()
+    assert (
+        post(other, f"{HOME}connexion", email="locataire@example.org", password=PASSWORD).status_code == 302
+    )
+    assert "Connecté en tant que" in main_text(other.get(HOME))
+    guesser = app.test_client()
+    for _attempt in range(3):
+        wrong = post(guesser, f"{HOME}connexion", email="locataire@example.org", password="mauvais mot")
+        assert wrong.status_code == 401
+    held = post(guesser, f"{HOME}connexion", email="locataire@example.org", password=PASSWORD)
+    assert held.status_code == 401 and "réessayez dans" in main_text(held)
+
+
+def test_a_one_time_link_signs_in_once_and_says_nothing_of_unknown_addresses(app, db, inbox):
+    verified_tenant(app, inbox)
+    count = len(inbox.messages)
+    client = app.test_client()
+    unknown = post(client, f"{HOME}lien", email="inconnu@example.org")
+    assert unknown.status_code == 200 and "Consultez votre messagerie" in main_text(unknown)
+    assert len(inbox.messages) == count
+    known = post(client, f"{HOME}lien", email="locataire@example.org")
+    assert main_text(known) == main_text(unknown).replace("inconnu@", "locataire@")
+    path = link(inbox.messages[-1][1])
+    assert post(client, path).status_code == 302
+    assert "Connecté en tant que" in main_text(client.get(HOME))
+    assert post(app.test_client(), path, token_from=f"{HOME}connexion").status_code == 404
+
+
+def test_signing_out_everywhere_ends_every_session(app, db, inbox):
+    first = verified_tenant(app, inbox)
+    second = app.test_client()
+    post(second, f"{HOME}connexion", email="locataire@example.org", password=PASSWORD)
+    assert "Connecté en tant que" in main_text(second.get(HOME))
+    post(first, f"{HOME}deconnexion-partout", token_from=HOME)
+    assert "Connecté en tant que" not in main_text(second.get(HOME))
+    assert "Connecté en tant que" not in main_text(first.get(HOME))
+
+
+def test_unverified_accounts_and_expired_links_are_deleted(app, db, inbox, monkeypatch):
+    sign_up(app.test_client(), "jamais@example.org")
+    verified_tenant(app, inbox, "oui@example.org")
+    later = clock.now() + accounts.LINK_LIFETIMES["verify"] + dt.timedelta(minutes=1)
+    monkeypatch.setattr(clock, "now", lambda: later)
+    with app.app_context():
+        purge_links()
+    assert [tenant.email for tenant in tenants(db)] == ["oui@example.org"]
+    assert db.scalar(select(TenantLink.id)) is None
