@@ -14,13 +14,14 @@ import secrets
 from dataclasses import dataclass
 
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from portal.exchange.models import Tenant, TenantLink
+from portal.exchange.models import Listing, Tenant, TenantLink
 from portal.partners import accounts as partner_accounts
 from portal.partners import throttle
 
+KEPT_FOR = dt.timedelta(days=365)  # an account, after its listing closed (or unused after its creation)
 LINK_LIFETIMES = {
     "verify": dt.timedelta(hours=48),  # the address's verification, sent at sign-up
     "sign_in": dt.timedelta(minutes=20),  # a one-time sign-in link, instead of the password
@@ -152,9 +153,19 @@ def _verify(stored: str, password: str) -> bool:
         return False
 
 
-def purge_links(session: Session, now: dt.datetime) -> None:
-    """Expired links, and accounts never verified within their link's lifetime."""
+def purge(session: Session, now: dt.datetime) -> None:
+    """Expired links; accounts never verified within their link's lifetime; accounts KEPT_FOR after
+    their listing closed (refused, withdrawn, lapsed, moved), or after their creation when they have no
+    listing. Listings and swaps go with their account."""
     now = _utc(now)
     session.execute(delete(TenantLink).where(TenantLink.expires_at < now))
     stale = now - LINK_LIFETIMES["verify"]
     session.execute(delete(Tenant).where(Tenant.email_verified_at.is_(None), Tenant.created_at < stale))
+    old = now - KEPT_FOR
+    listed = select(Listing.tenant_id)
+    closed = select(Listing.tenant_id).where(Listing.closed_at < old)
+    session.execute(
+        delete(Tenant).where(
+            or_(Tenant.id.in_(closed), (Tenant.id.not_in(listed)) & (Tenant.created_at < old))
+        )
+    )

@@ -26,8 +26,9 @@ def lapse_daily() -> None:
 
 
 @periodic(minute="25")
-def purge_links() -> None:
-    """Every hour: expired e-mailed links, and accounts whose address was not confirmed in 48 hours."""
+def purge_accounts() -> None:
+    """Every hour: expired e-mailed links, accounts whose address was not confirmed in 48 hours, and
+    accounts a year after their listing closed (or unused a year after their creation)."""
     session = db.session()
-    accounts.purge_links(session, clock.now())
+    accounts.purge(session, clock.now())
     session.commit()

@@ -94,6 +94,7 @@ class Listing(Base):
         ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
     )
     expires_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
     tenant: Mapped[Tenant] = relationship()
     wishes: Mapped[list[ListingWish]] = relationship(cascade="all, delete-orphan")

@@ -162,7 +162,7 @@ def refuse(session: Session, listing: Listing, landlord_id: int, user: User | No
         raise ExchangeRefused("not_your_tenant")
     if listing.state != "awaiting_landlord":
         raise ExchangeRefused("state")
-    listing.state = "refused"
+    listing.state, listing.closed_at = "refused", now
     audit.record(session, user, landlord_id, "exchange.listing_refused", f"listing {listing.id}")
 
 
@@ -171,12 +171,13 @@ def renew(listing: Listing, today: dt.date) -> None:
     if listing.state not in ("public", "lapsed"):
         raise ExchangeRefused("state")
     listing.state, listing.expires_on = "public", today + dt.timedelta(days=LISTING_DAYS)
+    listing.closed_at = None
 
 
 def withdraw(session: Session, listing: Listing, now: dt.datetime) -> None:
     if listing.state in ("withdrawn", "moved"):
         raise ExchangeRefused("state")
-    listing.state = "withdrawn"
+    listing.state, listing.closed_at = "withdrawn", now
     cancel_open_swaps(session, [listing.id], now)
 
 
@@ -186,7 +187,7 @@ def lapse(session: Session, today: dt.date, now: dt.datetime) -> int:
         session.scalars(select(Listing.id).where(Listing.state == "public", Listing.expires_on < today))
     )
     if ids:
-        session.execute(update(Listing).where(Listing.id.in_(ids)).values(state="lapsed"))
+        session.execute(update(Listing).where(Listing.id.in_(ids)).values(state="lapsed", closed_at=now))
         cancel_open_swaps(session, ids, now)
     return len(ids)
 
@@ -353,5 +354,5 @@ def complete(session: Session, swap: Swap, landlord_id: int, user: User | None, 
     swap.state, swap.completed_at, swap.updated_at = "completed", now, now
     audit.record(session, user, landlord_id, "exchange.swap_completed", f"swap {swap.id}")
     session.flush()
-    session.execute(update(Listing).where(Listing.id.in_(ids)).values(state="moved"))
+    session.execute(update(Listing).where(Listing.id.in_(ids)).values(state="moved", closed_at=now))
     cancel_open_swaps(session, ids, now)

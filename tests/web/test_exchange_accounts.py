@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.exchange import accounts
-from portal.exchange.jobs import purge_links
+from portal.exchange.jobs import purge_accounts
 from portal.exchange.models import Tenant, TenantLink
 from tests.pagecheck import csrf_token, parse, text_of
 
@@ -154,6 +154,6 @@ def test_unverified_accounts_and_expired_links_are_deleted(app, db, inbox, monke
     later = clock.now() + accounts.LINK_LIFETIMES["verify"] + dt.timedelta(minutes=1)
     monkeypatch.setattr(clock, "now", lambda: later)
     with app.app_context():
-        purge_links()
+        purge_accounts()
     assert [tenant.email for tenant in tenants(db)] == ["oui@example.org"]
     assert db.scalar(select(TenantLink.id)) is None

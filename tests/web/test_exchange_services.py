@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.exchange import matching, services
+from portal.exchange import accounts, matching, services
 from portal.exchange.jobs import lapse_listings
-from portal.exchange.models import Listing, Swap
+from portal.exchange.models import Listing, Swap, Tenant
 from portal.exchange.services import ExchangeRefused
 from tests.factories.exchange import (
     ALLONNES,
@@ -208,3 +208,19 @@ def test_the_nightly_job_lapses_listings_past_their_date(db, db_app, landlords, 
         assert lapse_listings() == 2
     db.expire_all()
     assert [db.get(Listing, item.id).state for item in (a, b, c)] == ["lapsed", "public", "lapsed"]
+
+
+def test_accounts_go_a_year_after_their_listing_closed(db, landlords):
+    a, b, c = three_way(db, landlords)
+    swap = services.propose(db, a, (a.id, b.id, c.id), NOW)
+    services.withdraw(db, a, NOW)  # closed on 7 December 2026
+    idle = create_tenant(db, "idle@example.org")  # never listed anything
+    db.flush()
+    gone = (a.id, swap.id, idle.id)
+    accounts.purge(db, NOW + dt.timedelta(days=364))
+    db.expire_all()
+    assert len(list(db.scalars(select(Tenant.id)))) == 4
+    accounts.purge(db, NOW + dt.timedelta(days=366))
+    db.expire_all()
+    assert sorted(db.scalars(select(Tenant.email))) == ["b@example.org", "c@example.org"]  # still listed
+    assert (db.get(Listing, gone[0]), db.get(Swap, gone[1]), db.get(Tenant, gone[2])) == (None, None, None)

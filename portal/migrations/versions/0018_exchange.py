@@ -84,6 +84,7 @@ def upgrade() -> None:
         sa.Column("confirmed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("confirmed_by", sa.Integer(), nullable=True),
         sa.Column("expires_on", sa.Date(), nullable=False),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["confirmed_by"],
             ["partner_user.id"],

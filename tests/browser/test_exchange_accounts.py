@@ -1,0 +1,52 @@
+"""A tenant joins the swap exchange in Chromium, in French and Arabic, phone and desktop: the exchange's
+page, the sign-up form (its errors first), the e-mailed link (received by a local SMTP server) and its
+button, signed in, signed out. axe on every page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.support import check, serving, size_of
+
+PASSWORD = "trois mots bien choisis"
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_a_tenant_signs_up_and_confirms_the_address(tmp_path, inbox, page, watch, viewport, locale):
+    email = f"locataire-{locale}-{size_of(viewport)}@example.org"
+    with serving(tmp_path, smtp_host="127.0.0.1", smtp_port=inbox.port, smtp_starttls=False) as base:
+        home = f"{base}/{locale}/echange-de-logement/"
+        page.goto(home)
+        assert page.locator("html").get_attribute("dir") == ("rtl" if locale == "ar" else "ltr")
+        check(page, watch, viewport)
+        page.locator("main a[href$='/echange-de-logement/inscription']").first.click()
+        page.wait_for_load_state()
+        check(page, watch, viewport)
+        page.locator("main form button[type=submit]").click()  # nothing filled in: every problem is said
+        page.wait_for_load_state()
+        assert page.locator("#error-summary").count() == 1
+        assert page.locator("#email[aria-invalid=true]").count() == 1
+        check(page, watch, viewport)
+        page.fill("#email", email)
+        page.fill("#password", PASSWORD)
+        page.fill("#confirm", PASSWORD)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert email in page.locator("main").inner_text()
+        check(page, watch, viewport)
+
+        [(to, body)] = inbox.messages
+        assert to == [email]
+        link = re.search(r"http://\S+", body)[0].replace("http://127.0.0.1:5000", base)
+        page.goto(link)
+        check(page, watch, viewport)
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(home)
+        assert email in page.locator("main").inner_text()
+        check(page, watch, viewport)
+        page.locator(f"main form[action$='/{locale}/echange-de-logement/deconnexion'] button").click()
+        page.wait_for_url(home)
+        assert email not in page.locator("main").inner_text()
+        assert page.locator("main a[href$='/echange-de-logement/connexion']").count() == 1
