@@ -1,12 +1,33 @@
-"""The exchange's forms: a tenant's sign-up, sign-in and one-time link."""
+"""The exchange's forms: a tenant's sign-up, sign-in, one-time link and listing."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
+from portal.information.forms import EligibilityForm
 from portal.partners.accounts import password_problems
-from portal.ui.forms import EmailField, PasswordField, PortalForm
+from portal.ui.forms import (
+    BooleanField,
+    CheckboxesField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    PortalForm,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 
 
 def _strip(value):
@@ -60,3 +81,98 @@ class SignInForm(PortalForm):
 
 class LinkForm(PortalForm):
     email = email_field()
+
+
+class ListingForm(EligibilityForm):
+    """A tenant's listing: their landlord and lease, their household and income (the ceilings it is
+    under are worked out, never stored as amounts), their dwelling (never its address) and their wishes."""
+
+    commune = SelectField(
+        _l("Commune of your dwelling"), validators=[DataRequired(_l("Choose the commune of your dwelling"))]
+    )
+    landlord = SelectField(_l("Your landlord"), validators=[DataRequired(_l("Choose your landlord"))])
+    tenant_reference = StringField(
+        _l("Your tenant reference"),
+        validators=[DataRequired(_l("Enter your tenant reference")), Length(max=40)],
+        hint=_l(
+            "Written on your lease or your rent notice. Your landlord checks it; other tenants never see it."
+        ),
+        filters=[_strip],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    district = StringField(
+        _l("District"),
+        validators=[Optional(), Length(max=80)],
+        hint=_l("The name of the district or estate, never the address."),
+        filters=[_strip],
+    )
+    dwelling_type = SelectField(_l("Type of your dwelling"), validators=[DataRequired(_l("Choose the type"))])
+    surface = IntegerField(
+        _l("Surface, in m²"),
+        validators=[
+            InputRequired(_l("Enter the surface")),
+            NumberRange(5, 500, _l("Enter a surface between 5 and 500 m²")),
+        ],
+    )
+    floor = IntegerField(
+        _l("Floor"),
+        validators=[InputRequired(_l("Enter the floor, 0 for the ground floor")), NumberRange(-2, 60)],
+        hint=_l("0 for the ground floor."),
+    )
+    lift = BooleanField(_l("The building has a lift"))
+    step_free = BooleanField(_l("No step from the street to the door of the dwelling"))
+    rent = IntegerField(
+        _l("Rent with charges, in euros a month"),
+        validators=[
+            InputRequired(_l("Enter the rent with charges")),
+            NumberRange(1, 9999, _l("Enter an amount in euros, without cents")),
+        ],
+    )
+    financing = SelectField(
+        _l("Financing of the dwelling"),
+        validators=[DataRequired(_l("Choose the financing"))],
+        hint=_l("Written on your lease (PLAI, PLUS or PLS). If you do not know, ask your landlord."),
+    )
+    wish_types = CheckboxesField(
+        _l("Types you would move into"),
+        validators=[DataRequired(_l("Choose at least one type"))],
+        hint=_l("Only the types that fit your household count: one room per person, give or take one."),
+    )
+    wish_communes = CheckboxesField(
+        _l("Communes you would move to"),
+        validators=[
+            DataRequired(_l("Choose at least one commune")),
+            Length(max=20, message=_l("Choose at most 20 communes")),
+        ],
+    )
+    wish_max_rent = IntegerField(
+        _l("Highest rent with charges you can pay, in euros a month"),
+        validators=[
+            InputRequired(_l("Enter the highest rent")),
+            NumberRange(1, 9999, _l("Enter an amount in euros, without cents")),
+        ],
+    )
+    wish_step_free = BooleanField(_l("I need a dwelling without steps (ground floor or lift)"))
+    reason = TextAreaField(
+        _l("Why you want to move, in a few words"),
+        validators=[Optional(), Length(max=200, message=_l("At most 200 characters"))],
+        filters=[_strip],
+    )
+
+    def set_choices(self, communes, landlords, dwelling_types, financings) -> None:
+        self.set_communes(communes)
+        self.wish_communes.choices = [(commune.insee, commune.name) for commune in communes]
+        self.landlord.choices = [SelectChoice("", _l("Choose your landlord"))] + [
+            SelectChoice(str(ident), name) for ident, name in landlords
+        ]
+        self.dwelling_type.choices = [SelectChoice("", _l("Choose"))] + [
+            SelectChoice(kind, kind) for kind in dwelling_types
+        ]
+        self.wish_types.choices = [(kind, kind) for kind in dwelling_types]
+        self.financing.choices = [SelectChoice("", _l("Choose"))] + [
+            SelectChoice(kind, kind) for kind in financings
+        ]
+
+
+class ListingActionForm(PortalForm):
+    """The buttons of a listing (withdraw, renew): a form token only."""

@@ -8,19 +8,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, flash, g, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from portal import clock, db, sessions
-from portal.exchange import accounts
-from portal.exchange.forms import LinkForm, SignInForm, SignUpForm
+from portal.demands.models import DWELLING_TYPES
+from portal.exchange import accounts, services
+from portal.exchange.forms import LinkForm, ListingActionForm, ListingForm, SignInForm, SignUpForm
 from portal.exchange.models import Listing, Tenant
+from portal.information.eligibility import PRODUCTS, Household, assess, income_retained
+from portal.information.services import ceilings_in_force
 from portal.mail import queue_mail
 from portal.partners import throttle
 from portal.security import consume, rate_limit
+from portal.territory.services import commune_names, communes
 from portal.urls import public_url_for
 
 bp = Blueprint(
@@ -73,9 +88,7 @@ def _mail(to: str, subject, template: str, locale: str, **context) -> None:
 @bp.route("/")
 def index():
     tenant = current_tenant()
-    listing = None
-    if tenant is not None:
-        listing = db.session().scalar(select(Listing).where(Listing.tenant_id == tenant.id))
+    listing = _own_listing(tenant) if tenant is not None else None
     return page("exchange/index.html", tenant=tenant, listing=listing)
 
 
@@ -184,6 +197,109 @@ def sign_out_everywhere():
     sessions.end()
     flash(_("You are signed out on every device."))
     return redirect(url_for("exchange.index"))
+
+
+def _own_listing(tenant: Tenant) -> Listing | None:
+    return db.session().scalar(select(Listing).where(Listing.tenant_id == tenant.id))
+
+
+def _listing_input(form: ListingForm, financings: tuple[str, ...]) -> services.ListingInput:
+    return services.ListingInput(
+        household_size=form.adults.data + form.dependants.data,
+        financings=financings,
+        dwelling_type=form.dwelling_type.data,
+        surface=float(form.surface.data),
+        floor=form.floor.data,
+        lift=form.lift.data,
+        step_free=form.step_free.data,
+        rent=float(form.rent.data),
+        financing=form.financing.data,
+        commune_insee=form.commune.data,
+        district=form.district.data or "",
+        wish_types=tuple(form.wish_types.data),
+        wish_communes=tuple(form.wish_communes.data),
+        wish_max_rent=float(form.wish_max_rent.data),
+        wish_step_free=form.wish_step_free.data,
+        reason=form.reason.data or "",
+    )
+
+
+def _financings(form: ListingForm, zone: str) -> tuple[str, ...]:
+    """The financings whose income ceiling the household is under (the amounts are not kept)."""
+    household = Household(
+        adults=form.adults.data,
+        dependants=form.dependants.data,
+        couple=form.couple.data,
+        ages=form.ages(),
+        disabled_member=form.disabled_member.data,
+    )
+    income, _recent = income_retained(form.income.data, form.recent_income.data)
+    assessment = assess(household, zone, income, ceilings_in_force(clock.today()))
+    return tuple(product for product in PRODUCTS if assessment.eligible[product])
+
+
+@bp.route("/mon-annonce", methods=["GET", "POST"])
+@rate_limit("20 per hour", methods=["POST"])
+def listing():
+    tenant = current_tenant()
+    if tenant is None:
+        return redirect(url_for("exchange.sign_in"))
+    dbs = db.session()
+    own = _own_listing(tenant)
+    if own is not None:
+        return page("exchange/listing.html", listing=own, actions=ListingActionForm(), names=commune_names())
+    form = ListingForm()
+    territory = communes()
+    form.set_choices(territory, services.landlord_choices(dbs), DWELLING_TYPES, PRODUCTS)
+    if request.method == "GET" or not form.validate_on_submit():
+        return page("exchange/listing_form.html", 200 if request.method == "GET" else 400, form=form)
+    zone = next(commune.ceiling_zone for commune in territory if commune.insee == form.commune.data)
+    financings = _financings(form, zone)
+    if not financings:
+        form.income.errors.append(
+            _(
+                "This income is above every ceiling: a swap needs a household under the ceiling of the "
+                "dwelling it moves into."
+            )
+        )
+        return page("exchange/listing_form.html", 400, form=form)
+    data = _listing_input(form, financings)
+    if services.check_input(data, {commune.insee for commune in territory}):
+        abort(400)  # the form's own checks let nothing of the kind through
+    services.create_listing(
+        dbs, tenant, int(form.landlord.data), form.tenant_reference.data, data, clock.now()
+    )
+    dbs.commit()
+    flash(
+        _(
+            "Your listing is saved. Your landlord will confirm that you rent this dwelling; it is then "
+            "visible to other tenants."
+        )
+    )
+    return redirect(url_for("exchange.listing"))
+
+
+@bp.route("/mon-annonce/<any(retrait, renouvellement):action>", methods=["POST"])
+def listing_action(action: str):
+    tenant = current_tenant()
+    own = _own_listing(tenant) if tenant is not None else None
+    if own is None or not ListingActionForm().validate_on_submit():
+        abort(400)
+    dbs = db.session()
+    try:
+        if action == "retrait":
+            services.withdraw(dbs, own, clock.now())
+        else:
+            services.renew(own, clock.today())
+    except services.ExchangeRefused:
+        abort(409)
+    dbs.commit()
+    flash(
+        _("Your listing is withdrawn.")
+        if action == "retrait"
+        else _("Your listing is renewed for six months.")
+    )
+    return redirect(url_for("exchange.listing"))
 
 
 def init_app(app) -> None:

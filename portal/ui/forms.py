@@ -91,6 +91,14 @@ class RadioField(ComponentField, wtforms.RadioField):
     component = "radios"
 
 
+class CheckboxesField(ComponentField, wtforms.SelectMultipleField):
+    """Several choices among a few, as a group of checkboxes (a fieldset; its legend is the question)."""
+
+    component = "checkboxes"
+    widget = wtforms.widgets.ListWidget(prefix_label=False)
+    option_widget = wtforms.widgets.CheckboxInput()
+
+
 class SubmitField(ComponentField, wtforms.SubmitField):
     component = "submit"
 

@@ -1,14 +1,18 @@
 """A tenant joins the swap exchange in Chromium, in French and Arabic, phone and desktop: the exchange's
 page, the sign-up form (its errors first), the e-mailed link (received by a local SMTP server) and its
-button, signed in, signed out. axe on every page."""
+button, signed in; the listing form (its errors first, then filled in), the listing waiting for the
+landlord; signed out. axe on every page."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from sqlalchemy.orm import sessionmaker
 
+from portal.db import make_engine
 from tests.browser.support import check, serving, size_of
+from tests.factories.partners import create_organisation
 
 PASSWORD = "trois mots bien choisis"
 
@@ -18,6 +22,10 @@ def test_a_tenant_signs_up_and_confirms_the_address(tmp_path, inbox, page, watch
     email = f"locataire-{locale}-{size_of(viewport)}@example.org"
     with serving(tmp_path, smtp_host="127.0.0.1", smtp_port=inbox.port, smtp_starttls=False) as base:
         home = f"{base}/{locale}/echange-de-logement/"
+        engine = make_engine(f"sqlite:///{tmp_path / 'portal.db'}")
+        with sessionmaker(engine).begin() as session:
+            create_organisation(session, "bailleur", "landlord")
+        engine.dispose()
         page.goto(home)
         assert page.locator("html").get_attribute("dir") == ("rtl" if locale == "ar" else "ltr")
         check(page, watch, viewport)
@@ -46,6 +54,35 @@ def test_a_tenant_signs_up_and_confirms_the_address(tmp_path, inbox, page, watch
         page.wait_for_url(home)
         assert email in page.locator("main").inner_text()
         check(page, watch, viewport)
+
+        page.locator("main a[href$='/echange-de-logement/mon-annonce']").click()
+        page.wait_for_load_state()
+        check(page, watch, viewport)
+        page.locator("main form button[type=submit]").click()  # nothing filled in
+        page.wait_for_load_state()
+        assert page.locator("#error-summary li").count() >= 10
+        check(page, watch, viewport)
+        page.select_option("#landlord", label="Organisation bailleur")
+        page.fill("#tenant_reference", "AB-1234")
+        page.fill("#adults", "1")
+        page.fill("#dependants", "1")
+        page.fill("#income", "15000")
+        page.select_option("#commune", "72181")
+        page.select_option("#dwelling_type", "T2")
+        page.fill("#surface", "45")
+        page.fill("#floor", "2")
+        page.check("#step_free")
+        page.fill("#rent", "390")
+        page.select_option("#financing", "PLUS")
+        page.check("input[name=wish_types][value=T3]")
+        page.check("input[name=wish_communes][value='72003']")
+        page.fill("#wish_max_rent", "520")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url("**/echange-de-logement/mon-annonce")
+        assert page.locator("form[action$='/mon-annonce/retrait']").count() == 1
+        check(page, watch, viewport)
+
+        page.goto(home)
         page.locator(f"main form[action$='/{locale}/echange-de-logement/deconnexion'] button").click()
         page.wait_for_url(home)
         assert email not in page.locator("main").inner_text()

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from portal import clock
-from portal.exchange import accounts, matching, services
+from portal.exchange import accounts, matching, neighbourhood, services
 from portal.exchange.jobs import lapse_listings
 from portal.exchange.models import Listing, Swap, Tenant
 from portal.exchange.services import ExchangeRefused
@@ -91,7 +91,7 @@ def test_listings_lapse_unless_renewed_and_their_open_swaps_end(db, landlords):
 def test_three_tenants_and_two_landlords_from_proposal_to_moves(db, landlords):
     oph, sa = landlords
     a, b, c = three_way(db, landlords)
-    assert [match.cycle.ids for match in services.matches(db, a)] == [(a.id, b.id, c.id)]
+    assert [match.cycle.ids for match in neighbourhood.matches(db, a)] == [(a.id, b.id, c.id)]
     swap = services.propose(db, b, (c.id, a.id, b.id), NOW)
     assert swap.cycle == f"{a.id}-{b.id}-{c.id}" and swap.state == "proposed"
     assert [(move.listing_id, move.into_listing_id, move.landlord_id) for move in swap.moves] == [
@@ -157,7 +157,7 @@ def test_withdrawing_a_listing_cancels_its_open_swaps(db, landlords):
     services.withdraw(db, b, LATER)
     db.refresh(swap)
     assert swap.state == "cancelled" and b.state == "withdrawn"
-    assert services.matches(db, a) == []
+    assert neighbourhood.matches(db, a) == []
 
 
 def test_the_neighbourhood_holds_every_cycle_of_the_listing(db, landlords):
@@ -183,7 +183,7 @@ def test_the_neighbourhood_holds_every_cycle_of_the_listing(db, landlords):
         rows.append(
             create_listing(db, f"n{index}@example.org", rng.choice(landlords).id, data, index % 7 != 0)
         )
-    public = {row.id: services.as_matching(row) for row in rows if row.state == "public"}
+    public = {row.id: neighbourhood.as_matching(row) for row in rows if row.state == "public"}
     graph = matching.acceptance_graph(public.values())
     seen = 0
     for row in rows:
@@ -192,7 +192,7 @@ def test_the_neighbourhood_holds_every_cycle_of_the_listing(db, landlords):
             if row.id in public
             else []
         )
-        found = services.matches(db, row)
+        found = neighbourhood.matches(db, row)
         assert found == expected
         seen += len(found)
     assert seen > 20  # the draw has cycles to find
