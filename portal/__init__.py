@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.demands import views as demands_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
+    from portal.exchange import swap_views as exchange_swap_views
     from portal.exchange import views as exchange_views
     from portal.guides import views as guides_views
     from portal.information import views as information_views
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     demands_views.init_app(app)
     reminder_views.init_app(app)
     exchange_views.init_app(app)
+    exchange_swap_views.init_app(app)
     guides_views.init_app(app)
     observatory_views.init_app(app)
     observatory_jobs.connect_events()

@@ -29,6 +29,7 @@ from portal.demands.chances import rebuild_outcomes
 from portal.demands.demo import DEMO_DAY
 from portal.demands.demo import generate as generate_demands
 from portal.desks.loader import load_desks
+from portal.exchange import accounts as exchange_accounts
 from portal.information.loader import load_pages
 from portal.information.services import reindex
 from portal.territory.services import read_territory, sync_communes
@@ -143,6 +144,14 @@ def sign_in(client, who, password: str = PARTNER_PASSWORD, *, next_code: bool = 
         moment = clock.now() + dt.timedelta(seconds=totp.interval if next_code else 0)
         enter_code(client, totp.at(moment))
     assert client.get("/partenaires/").status_code == 200, f"{email} is not signed in"
+
+
+def sign_in_tenant(client, session, tenant, locale: str = "fr") -> None:
+    """Sign a tenant of the swap exchange in on `client`, through a one-time link made for the test."""
+    token = exchange_accounts.make_link(session, tenant, "sign_in", clock.now())
+    session.commit()
+    path = f"/{locale}/echange-de-logement/lien/{token}"
+    client.post(path, data={"csrf_token": csrf_token(client, path)})
 
 
 def enter_code(client, code: str):

@@ -88,7 +88,7 @@ def _mail(to: str, subject, template: str, locale: str, **context) -> None:
 @bp.route("/")
 def index():
     tenant = current_tenant()
-    listing = _own_listing(tenant) if tenant is not None else None
+    listing = own_listing(tenant) if tenant is not None else None
     return page("exchange/index.html", tenant=tenant, listing=listing)
 
 
@@ -199,7 +199,7 @@ def sign_out_everywhere():
     return redirect(url_for("exchange.index"))
 
 
-def _own_listing(tenant: Tenant) -> Listing | None:
+def own_listing(tenant: Tenant) -> Listing | None:
     return db.session().scalar(select(Listing).where(Listing.tenant_id == tenant.id))
 
 
@@ -245,7 +245,7 @@ def listing():
     if tenant is None:
         return redirect(url_for("exchange.sign_in"))
     dbs = db.session()
-    own = _own_listing(tenant)
+    own = own_listing(tenant)
     if own is not None:
         return page("exchange/listing.html", listing=own, actions=ListingActionForm(), names=commune_names())
     form = ListingForm()
@@ -282,7 +282,7 @@ def listing():
 @bp.route("/mon-annonce/<any(retrait, renouvellement):action>", methods=["POST"])
 def listing_action(action: str):
     tenant = current_tenant()
-    own = _own_listing(tenant) if tenant is not None else None
+    own = own_listing(tenant) if tenant is not None else None
     if own is None or not ListingActionForm().validate_on_submit():
         abort(400)
     dbs = db.session()

@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal import clock
-from portal.exchange import accounts
 from portal.exchange.models import Listing, ListingWish
 from tests.factories.exchange import ALLONNES, COULAINES, LE_MANS, create_tenant
 from tests.factories.partners import create_organisation
 from tests.pagecheck import csrf_token, parse, text_of
+from tests.support import sign_in_tenant
 
 HOME = "/fr/echange-de-logement/"
 FORM = f"{HOME}mon-annonce"
@@ -20,13 +19,9 @@ FORM = f"{HOME}mon-annonce"
 
 @pytest.fixture
 def tenant_client(db, db_app):
-    """A client signed in as a verified tenant (through a one-time link made for the test)."""
-    tenant = create_tenant(db, "locataire@example.org")
-    token = accounts.make_link(db, tenant, "sign_in", clock.now())
-    db.commit()
+    """A client signed in as a verified tenant."""
     client = db_app.test_client()
-    path = f"{HOME}lien/{token}"
-    client.post(path, data={"csrf_token": csrf_token(client, path)})
+    sign_in_tenant(client, db, create_tenant(db, "locataire@example.org"))
     return client
 
 

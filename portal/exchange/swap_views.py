@@ -1,0 +1,129 @@
+"""A tenant's swaps: the swaps that suit them, ranked with the reasons, to propose; the swaps they are in,
+to answer, and where each stands (the landlords' decisions). Other tenants are never named: each is a
+household and a dwelling."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal import clock, db
+from portal.exchange import neighbourhood, services, tenants
+from portal.exchange.forms import ListingActionForm
+from portal.exchange.models import Swap, Tenant
+from portal.exchange.views import current_tenant, own_listing, page
+from portal.mail import queue_mail
+from portal.security import rate_limit
+from portal.territory.services import commune_names
+from portal.urls import public_url_for
+
+bp = Blueprint(
+    "exchange_swaps",
+    __name__,
+    url_prefix="/<locale:lang_code>/echange-de-logement",
+    template_folder="templates",
+)
+SHOWN = 20  # matches on the page, best first
+
+
+def _public_listing():
+    tenant = current_tenant()
+    if tenant is None:
+        return None, redirect(url_for("exchange.sign_in"))
+    listing = own_listing(tenant)
+    if listing is None or listing.state != "public":
+        return None, redirect(url_for("exchange.listing"))
+    return listing, None
+
+
+@bp.route("/mes-echanges")
+def swaps():
+    listing, elsewhere = _public_listing()
+    if elsewhere is not None:
+        return elsewhere
+    session = db.session()
+    taken = tenants.open_cycles(session, listing.id)
+    found = [match for match in neighbourhood.matches(session, listing) if match.cycle.ids not in taken]
+    shown = found[:SHOWN]
+    others = tenants.listings_by_id(session, {ident for match in shown for ident in match.cycle.ids})
+    return page(
+        "exchange/swaps.html",
+        listing=listing,
+        matches=shown,
+        more=len(found) - len(shown),
+        others=others,
+        swaps=tenants.swaps_of(session, listing.id, clock.now()),
+        names=commune_names(),
+        form=ListingActionForm(),
+    )
+
+
+def _tell_the_others(swap: Swap, proposer_id: int) -> None:
+    """An e-mail to each other tenant of the swap, in their language, with no one's details."""
+    session = db.session()
+    for move in swap.moves:
+        if move.listing_id == proposer_id:
+            continue
+        tenant = session.get(Tenant, services.tenant_of(session, move.listing_id))
+        with force_locale(tenant.locale):
+            body = render_template(
+                "exchange/mail_proposed.txt",
+                size=len(swap.moves),
+                link=public_url_for("exchange_swaps.swaps", lang_code=tenant.locale),
+            )
+            queue_mail(session, tenant.email, str(_l("A swap is proposed to you")), body, "exchange swap")
+
+
+@bp.route("/mes-echanges/proposer", methods=["POST"])
+@rate_limit("30 per hour")
+def propose():
+    listing, elsewhere = _public_listing()
+    if elsewhere is not None or not ListingActionForm().validate_on_submit():
+        abort(400)
+    try:
+        cycle = tuple(int(part) for part in request.form.get("cycle", "").split("-"))
+    except ValueError:
+        abort(400)
+    session = db.session()
+    try:
+        swap = services.propose(session, listing, cycle, clock.now())
+    except services.ExchangeRefused as refused:
+        session.rollback()
+        flash(
+            _("This swap can no longer be proposed: a listing changed or it is already proposed.")
+            if refused.code != "cycle"
+            else _("This swap does not concern you.")
+        )
+        return redirect(url_for("exchange_swaps.swaps"))
+    _tell_the_others(swap, listing.id)
+    session.commit()
+    flash(_("The swap is proposed: the other tenants are told by e-mail."))
+    return redirect(url_for("exchange_swaps.swaps"))
+
+
+@bp.route("/mes-echanges/<int:swap_id>/reponse", methods=["POST"])
+def answer(swap_id: int):
+    listing, elsewhere = _public_listing()
+    answer = request.form.get("answer")
+    if elsewhere is not None or not ListingActionForm().validate_on_submit() or answer not in ("yes", "no"):
+        abort(400)
+    session = db.session()
+    swap = session.get(Swap, swap_id)
+    if swap is None or listing.id not in {move.listing_id for move in swap.moves}:
+        abort(404)
+    try:
+        services.answer(session, swap, listing.id, answer == "yes", clock.now())
+    except services.ExchangeRefused:
+        abort(409)
+    session.commit()
+    if swap.state == "agreed":
+        flash(_("Every tenant agrees: the landlords now decide."))
+    else:
+        flash(_("Your answer is recorded."))
+    return redirect(url_for("exchange_swaps.swaps"))
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)

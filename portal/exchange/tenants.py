@@ -1,0 +1,74 @@
+"""What a tenant sees of the swaps: the swaps their listing is in (open ones, and those closed in the
+last months), and the listings of those swaps, to describe the dwellings (never the people)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.exchange.models import OPEN_SWAP_STATES, Listing, Swap, SwapMove
+
+CLOSED_SHOWN_DAYS = 90
+
+
+@dataclass(frozen=True)
+class TenantSwap:
+    swap: Swap
+    mine: SwapMove  # the tenant's own move
+    listings: dict[int, Listing]
+
+    @property
+    def to_answer(self) -> bool:
+        return self.swap.state == "proposed" and not self.mine.tenant_answer
+
+    @property
+    def into(self) -> Listing:
+        return self.listings[self.mine.into_listing_id]
+
+    @property
+    def mover_in(self) -> SwapMove:
+        """The move of the household that would take this tenant's dwelling."""
+        return next(move for move in self.swap.moves if move.into_listing_id == self.mine.listing_id)
+
+
+def swaps_of(session: Session, listing_id: int, now: dt.datetime) -> list[TenantSwap]:
+    """The swaps the listing is in, the ones waiting for its answer first."""
+    found = list(
+        session.scalars(
+            select(Swap)
+            .where(
+                Swap.id.in_(select(SwapMove.swap_id).where(SwapMove.listing_id == listing_id)),
+                or_(
+                    Swap.state.in_(OPEN_SWAP_STATES),
+                    Swap.updated_at >= now - dt.timedelta(days=CLOSED_SHOWN_DAYS),
+                ),
+            )
+            .options(selectinload(Swap.moves))
+            .order_by(Swap.created_at.desc(), Swap.id.desc())
+        )
+    )
+    ids = {move.listing_id for swap in found for move in swap.moves}
+    rows = {row.id: row for row in session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+    views = [
+        TenantSwap(swap, next(move for move in swap.moves if move.listing_id == listing_id), rows)
+        for swap in found
+    ]
+    return sorted(views, key=lambda view: (not view.to_answer, view.swap.state not in OPEN_SWAP_STATES))
+
+
+def open_cycles(session: Session, listing_id: int) -> set[tuple[int, ...]]:
+    """The cycles (as tuples of listing ids) of the open swaps the listing is in."""
+    keys = session.scalars(
+        select(Swap.cycle).where(
+            Swap.state.in_(OPEN_SWAP_STATES),
+            Swap.id.in_(select(SwapMove.swap_id).where(SwapMove.listing_id == listing_id)),
+        )
+    )
+    return {tuple(int(part) for part in key.split("-")) for key in keys}
+
+
+def listings_by_id(session: Session, ids: set[int]) -> dict[int, Listing]:
+    return {row.id: row for row in session.scalars(select(Listing).where(Listing.id.in_(ids)))}
