@@ -110,10 +110,6 @@ def check_input(data: ListingInput, communes: set[str]) -> list[str]:
     return problems
 
 
-def tenant_of(session: Session, listing_id: int) -> int:
-    return session.scalar(select(Listing.tenant_id).where(Listing.id == listing_id))
-
-
 def create_listing(
     session: Session, tenant: Tenant, landlord_id: int, reference: str, data: ListingInput, now: dt.datetime
 ) -> Listing:

@@ -4,20 +4,16 @@ household and a dwelling."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal import clock, db
-from portal.exchange import neighbourhood, services, tenants
+from portal.exchange import neighbourhood, notices, services, tenants
 from portal.exchange.forms import ListingActionForm
-from portal.exchange.models import Swap, Tenant
+from portal.exchange.models import Swap
 from portal.exchange.views import current_tenant, own_listing, page
-from portal.mail import queue_mail
 from portal.security import rate_limit
 from portal.territory.services import commune_names
-from portal.urls import public_url_for
 
 bp = Blueprint(
     "exchange_swaps",
@@ -60,22 +56,6 @@ def swaps():
     )
 
 
-def _tell_the_others(swap: Swap, proposer_id: int) -> None:
-    """An e-mail to each other tenant of the swap, in their language, with no one's details."""
-    session = db.session()
-    for move in swap.moves:
-        if move.listing_id == proposer_id:
-            continue
-        tenant = session.get(Tenant, services.tenant_of(session, move.listing_id))
-        with force_locale(tenant.locale):
-            body = render_template(
-                "exchange/mail_proposed.txt",
-                size=len(swap.moves),
-                link=public_url_for("exchange_swaps.swaps", lang_code=tenant.locale),
-            )
-            queue_mail(session, tenant.email, str(_l("A swap is proposed to you")), body, "exchange swap")
-
-
 @bp.route("/mes-echanges/proposer", methods=["POST"])
 @rate_limit("30 per hour")
 def propose():
@@ -97,7 +77,7 @@ def propose():
             else _("This swap does not concern you.")
         )
         return redirect(url_for("exchange_swaps.swaps"))
-    _tell_the_others(swap, listing.id)
+    notices.tell(session, swap, "proposed", but=listing.id)
     session.commit()
     flash(_("The swap is proposed: the other tenants are told by e-mail."))
     return redirect(url_for("exchange_swaps.swaps"))
@@ -117,6 +97,8 @@ def answer(swap_id: int):
         services.answer(session, swap, listing.id, answer == "yes", clock.now())
     except services.ExchangeRefused:
         abort(409)
+    if swap.state in ("agreed", "declined"):
+        notices.tell(session, swap, swap.state, but=listing.id if swap.state == "declined" else None)
     session.commit()
     if swap.state == "agreed":
         flash(_("Every tenant agrees: the landlords now decide."))

@@ -143,3 +143,22 @@ def test_two_landlords_approve_a_three_way_swap_then_the_moves_are_done(client, 
     assert db.get(Swap, swap.id).state == "completed"
     assert set(db.scalars(select(Listing.state).where(Listing.id.in_((a.id, b.id, c.id))))) == {"moved"}
     assert "Réalisée" in text_of(parse(page(client)).find(f".//*[@id='swap-{swap.id}']"))
+
+
+def test_the_tenants_are_told_when_every_landlord_agreed(mail_app, db, inbox, people):
+    a, b, c = three_way(db, people)
+    swap = services.propose(db, a, (a.id, b.id, c.id), NOW)
+    services.answer(db, swap, b.id, True, NOW)
+    services.answer(db, swap, c.id, True, NOW)
+    services.decide(db, swap, swap.moves[1].id, people["oph"].id, None, True, NOW)
+    services.decide(db, swap, swap.moves[2].id, people["oph"].id, None, True, NOW)
+    db.commit()
+    client = mail_app.test_client()
+    sign_in(client, "admin@sa-hlm.fr")
+    post(
+        client,
+        f"/partenaires/echanges/organisations/sa-hlm/echanges/{swap.id}/{swap.moves[0].id}",
+        decision="approve",
+    )
+    told = sorted(to[0] for to, body in inbox.messages if "votre échange est approuvé" in body)
+    assert told == ["a@example.org", "b@example.org", "c@example.org"]

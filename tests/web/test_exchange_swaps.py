@@ -80,7 +80,20 @@ def test_a_three_way_swap_is_proposed_then_answered_by_each(app, db, inbox, cycl
     assert "les bailleurs décident" in main_text(third.get(done.location))
     db.refresh(swap)
     assert swap.state == "agreed"
+    told = [to[0] for to, body in inbox.messages[2:] if "Chaque commission" in body]
+    assert sorted(told) == ["a@example.org", "b@example.org", "c@example.org"]  # everyone: landlords decide
     assert post(third, f"{PAGE}/{swap.id}/reponse", answer="no").status_code == 409  # answered already
+
+
+def test_a_no_ends_the_swap_and_the_others_are_told(app, db, inbox, cycle):
+    a, b, c = cycle
+    post(signed_in(app, db, a), f"{PAGE}/proposer", cycle=f"{a.id}-{b.id}-{c.id}")
+    swap = db.scalars(select(Swap)).one()
+    post(signed_in(app, db, b), f"{PAGE}/{swap.id}/reponse", answer="no")
+    db.refresh(swap)
+    assert swap.state == "declined"
+    told = sorted(to[0] for to, body in inbox.messages[2:])
+    assert told == ["a@example.org", "c@example.org"]  # not the one who said no
 
 
 def test_a_stale_or_foreign_swap_is_refused(app, db, inbox, cycle):

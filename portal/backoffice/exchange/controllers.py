@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from portal import clock, db
 from portal.backoffice.permissions import current_user, role_in_organisation
-from portal.exchange import landlords, services
+from portal.exchange import landlords, notices, services
 from portal.exchange.models import Listing, Swap
 from portal.territory.services import commune_names
 
@@ -98,11 +98,13 @@ def decide_move(organisation, swap_id: int, move_id: int):
         session.rollback()
         flash(refusal_text(refused.code), "error")
         return _back(organisation)
+    if swap.state in ("approved", "refused"):
+        notices.tell(session, swap, swap.state)
     session.commit()
     if swap.state == "approved":
         flash(_("Every landlord has agreed: the swap is approved."))
     elif swap.state == "refused":
-        flash(_("The swap is refused."))
+        flash(_("The swap is refused: the tenants are told by e-mail."))
     else:
         flash(_("Your decision is recorded; the other landlords have still to decide."))
     return _back(organisation)
@@ -119,6 +121,7 @@ def complete_swap(organisation, swap_id: int):
         session.rollback()
         flash(refusal_text(refused.code), "error")
         return _back(organisation)
+    notices.tell(session, swap, "completed")
     session.commit()
     flash(_("The swap is completed: the listings are closed."))
     return _back(organisation)
