@@ -35,7 +35,7 @@ from sqlalchemy.orm import Session
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from portal.demands.chances import fitting_types
-from portal.exchange import services
+from portal.exchange import neighbourhood, services
 from portal.exchange.matching import (
     Dwelling,
     Listing,
@@ -195,9 +195,9 @@ def measure_pages(url: str, folder: Path, listings: list[Listing], sample: list[
         for listing_id in sample:
             started = time.perf_counter()
             listing = session.get(ListingRow, listing_id)
-            services.matches(session, listing)
+            neighbourhood.matches(session, listing)
             timings.append((time.perf_counter() - started) * 1000)
-            neighbours.append(len(services.neighbourhood(session, listing)))
+            neighbours.append(len(neighbourhood.neighbourhood(session, listing)))
             session.expunge_all()
     engine.dispose()
     return {
