@@ -4,6 +4,8 @@ editors, only for their own tenants and dwellings; other landlords' tenants' ref
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -162,3 +164,26 @@ def test_the_tenants_are_told_when_every_landlord_agreed(mail_app, db, inbox, pe
     )
     told = sorted(to[0] for to, body in inbox.messages if "votre échange est approuvé" in body)
     assert told == ["a@example.org", "b@example.org", "c@example.org"]
+
+
+def test_the_observatory_counts_listings_swaps_and_delays(client, db, people):
+    a, b, c = three_way(db, people)
+    create_listing(db, "t@example.org", people["oph"].id, listing_input(), public=False)
+    swap = services.propose(db, a, (a.id, b.id, c.id), NOW)
+    for move in swap.moves:
+        if move.listing_id != a.id:
+            services.answer(db, swap, move.listing_id, True, NOW)
+    for move in swap.moves:
+        services.decide(db, swap, move.id, move.landlord_id, None, True, NOW)
+    services.complete(db, swap, people["sa"].id, None, NOW + dt.timedelta(days=12))
+    db.commit()
+    sign_in(client, "lecteur@oph.fr")  # any signed-in partner
+    response = client.get("/partenaires/observatoire/echanges")
+    assert response.status_code == 200
+    page = parse(response)
+    rows = {text_of(row.find("th")): text_of(row.find("td")) for row in page.findall(".//table//tbody/tr")}
+    assert rows["En attente du bailleur"] == "1" and rows["Fermée : échange fait"] == "3"
+    assert rows["Réalisée"] == "1"
+    delays = text_of(page.find(".//*[@id='exchange-delays']"))
+    assert "12 jours" in delays and "1 entre trois ménages" in delays
+    assert "/partenaires/observatoire/echanges" in client.get("/partenaires/observatoire").text
