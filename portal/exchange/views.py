@@ -27,7 +27,7 @@ from sqlalchemy import delete, select
 
 from portal import clock, db, sessions
 from portal.demands.models import DWELLING_TYPES
-from portal.exchange import accounts, services
+from portal.exchange import accounts, labels, services
 from portal.exchange.forms import LinkForm, ListingActionForm, ListingForm, SignInForm, SignUpForm
 from portal.exchange.models import Listing, Tenant
 from portal.information.eligibility import PRODUCTS, Household, assess, income_retained
@@ -116,14 +116,20 @@ def sign_up():
 @bp.route("/verification/<token>", methods=["GET", "POST"])
 @rate_limit("30 per hour")
 def verify(token: str):
+    return _follow_link("verify", token, _("Your address is confirmed: you are signed in."))
+
+
+def _follow_link(purpose: str, token: str, done: str | None = None):
+    """An e-mailed link: a page with a button (GET changes nothing), then the sign-in (POST)."""
     dbs = db.session()
     if request.method == "GET":
-        found = accounts.read_link(dbs, "verify", token, clock.now()) is not None
-        return page("exchange/message.html", 200 if found else 404, state="verify" if found else "gone")
-    tenant = accounts.use_link(dbs, "verify", token, clock.now())
+        found = accounts.read_link(dbs, purpose, token, clock.now()) is not None
+        return page("exchange/message.html", 200 if found else 404, state=purpose if found else "gone")
+    tenant = accounts.use_link(dbs, purpose, token, clock.now())
     if tenant is None:
         return page("exchange/message.html", 404, state="gone")
-    flash(_("Your address is confirmed: you are signed in."))
+    if done:
+        flash(done)
     return _start_session(tenant)
 
 
@@ -169,14 +175,7 @@ def sign_in_link():
 @bp.route("/lien/<token>", methods=["GET", "POST"])
 @rate_limit("30 per hour")
 def use_sign_in_link(token: str):
-    dbs = db.session()
-    if request.method == "GET":
-        found = accounts.read_link(dbs, "sign_in", token, clock.now()) is not None
-        return page("exchange/message.html", 200 if found else 404, state="sign_in" if found else "gone")
-    tenant = accounts.use_link(dbs, "sign_in", token, clock.now())
-    if tenant is None:
-        return page("exchange/message.html", 404, state="gone")
-    return _start_session(tenant)
+    return _follow_link("sign_in", token)
 
 
 @bp.route("/deconnexion", methods=["POST"])
@@ -304,3 +303,4 @@ def listing_action(action: str):
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
+    app.add_template_global(labels.swap_state, "swap_state")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from portal import clock, db
 from portal.backoffice.permissions import signed_in
 from portal.exchange.figures import figures
+from portal.exchange.labels import SWAP_STATES
 
 LISTING_STATES = {
     "awaiting_landlord": _l("Waiting for the landlord"),
@@ -17,15 +18,6 @@ LISTING_STATES = {
     "lapsed": _l("Lapsed"),
     "withdrawn": _l("Withdrawn"),
     "moved": _l("Closed: swap done"),
-}
-SWAP_STATES = {
-    "proposed": _l("Waiting for the tenants"),
-    "agreed": _l("Waiting for the landlords"),
-    "approved": _l("Approved: moves to do"),
-    "completed": _l("Completed"),
-    "declined": _l("Declined by a tenant"),
-    "refused": _l("Refused by a landlord"),
-    "cancelled": _l("Cancelled"),
 }
 
 
