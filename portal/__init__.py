@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.demands import views as demands_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
+    from portal.exchange import photo_views as exchange_photo_views
     from portal.exchange import swap_views as exchange_swap_views
     from portal.exchange import views as exchange_views
     from portal.guides import views as guides_views
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     reminder_views.init_app(app)
     exchange_views.init_app(app)
     exchange_swap_views.init_app(app)
+    exchange_photo_views.init_app(app)
     guides_views.init_app(app)
     observatory_views.init_app(app)
     observatory_jobs.connect_events()

@@ -6,7 +6,7 @@ from portal.demands.imports.records import ImportRecord
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
 from portal.exchange.models import Listing as ExchangeListing
-from portal.exchange.models import ListingWish, Swap, SwapMove, Tenant, TenantLink
+from portal.exchange.models import ListingPhoto, ListingWish, Swap, SwapMove, Tenant, TenantLink
 from portal.guides.models import RenderClaim, RenderedDocument
 from portal.information.models import Page, PageVersion, SearchEntry, Section
 from portal.jobs.models import JobLock, JobRecord
@@ -46,6 +46,7 @@ __all__ = [
     "ImportRecord",
     "JobLock",
     "JobRecord",
+    "ListingPhoto",
     "ListingWish",
     "Membership",
     "NetworkMeeting",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileRequired
 from wtforms import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -21,6 +22,7 @@ from portal.ui.forms import (
     BooleanField,
     CheckboxesField,
     EmailField,
+    FileField,
     IntegerField,
     PasswordField,
     PortalForm,
@@ -176,3 +178,16 @@ class ListingForm(EligibilityForm):
 
 class ListingActionForm(PortalForm):
     """The buttons of a listing (withdraw, renew): a form token only."""
+
+
+class PhotoForm(PortalForm):
+    photo = FileField(
+        _l("Add a photo of your dwelling"),
+        validators=[FileRequired(_l("Choose a photo"))],
+        hint=_l(
+            "JPEG, PNG or WebP, 8 MB at most, 3 photos in all. Show the rooms, not people, papers or "
+            "anything that would give your address. The portal keeps a smaller copy without the "
+            "photo's hidden data (place, date, device)."
+        ),
+        render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )

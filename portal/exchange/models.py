@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     UniqueConstraint,
@@ -98,6 +99,9 @@ class Listing(Base):
 
     tenant: Mapped[Tenant] = relationship()
     wishes: Mapped[list[ListingWish]] = relationship(cascade="all, delete-orphan")
+    photos: Mapped[list[ListingPhoto]] = relationship(
+        cascade="all, delete-orphan", order_by="ListingPhoto.id", passive_deletes=True
+    )
 
 
 class ListingWish(Base):
@@ -112,6 +116,20 @@ class ListingWish(Base):
     )
     dwelling_type: Mapped[str] = mapped_column(String(3), primary_key=True)
     commune_insee: Mapped[str] = mapped_column(String(5), primary_key=True)
+
+
+class ListingPhoto(Base):
+    """A photo of a listed dwelling, as re-encoded by the portal (JPEG, no metadata, at most
+    photos.MAX_SIDE pixels a side): the uploaded file itself is never kept."""
+
+    __tablename__ = "exchange_listing_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[int] = mapped_column(ForeignKey("exchange_listing.id", ondelete="CASCADE"), index=True)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Swap(Base):

@@ -8,7 +8,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, db
-from portal.exchange import neighbourhood, notices, services, tenants
+from portal.exchange import neighbourhood, notices, photos, services, tenants
 from portal.exchange.forms import ListingActionForm
 from portal.exchange.models import Swap
 from portal.exchange.views import current_tenant, own_listing, page
@@ -50,6 +50,7 @@ def swaps():
         matches=shown,
         more=len(found) - len(shown),
         others=others,
+        pictures=photos.photo_ids(session, {match.into for match in shown}),
         swaps=tenants.swaps_of(session, listing.id, clock.now()),
         names=commune_names(),
         form=ListingActionForm(),

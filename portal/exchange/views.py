@@ -27,8 +27,8 @@ from sqlalchemy import delete, select
 
 from portal import clock, db, sessions
 from portal.demands.models import DWELLING_TYPES
-from portal.exchange import accounts, labels, services
-from portal.exchange.forms import LinkForm, ListingActionForm, ListingForm, SignInForm, SignUpForm
+from portal.exchange import accounts, labels, photos, services
+from portal.exchange.forms import LinkForm, ListingActionForm, ListingForm, PhotoForm, SignInForm, SignUpForm
 from portal.exchange.models import Listing, Tenant
 from portal.information.eligibility import PRODUCTS, Household, assess, income_retained
 from portal.information.services import ceilings_in_force
@@ -246,7 +246,13 @@ def listing():
     dbs = db.session()
     own = own_listing(tenant)
     if own is not None:
-        return page("exchange/listing.html", listing=own, actions=ListingActionForm(), names=commune_names())
+        return page(
+            "exchange/listing.html",
+            listing=own,
+            names=commune_names(),
+            photo_form=PhotoForm(),
+            max_photos=photos.MAX_PHOTOS,
+        )
     form = ListingForm()
     territory = communes()
     form.set_choices(territory, services.landlord_choices(dbs), DWELLING_TYPES, PRODUCTS)

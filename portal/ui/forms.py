@@ -10,6 +10,7 @@ import wtforms
 from flask import current_app, has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField as FlaskFileField
 from markupsafe import Markup
 
 
@@ -73,6 +74,10 @@ class DateField(ComponentField, wtforms.DateField):
 
 class SearchField(ComponentField, wtforms.SearchField):
     pass
+
+
+class FileField(ComponentField, FlaskFileField):
+    """A file input rendered like the other fields (label, hint, error wired to it)."""
 
 
 class TextAreaField(ComponentField, wtforms.TextAreaField):

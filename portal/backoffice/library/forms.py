@@ -7,13 +7,13 @@ import re
 
 import wtforms
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField as FlaskFileField
 from wtforms import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from portal.ui.forms import (
     ComponentField,
     DateField,
+    FileField,
     PortalForm,
     RadioField,
     SearchField,
@@ -24,10 +24,6 @@ from portal.ui.forms import (
 
 MAX_TAGS = 10
 TAG_LENGTH = 40
-
-
-class FileField(ComponentField, FlaskFileField):
-    """A file input rendered like the other fields (label, hint, error wired to it)."""
 
 
 class TimeField(ComponentField, wtforms.TimeField):

@@ -124,6 +124,25 @@ def upgrade() -> None:
         "ix_exchange_listing_wish_place", "exchange_listing_wish", ["dwelling_type", "commune_insee"]
     )
     op.create_table(
+        "exchange_listing_photo",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("listing_id", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("width", sa.Integer(), nullable=False),
+        sa.Column("height", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["listing_id"],
+            ["exchange_listing.id"],
+            name=op.f("fk_exchange_listing_photo_listing_id_exchange_listing"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_listing_photo")),
+    )
+    op.create_index(
+        op.f("ix_exchange_listing_photo_listing_id"), "exchange_listing_photo", ["listing_id"]
+    )
+    op.create_table(
         "exchange_swap",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("cycle", sa.String(length=40), nullable=False),
@@ -196,6 +215,7 @@ def downgrade() -> None:
         batch.drop_index(op.f("ix_auth_session_tenant_id"))
         batch.drop_constraint(op.f("fk_auth_session_tenant_id_exchange_tenant"), type_="foreignkey")
         batch.drop_column("tenant_id")
+    op.drop_table("exchange_listing_photo")
     op.drop_table("exchange_tenant_link")
     op.drop_table("exchange_listing_wish")
     op.drop_table("exchange_listing")
