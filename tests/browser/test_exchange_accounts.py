@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from PIL import Image
 from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
@@ -80,6 +81,15 @@ def test_a_tenant_signs_up_and_confirms_the_address(tmp_path, inbox, page, watch
         page.locator("main form button[type=submit]").click()
         page.wait_for_url("**/echange-de-logement/mon-annonce")
         assert page.locator("form[action$='/mon-annonce/retrait']").count() == 1
+        check(page, watch, viewport)
+        photo = tmp_path / "salon.png"
+        Image.new("RGB", (800, 600), (40, 140, 90)).save(photo)
+        page.set_input_files("#photo", str(photo))
+        page.locator("form[action$='/mon-annonce/photos'] button[type=submit]").click()
+        page.wait_for_load_state()
+        shown = page.locator("ul.photos img")
+        assert shown.count() == 1
+        assert page.evaluate("(img) => img.complete && img.naturalWidth", shown.element_handle()) == 800
         check(page, watch, viewport)
 
         page.goto(home)
