@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portal.demands.models import DWELLING_TYPES
@@ -298,3 +298,15 @@ def complete(session: Session, swap: Swap, landlord_id: int, user: User | None, 
     session.flush()
     session.execute(update(Listing).where(Listing.id.in_(ids)).values(state="moved", closed_at=now))
     cancel_open_swaps(session, ids, now)
+
+
+def delete_account(session: Session, tenant: Tenant) -> None:
+    """The tenant's account goes at once, on their request, with their listing, its photos, its wishes
+    and every swap it was in (the other households of an open swap are told by the caller); their
+    sessions go with the account."""
+    listing_id = session.scalar(select(Listing.id).where(Listing.tenant_id == tenant.id))
+    if listing_id is not None:
+        swaps = select(SwapMove.swap_id).where(SwapMove.listing_id == listing_id)
+        session.execute(delete(Swap).where(Swap.id.in_(swaps)).execution_options(synchronize_session=False))
+    session.delete(tenant)
+    session.flush()

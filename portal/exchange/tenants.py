@@ -59,6 +59,17 @@ def swaps_of(session: Session, listing_id: int, now: dt.datetime) -> list[Tenant
     return sorted(views, key=lambda view: (not view.to_answer, view.swap.state not in OPEN_SWAP_STATES))
 
 
+def open_swaps(session: Session, listing_id: int) -> list[Swap]:
+    return list(
+        session.scalars(
+            select(Swap).where(
+                Swap.state.in_(OPEN_SWAP_STATES),
+                Swap.id.in_(select(SwapMove.swap_id).where(SwapMove.listing_id == listing_id)),
+            )
+        )
+    )
+
+
 def open_cycles(session: Session, listing_id: int) -> set[tuple[int, ...]]:
     """The cycles (as tuples of listing ids) of the open swaps the listing is in."""
     keys = session.scalars(

@@ -27,7 +27,7 @@ from sqlalchemy import delete, select
 
 from portal import clock, db, sessions
 from portal.demands.models import DWELLING_TYPES
-from portal.exchange import accounts, labels, photos, services
+from portal.exchange import accounts, labels, notices, photos, services, tenants
 from portal.exchange.forms import LinkForm, ListingActionForm, ListingForm, PhotoForm, SignInForm, SignUpForm
 from portal.exchange.models import Listing, Tenant
 from portal.information.eligibility import PRODUCTS, Household, assess, income_retained
@@ -182,6 +182,26 @@ def use_sign_in_link(token: str):
 def sign_out():
     sessions.end()
     flash(_("You are signed out."))
+    return redirect(url_for("exchange.index"))
+
+
+@bp.route("/mon-compte/suppression", methods=["GET", "POST"])
+def delete_account():
+    """A page with a button, then the account deleted at once, with the listing and its swaps."""
+    tenant = current_tenant()
+    if tenant is None:
+        return redirect(url_for("exchange.sign_in"))
+    if request.method == "GET":
+        return page("exchange/delete_account.html", listing=own_listing(tenant))
+    dbs = db.session()
+    listing = own_listing(tenant)
+    if listing is not None:
+        for swap in tenants.open_swaps(dbs, listing.id):
+            notices.tell(dbs, swap, "declined", but=listing.id)
+    services.delete_account(dbs, tenant)
+    dbs.commit()
+    sessions.end()
+    flash(_("Your account is deleted, with your listing and its photos."))
     return redirect(url_for("exchange.index"))
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from portal.exchange.models import Swap
+from portal.exchange.models import Listing, Swap, Tenant
 from tests.factories.exchange import create_listing, listing_input, three_way
 from tests.factories.partners import create_organisation
 from tests.pagecheck import csrf_token, parse, text_of
@@ -106,3 +106,22 @@ def test_a_stale_or_foreign_swap_is_refused(app, db, inbox, cycle):
     assert post(client, f"{PAGE}/proposer", cycle="x-y").status_code == 400
     assert client.post(f"{PAGE}/proposer", data={"cycle": f"{a.id}-{b.id}-{c.id}"}).status_code == 400
     assert db.scalar(select(Swap.id)) is None and inbox.messages == []
+
+
+def test_a_tenant_deletes_their_account_and_everything_goes(app, db, inbox, cycle):
+    a, b, c = cycle
+    post(signed_in(app, db, a), f"{PAGE}/proposer", cycle=f"{a.id}-{b.id}-{c.id}")
+    client = signed_in(app, db, b)
+    path = "/fr/echange-de-logement/mon-compte/suppression"
+    assert client.get(path).status_code == 200
+    gone = (b.id, b.tenant_id)
+    response = client.post(path, data={"csrf_token": csrf_token(client, path)})
+    assert response.status_code == 302
+    db.expire_all()
+    assert db.get(Listing, gone[0]) is None and db.get(Tenant, gone[1]) is None
+    assert db.scalar(select(Swap.id)) is None
+    told = sorted(
+        to[0] for to, body in inbox.messages[2:] if "n'aura pas lieu" in body or "a dit non" in body
+    )
+    assert told == ["a@example.org", "c@example.org"]
+    assert "Connecté en tant que" not in main_text(client.get("/fr/echange-de-logement/"))
