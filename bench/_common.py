@@ -63,3 +63,31 @@ def bench_settings(database_url: str, instance_dir: Path, content_dir: Path | No
         ratelimit_default="1000000 per minute",
         **({"content_dir": content_dir} if content_dir else {}),
     )
+
+
+def open_session(client, kind: str, minutes: int, **owner) -> None:
+    """A server-side session of `kind` for `owner` (demand_id=… or tenant_id=…), its cookie put in the
+    test client, as the look-up or a sign-in makes one (their deliberate Argon2 cost aside)."""
+    import datetime as dt
+    import hashlib
+    import secrets
+
+    from portal import db, sessions
+
+    token = secrets.token_urlsafe(32)
+    now = dt.datetime.now(dt.UTC)
+    dbs = db.session()
+    dbs.add(
+        sessions.AuthSession(
+            token_hash=hashlib.sha256(token.encode()).hexdigest(),
+            kind=kind,
+            created_at=now,
+            seen_at=now,
+            expires_at=now + dt.timedelta(minutes=minutes),
+            ends_at=now + dt.timedelta(minutes=minutes),
+            **owner,
+        )
+    )
+    dbs.commit()
+    with client.session_transaction() as cookie:
+        cookie[sessions.COOKIE_KEY] = token

@@ -13,26 +13,23 @@ Target: the situation page with curve and what-if, p95 < 100 ms on both backends
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import hashlib
 import json
 import os
 import random
 import re
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import bench_settings, init_database, temporary_postgres_database
+from _common import bench_settings, init_database, open_session, temporary_postgres_database
 from cotation import bench_content, child
 from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' CSV writer
 
-from portal import clock, create_app, db, sessions
+from portal import clock, create_app, db
 from portal.demands.models import Allocation, Demand, DemandEvent, DemandOutcome
 from portal.demands.presenting import chances_context
 from portal.demands.services import forget_histograms
@@ -44,27 +41,6 @@ SAMPLE = 200
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return round(ordered[int(len(ordered) * 0.95) - 1], 1)
-
-
-def look_up_session(client, demand_id: int) -> None:
-    """A look-up session for the demand, as the look-up makes one (its cookie in the client)."""
-    token = secrets.token_urlsafe(32)
-    now = dt.datetime.now(dt.UTC)
-    dbs = db.session()
-    dbs.add(
-        sessions.AuthSession(
-            token_hash=hashlib.sha256(token.encode()).hexdigest(),
-            kind="lookup",
-            created_at=now,
-            seen_at=now,
-            expires_at=now + dt.timedelta(minutes=15),
-            ends_at=now + dt.timedelta(minutes=15),
-            demand_id=demand_id,
-        )
-    )
-    dbs.commit()
-    with client.session_transaction() as cookie:
-        cookie[sessions.COOKIE_KEY] = token
 
 
 def measure(url: str, folder: Path, csv_path: Path, content: Path) -> dict:
@@ -104,7 +80,7 @@ def measure(url: str, folder: Path, csv_path: Path, content: Path) -> dict:
         forget_histograms()
         for timings in pages:
             for demand_id in sample:
-                look_up_session(client, demand_id)
+                open_session(client, "lookup", 15, demand_id=demand_id)
                 started = time.perf_counter()
                 response = client.get("/fr/ma-demande/situation")
                 timings.append((time.perf_counter() - started) * 1000)

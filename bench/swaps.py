@@ -20,24 +20,22 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import hashlib
 import json
 import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from _common import bench_settings, init_database, temporary_postgres_database
+from _common import bench_settings, init_database, open_session, temporary_postgres_database
 from sqlalchemy import create_engine, insert
 from sqlalchemy.orm import Session
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from portal import create_app, db, sessions
+from portal import create_app
 from portal.demands.chances import fitting_types
 from portal.exchange import neighbourhood, services
 from portal.exchange.matching import (
@@ -223,23 +221,7 @@ def match_pages(url: str, folder: Path, sample: list[int]) -> list[float]:
     with app.app_context():
         client = app.test_client()
         for listing_id in sample:  # the bench's tenants have the ids of their listings
-            token = secrets.token_urlsafe(32)
-            now = dt.datetime.now(dt.UTC)
-            dbs = db.session()
-            dbs.add(
-                sessions.AuthSession(
-                    token_hash=hashlib.sha256(token.encode()).hexdigest(),
-                    kind="tenant",
-                    tenant_id=listing_id,
-                    created_at=now,
-                    seen_at=now,
-                    expires_at=now + dt.timedelta(minutes=30),
-                    ends_at=now + dt.timedelta(hours=12),
-                )
-            )
-            dbs.commit()
-            with client.session_transaction() as cookie:
-                cookie[sessions.COOKIE_KEY] = token
+            open_session(client, "tenant", 30, tenant_id=listing_id)
             started = time.perf_counter()
             response = client.get("/fr/echange-de-logement/mes-echanges")
             timings.append((time.perf_counter() - started) * 1000)

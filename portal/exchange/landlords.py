@@ -7,11 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from portal.exchange.models import OPEN_SWAP_STATES, Listing, Swap, SwapMove
-
-CLOSED_SHOWN_DAYS = 90
+from portal.exchange.tenants import recent_swaps
 
 
 def to_confirm(session: Session, landlord_id: int) -> list[Listing]:
@@ -38,29 +37,14 @@ class SwapView:
 
 def swaps(session: Session, landlord_id: int, now: dt.datetime) -> list[SwapView]:
     """The swaps with a move into this landlord's dwellings or out of them: open ones, and those closed
-    in the last CLOSED_SHOWN_DAYS; the ones waiting for this landlord first."""
+    in the last months; the ones waiting for this landlord first."""
     mine = select(SwapMove.swap_id).where(
         or_(
             SwapMove.landlord_id == landlord_id,
             SwapMove.listing_id.in_(select(Listing.id).where(Listing.landlord_id == landlord_id)),
         )
     )
-    found = list(
-        session.scalars(
-            select(Swap)
-            .where(
-                Swap.id.in_(mine),
-                or_(
-                    Swap.state.in_(OPEN_SWAP_STATES),
-                    Swap.updated_at >= now - dt.timedelta(days=CLOSED_SHOWN_DAYS),
-                ),
-            )
-            .options(selectinload(Swap.moves))
-            .order_by(Swap.created_at.desc(), Swap.id.desc())
-        )
-    )
-    ids = {move.listing_id for swap in found for move in swap.moves}
-    listings = {row.id: row for row in session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+    found, listings = recent_swaps(session, mine, now)
     views = [
         SwapView(
             swap,

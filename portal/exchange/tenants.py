@@ -34,13 +34,14 @@ class TenantSwap:
         return next(move for move in self.swap.moves if move.into_listing_id == self.mine.listing_id)
 
 
-def swaps_of(session: Session, listing_id: int, now: dt.datetime) -> list[TenantSwap]:
-    """The swaps the listing is in, the ones waiting for its answer first."""
+def recent_swaps(session: Session, involved, now: dt.datetime) -> tuple[list[Swap], dict[int, Listing]]:
+    """The swaps among `involved` (a select of swap ids) that are open or closed in the last
+    CLOSED_SHOWN_DAYS, newest first, with their moves; and the listings of those swaps."""
     found = list(
         session.scalars(
             select(Swap)
             .where(
-                Swap.id.in_(select(SwapMove.swap_id).where(SwapMove.listing_id == listing_id)),
+                Swap.id.in_(involved),
                 or_(
                     Swap.state.in_(OPEN_SWAP_STATES),
                     Swap.updated_at >= now - dt.timedelta(days=CLOSED_SHOWN_DAYS),
@@ -50,8 +51,13 @@ def swaps_of(session: Session, listing_id: int, now: dt.datetime) -> list[Tenant
             .order_by(Swap.created_at.desc(), Swap.id.desc())
         )
     )
-    ids = {move.listing_id for swap in found for move in swap.moves}
-    rows = {row.id: row for row in session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+    return found, listings_by_id(session, {move.listing_id for swap in found for move in swap.moves})
+
+
+def swaps_of(session: Session, listing_id: int, now: dt.datetime) -> list[TenantSwap]:
+    """The swaps the listing is in, the ones waiting for its answer first."""
+    involved = select(SwapMove.swap_id).where(SwapMove.listing_id == listing_id)
+    found, rows = recent_swaps(session, involved, now)
     views = [
         TenantSwap(swap, next(move for move in swap.moves if move.listing_id == listing_id), rows)
         for swap in found
