@@ -28,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.db import Base
 
 LISTING_STATES = ("awaiting_landlord", "public", "refused", "lapsed", "withdrawn", "moved")
+CLOSED_LISTING_STATES = ("refused", "withdrawn", "moved")  # a new listing may replace them
 SWAP_STATES = ("proposed", "agreed", "approved", "completed", "declined", "refused", "cancelled")
 OPEN_SWAP_STATES = ("proposed", "agreed", "approved")
 FINANCINGS = ("PLAI", "PLUS", "PLS", "PLI")

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from portal.demands.models import DWELLING_TYPES
 from portal.exchange import matching
 from portal.exchange.models import (
+    CLOSED_LISTING_STATES,
     FINANCINGS,
     OPEN_SWAP_STATES,
     Listing,
@@ -113,11 +114,17 @@ def check_input(data: ListingInput, communes: set[str]) -> list[str]:
 def create_listing(
     session: Session, tenant: Tenant, landlord_id: int, reference: str, data: ListingInput, now: dt.datetime
 ) -> Listing:
-    """The tenant's listing, waiting for their landlord to confirm the lease (one listing per tenant)."""
+    """The tenant's listing, waiting for their landlord to confirm the lease. One listing per tenant: a
+    closed one (refused, withdrawn, moved) is replaced, with its photos and swaps."""
     if tenant.email_verified_at is None:
         raise ExchangeRefused("unverified")
-    if session.scalar(select(Listing.id).where(Listing.tenant_id == tenant.id)) is not None:
-        raise ExchangeRefused("exists")
+    existing = session.scalar(select(Listing).where(Listing.tenant_id == tenant.id))
+    if existing is not None:
+        if existing.state not in CLOSED_LISTING_STATES:
+            raise ExchangeRefused("exists")
+        forget_swaps(session, existing.id)
+        session.delete(existing)
+        session.flush()
     listing = Listing(
         tenant_id=tenant.id,
         landlord_id=landlord_id,
@@ -306,7 +313,12 @@ def delete_account(session: Session, tenant: Tenant) -> None:
     sessions go with the account."""
     listing_id = session.scalar(select(Listing.id).where(Listing.tenant_id == tenant.id))
     if listing_id is not None:
-        swaps = select(SwapMove.swap_id).where(SwapMove.listing_id == listing_id)
-        session.execute(delete(Swap).where(Swap.id.in_(swaps)).execution_options(synchronize_session=False))
+        forget_swaps(session, listing_id)
     session.delete(tenant)
     session.flush()
+
+
+def forget_swaps(session: Session, listing_id: int) -> None:
+    """Every swap the listing was in, whatever its state (the listing itself is going)."""
+    swaps = select(SwapMove.swap_id).where(SwapMove.listing_id == listing_id)
+    session.execute(delete(Swap).where(Swap.id.in_(swaps)).execution_options(synchronize_session=False))

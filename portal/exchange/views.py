@@ -29,7 +29,7 @@ from portal import clock, db, sessions
 from portal.demands.models import DWELLING_TYPES
 from portal.exchange import accounts, labels, notices, photos, services, tenants
 from portal.exchange.forms import LinkForm, ListingActionForm, ListingForm, PhotoForm, SignInForm, SignUpForm
-from portal.exchange.models import Listing, Tenant
+from portal.exchange.models import CLOSED_LISTING_STATES, Listing, Tenant
 from portal.information.eligibility import PRODUCTS, Household, assess, income_retained
 from portal.information.services import ceilings_in_force
 from portal.mail import queue_mail
@@ -265,7 +265,8 @@ def listing():
         return redirect(url_for("exchange.sign_in"))
     dbs = db.session()
     own = own_listing(tenant)
-    if own is not None:
+    again = own is not None and own.state in CLOSED_LISTING_STATES
+    if own is not None and not (again and (request.method == "POST" or request.args.get("nouvelle"))):
         return page(
             "exchange/listing.html",
             listing=own,

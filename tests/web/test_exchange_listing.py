@@ -5,8 +5,10 @@ kept); the listing waits for the landlord; withdrawn, renewed; CSRF on every but
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from portal import clock
+from portal.exchange import services
 from portal.exchange.models import Listing, ListingWish
 from tests.factories.exchange import ALLONNES, COULAINES, LE_MANS, create_tenant
 from tests.factories.partners import create_organisation
@@ -125,3 +127,26 @@ def test_a_listing_is_withdrawn_or_renewed_with_its_buttons(tenant_client, db, l
     assert done.status_code == 302
     db.refresh(listing)
     assert listing.state == "withdrawn" and listing.closed_at is not None
+
+
+def test_after_a_refusal_the_tenant_lists_again(tenant_client, db, landlord):
+    send(tenant_client, values(landlord, tenant_reference="FAUX-1"))
+    first = db.scalars(select(Listing)).one()
+    services.refuse(db, first, landlord.id, None, clock.now())
+    db.commit()
+    page = tenant_client.get(FORM)
+    assert f"{FORM}?nouvelle=1" in page.text
+    assert parse(tenant_client.get(f"{FORM}?nouvelle=1")).find(".//select[@id='landlord']") is not None
+    token = csrf_token(tenant_client, f"{FORM}?nouvelle=1")
+    data = {"csrf_token": token, **values(landlord, tenant_reference="AB-1234")}
+    assert tenant_client.post(FORM, data=data).status_code == 302
+    db.expire_all()
+    assert [row.tenant_reference for row in db.scalars(select(Listing))] == ["AB-1234"]
+
+
+def test_an_open_listing_is_not_replaced(tenant_client, db, landlord):
+    send(tenant_client, values(landlord))
+    again = tenant_client.post(
+        f"{FORM}?nouvelle=1", data={"csrf_token": csrf_token(tenant_client, FORM), **values(landlord)}
+    )
+    assert again.status_code == 200 and db.scalar(select(func.count()).select_from(Listing)) == 1
