@@ -89,7 +89,9 @@ def test_a_tenant_signs_up_and_confirms_the_address(tmp_path, inbox, page, watch
         page.wait_for_load_state()
         shown = page.locator("ul.photos img")
         assert shown.count() == 1
-        assert page.evaluate("(img) => img.complete && img.naturalWidth", shown.element_handle()) == 800
+        shown.scroll_into_view_if_needed()  # loading="lazy": fetched once near the viewport
+        page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=shown.element_handle())
+        assert page.evaluate("(img) => img.naturalWidth", shown.element_handle()) == 800
         check(page, watch, viewport)
 
         page.goto(home)
