@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from portal.exchange.models import Listing, Tenant, TenantLink
 from portal.partners import accounts as partner_accounts
 from portal.partners import throttle
+from portal.sessions import aware
 
 KEPT_FOR = dt.timedelta(days=365)  # an account, after its listing closed (or unused after its creation)
 LINK_LIFETIMES = {
@@ -50,10 +51,6 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def make_link(session: Session, tenant: Tenant, purpose: str, now: dt.datetime) -> str:
     """A new secret for an e-mailed link; only its hash is kept. The tenant's earlier links of the same
     purpose stop working."""
@@ -75,7 +72,7 @@ def make_link(session: Session, tenant: Tenant, purpose: str, now: dt.datetime) 
 def read_link(session: Session, purpose: str, token: str, now: dt.datetime) -> TenantLink | None:
     """The unexpired link of this secret and purpose, or None."""
     link = session.scalar(select(TenantLink).where(TenantLink.token_hash == _hash(token)))
-    if link is None or link.purpose != purpose or _aware(link.expires_at) <= _utc(now):
+    if link is None or link.purpose != purpose or aware(link.expires_at) <= _utc(now):
         return None
     return link
 

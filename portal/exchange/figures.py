@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.exchange.models import LISTING_STATES, SWAP_STATES, Listing, Swap, SwapMove
+from portal.sessions import aware
 
 YEAR = dt.timedelta(days=365)
 
@@ -26,12 +27,8 @@ class ExchangeFigures:
     completion_days: float | None  # median, from proposal to completion, over the last twelve months
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def _days(pairs) -> float | None:
-    spans = [(_aware(end) - _aware(start)).total_seconds() / 86400 for start, end in pairs]
+    spans = [(aware(end) - aware(start)).total_seconds() / 86400 for start, end in pairs]
     return round(statistics.median(spans), 1) if spans else None
 
 

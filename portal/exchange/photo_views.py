@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from portal import clock, db
 from portal.exchange import photos
 from portal.exchange.forms import ListingActionForm, PhotoForm
-from portal.exchange.views import current_tenant, own_listing
+from portal.exchange.views import current_tenant, listing_page, own_listing
 from portal.security import rate_limit
 
 PREFIX = "/<locale:lang_code>/echange-de-logement"
@@ -35,15 +35,14 @@ def add():
     listing = _listing_or_abort()
     form = PhotoForm()
     if not form.validate_on_submit():
-        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
-        return redirect(url_for("exchange.listing"))
+        return listing_page(listing, form, 400)
     session = db.session()
     try:
         photos.add(session, listing, form.photo.data.read(photos.MAX_BYTES + 1), clock.now())
     except photos.PhotoRefused as refused:
         session.rollback()
-        flash(REFUSALS[refused.code](), "error")
-        return redirect(url_for("exchange.listing"))
+        form.photo.errors = [REFUSALS[refused.code]()]
+        return listing_page(listing, form, 400)
     session.commit()
     flash(_("The photo is added."))
     return redirect(url_for("exchange.listing"))

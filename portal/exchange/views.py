@@ -222,6 +222,18 @@ def own_listing(tenant: Tenant) -> Listing | None:
     return db.session().scalar(select(Listing).where(Listing.tenant_id == tenant.id))
 
 
+def listing_page(listing: Listing, photo_form: PhotoForm, status: int = 200):
+    """The tenant's listing, its photos and their form (with its errors after a refused photo)."""
+    return page(
+        "exchange/listing.html",
+        status,
+        listing=listing,
+        names=commune_names(),
+        photo_form=photo_form,
+        max_photos=photos.MAX_PHOTOS,
+    )
+
+
 def _listing_input(form: ListingForm, financings: tuple[str, ...]) -> services.ListingInput:
     return services.ListingInput(
         household_size=form.adults.data + form.dependants.data,
@@ -267,13 +279,7 @@ def listing():
     own = own_listing(tenant)
     again = own is not None and own.state in CLOSED_LISTING_STATES
     if own is not None and not (again and (request.method == "POST" or request.args.get("nouvelle"))):
-        return page(
-            "exchange/listing.html",
-            listing=own,
-            names=commune_names(),
-            photo_form=PhotoForm(),
-            max_photos=photos.MAX_PHOTOS,
-        )
+        return listing_page(own, PhotoForm())
     form = ListingForm()
     territory = communes()
     form.set_choices(territory, services.landlord_choices(dbs), DWELLING_TYPES, PRODUCTS)

@@ -94,6 +94,8 @@ def test_a_tenant_signs_up_and_confirms_the_address(tmp_path, inbox, page, watch
         assert page.evaluate("(img) => img.naturalWidth", shown.element_handle()) == 800
         check(page, watch, viewport)
 
+        page.goto(f"{home}mon-compte/suppression")
+        check(page, watch, viewport)
         page.goto(home)
         page.locator(f"main form[action$='/{locale}/echange-de-logement/deconnexion'] button").click()
         page.wait_for_url(home)

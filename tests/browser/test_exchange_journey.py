@@ -137,6 +137,8 @@ def test_tenants_swap_with_two_landlords(tmp_path, inbox, page, watch, viewport,
         sign_in(page, "editeur@oph.fr")
         page.goto(f"{base}/partenaires/echanges/organisations/oph")
         assert "Approuvée : déménagements à faire" in page.locator("article.exchange-item").inner_text()
+        page.goto(f"{base}/partenaires/observatoire/echanges")
+        check(page, watch, viewport)
         page.context.clear_cookies()
 
         page.goto(f"{base}/{locale}/echange-de-logement/connexion")

@@ -60,7 +60,7 @@ def test_a_tenant_adds_three_photos_at_most_and_removes_one(db_app, db, cycle):
     assert len(images) == 3 and images[0].get("alt") == "Photo 1 de votre logement"
     assert page.find(".//input[@name='photo']") is None  # three already
     refused = upload(client, photo_file("PNG"))
-    assert "déjà 3 photos" in text_of(parse(client.get(refused.location)).find(".//main"))
+    assert refused.status_code == 400 and "déjà 3 photos" in text_of(parse(refused).find(".//main"))
     assert count(db) == 3
     first = db.scalars(select(ListingPhoto.id).order_by(ListingPhoto.id)).first()
     token = csrf_token(client, LISTING)
@@ -71,7 +71,11 @@ def test_a_tenant_adds_three_photos_at_most_and_removes_one(db_app, db, cycle):
 def test_a_file_that_is_not_a_photo_is_refused_and_nothing_kept(db_app, db, cycle):
     client = client_of(db_app, db, cycle[0])
     response = upload(client, b"%PDF-1.4 ...", "bail.pdf")
-    assert "n'est pas une photo" in text_of(parse(client.get(response.location)).find(".//main"))
+    assert response.status_code == 400
+    page = parse(response)
+    assert page.find(".//*[@id='error-summary']//a[@href='#photo']") is not None
+    assert page.find(".//input[@id='photo'][@aria-invalid='true']") is not None
+    assert "n'est pas une photo" in text_of(page.find(".//main"))
     assert count(db) == 0
 
 
