@@ -5,8 +5,18 @@ from portal.db import Base
 from portal.demands.imports.records import ImportRecord
 from portal.demands.models import Allocation, Demand, DemandEvent, HousingStock
 from portal.desks.models import Closure, Desk, DeskNotice, OpeningSlot
+from portal.exchange.models import (
+    Conversation,
+    ListingPhoto,
+    ListingWish,
+    Message,
+    Report,
+    Swap,
+    SwapMove,
+    Tenant,
+    TenantLink,
+)
 from portal.exchange.models import Listing as ExchangeListing
-from portal.exchange.models import ListingPhoto, ListingWish, Swap, SwapMove, Tenant, TenantLink
 from portal.guides.models import RenderClaim, RenderedDocument
 from portal.information.models import Page, PageVersion, SearchEntry, Section
 from portal.jobs.models import JobLock, JobRecord
@@ -33,6 +43,7 @@ __all__ = [
     "Closure",
     "Commune",
     "ContentRevision",
+    "Conversation",
     "CriterionRecord",
     "Demand",
     "DemandEvent",
@@ -49,6 +60,7 @@ __all__ = [
     "ListingPhoto",
     "ListingWish",
     "Membership",
+    "Message",
     "NetworkMeeting",
     "NewsItem",
     "OneTimeLink",
@@ -58,6 +70,7 @@ __all__ = [
     "PageVersion",
     "RenderClaim",
     "RenderedDocument",
+    "Report",
     "RoleInvitation",
     "SearchEntry",
     "Section",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from portal import clock, db
-from portal.exchange import accounts, services
+from portal.exchange import accounts, messages, services
 from portal.jobs import periodic
 
 log = logging.getLogger(__name__)
@@ -27,8 +27,10 @@ def lapse_daily() -> None:
 
 @periodic(minute="25")
 def purge_accounts() -> None:
-    """Every hour: expired e-mailed links, accounts whose address was not confirmed in 48 hours, and
-    accounts a year after their listing closed (or unused a year after their creation)."""
+    """Every hour: expired e-mailed links, accounts whose address was not confirmed in 48 hours,
+    accounts a year after their listing closed (or unused a year after their creation), messages six
+    months after they were sent, reports a year after they were handled."""
     session = db.session()
     accounts.purge(session, clock.now())
+    messages.purge(session, clock.now())
     session.commit()

@@ -27,11 +27,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.db import Base
 
-LISTING_STATES = ("awaiting_landlord", "public", "refused", "lapsed", "withdrawn", "moved")
+LISTING_STATES = ("awaiting_landlord", "public", "refused", "lapsed", "withdrawn", "moved", "suspended")
 CLOSED_LISTING_STATES = ("refused", "withdrawn", "moved")  # a new listing may replace them
 SWAP_STATES = ("proposed", "agreed", "approved", "completed", "declined", "refused", "cancelled")
 OPEN_SWAP_STATES = ("proposed", "agreed", "approved")
 FINANCINGS = ("PLAI", "PLUS", "PLS", "PLI")
+REPORT_REASONS = ("insulting", "suspicious", "contact", "photo", "untrue", "other")
+REPORT_OUTCOMES = ("dismissed", "message_hidden", "photo_removed", "listing_suspended")
 
 
 class Tenant(Base):
@@ -174,3 +176,76 @@ class SwapMove(Base):
     )
 
     swap: Mapped[Swap] = relationship(back_populates="moves")
+
+
+class Conversation(Base):
+    """The messages between two listings' tenants, written from the smaller listing id ("first").
+    Neither sees the other's e-mail address until both agreed to share it; either may block the other
+    (no more messages, no swap between them)."""
+
+    __tablename__ = "exchange_conversation"
+    __table_args__ = (UniqueConstraint("first_listing_id", "second_listing_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_listing_id: Mapped[int] = mapped_column(
+        ForeignKey("exchange_listing.id", ondelete="CASCADE"), index=True
+    )
+    second_listing_id: Mapped[int] = mapped_column(
+        ForeignKey("exchange_listing.id", ondelete="CASCADE"), index=True
+    )
+    first_shares: Mapped[bool] = mapped_column(Boolean, default=False)
+    second_shares: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    second_read_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    blocked_by: Mapped[int | None] = mapped_column(Integer, nullable=True)  # the blocking listing's id
+    last_message_at: Mapped[dt.datetime | None] = mapped_column(
+        DateTime(timezone=True), nullable=True, index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+    messages: Mapped[list[Message]] = relationship(
+        cascade="all, delete-orphan", order_by="Message.id", passive_deletes=True
+    )
+
+
+class Message(Base):
+    """One message in a conversation; a moderator may hide it (it stays, shown as hidden)."""
+
+    __tablename__ = "exchange_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conversation_id: Mapped[int] = mapped_column(
+        ForeignKey("exchange_conversation.id", ondelete="CASCADE"), index=True
+    )
+    sender_listing_id: Mapped[int] = mapped_column(ForeignKey("exchange_listing.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    hidden_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class Report(Base):
+    """A tenant's report of another listing (its text or photos) or of one of its tenant's messages,
+    for the partners' moderators. The reported message's text is copied: the moderator reads it even
+    once the conversation is gone, and nothing else of the conversation."""
+
+    __tablename__ = "exchange_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reporter_listing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_listing.id", ondelete="SET NULL"), nullable=True
+    )
+    listing_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_listing.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    message_id: Mapped[int | None] = mapped_column(
+        ForeignKey("exchange_message.id", ondelete="SET NULL"), nullable=True
+    )
+    excerpt: Mapped[str] = mapped_column(String(1000), default="")
+    reason: Mapped[str] = mapped_column(String(12))
+    comment: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    handled_by: Mapped[int | None] = mapped_column(
+        ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
+    )
+    outcome: Mapped[str] = mapped_column(String(20), default="")

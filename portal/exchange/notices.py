@@ -42,3 +42,18 @@ def tell(session: Session, swap: Swap, event: str, but: int | None = None) -> No
                 link=public_url_for("exchange_swaps.swaps", lang_code=locale),
             )
             queue_mail(session, email, str(SUBJECTS[event]), body, "exchange swap")
+
+
+LISTING_SUBJECTS = {
+    "message": _l("A new message on the swap exchange"),
+    "suspended": _l("Your swap listing is suspended"),
+}
+
+
+def tell_tenant(session: Session, listing: Listing, event: str, link: str) -> None:
+    """An e-mail about `event` ("message": another tenant wrote; "suspended": a moderator suspended
+    the listing) to the listing's tenant, in their language; the message itself is not in it."""
+    tenant = session.get(Tenant, listing.tenant_id)
+    with force_locale(tenant.locale):
+        body = render_template("exchange/mail_tenant.txt", event=event, link=link)
+        queue_mail(session, tenant.email, str(LISTING_SUBJECTS[event]), body, "exchange " + event)

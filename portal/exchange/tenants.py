@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.exchange.models import OPEN_SWAP_STATES, Listing, Swap, SwapMove
+from portal.exchange.models import OPEN_SWAP_STATES, Conversation, Listing, Swap, SwapMove
 
 CLOSED_SHOWN_DAYS = 90
 
@@ -89,3 +89,28 @@ def open_cycles(session: Session, listing_id: int) -> set[tuple[int, ...]]:
 
 def listings_by_id(session: Session, ids: set[int]) -> dict[int, Listing]:
     return {row.id: row for row in session.scalars(select(Listing).where(Listing.id.in_(ids)))}
+
+
+def blocked_ids(session: Session, listing_id: int) -> set[int]:
+    """The listings this one blocked or was blocked by: they never meet again on the exchange."""
+    rows = session.execute(
+        select(Conversation.first_listing_id, Conversation.second_listing_id).where(
+            Conversation.blocked_by.is_not(None),
+            or_(Conversation.first_listing_id == listing_id, Conversation.second_listing_id == listing_id),
+        )
+    )
+    return {first if second == listing_id else second for first, second in rows}
+
+
+def blocked_among(session: Session, ids: tuple[int, ...]) -> bool:
+    """Whether two of these listings blocked one another."""
+    return (
+        session.scalar(
+            select(Conversation.id).where(
+                Conversation.blocked_by.is_not(None),
+                Conversation.first_listing_id.in_(ids),
+                Conversation.second_listing_id.in_(ids),
+            )
+        )
+        is not None
+    )
