@@ -26,9 +26,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.demands import views as demands_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
+    from portal.exchange import message_views as exchange_message_views
     from portal.exchange import photo_views as exchange_photo_views
     from portal.exchange import swap_views as exchange_swap_views
     from portal.exchange import views as exchange_views
+    from portal.exchange import wish_views as exchange_wish_views
     from portal.guides import views as guides_views
     from portal.information import views as information_views
     from portal.library import views as library_views
@@ -55,6 +57,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     exchange_views.init_app(app)
     exchange_swap_views.init_app(app)
     exchange_photo_views.init_app(app)
+    exchange_message_views.init_app(app)
+    exchange_wish_views.init_app(app)
     guides_views.init_app(app)
     observatory_views.init_app(app)
     observatory_jobs.connect_events()

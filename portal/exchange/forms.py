@@ -1,4 +1,4 @@
-"""The exchange's forms: a tenant's sign-up, sign-in, one-time link and listing."""
+"""The exchange's forms: a tenant's sign-up, sign-in, one-time link, listing, messages and reports."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.exchange import labels
 from portal.information.forms import EligibilityForm
 from portal.partners.accounts import password_problems
 from portal.ui.forms import (
@@ -26,6 +27,7 @@ from portal.ui.forms import (
     IntegerField,
     PasswordField,
     PortalForm,
+    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -176,6 +178,21 @@ class ListingForm(EligibilityForm):
         ]
 
 
+class WishesForm(PortalForm):
+    """What a listed tenant is looking for, changed without listing again (the same fields as the
+    listing's)."""
+
+    wish_types = ListingForm.wish_types
+    wish_communes = ListingForm.wish_communes
+    wish_max_rent = ListingForm.wish_max_rent
+    wish_step_free = ListingForm.wish_step_free
+    reason = ListingForm.reason
+
+    def set_choices(self, communes, dwelling_types) -> None:
+        self.wish_types.choices = [(kind, kind) for kind in dwelling_types]
+        self.wish_communes.choices = [(commune.insee, commune.name) for commune in communes]
+
+
 class ListingActionForm(PortalForm):
     """The buttons of a listing (withdraw, renew): a form token only."""
 
@@ -190,4 +207,32 @@ class PhotoForm(PortalForm):
             "photo's hidden data (place, date, device)."
         ),
         render_kw={"accept": "image/jpeg,image/png,image/webp"},
+    )
+
+
+class MessageForm(PortalForm):
+    body = TextAreaField(
+        _l("Your message"),
+        validators=[
+            DataRequired(_l("Write your message")),
+            Length(max=1000, message=_l("At most 1,000 characters")),
+        ],
+        hint=_l(
+            "Do not write your e-mail address or phone number: use the button to share your address "
+            "once you both agree."
+        ),
+        filters=[_strip],
+    )
+
+
+class ReportForm(PortalForm):
+    reason = RadioField(
+        _l("What is wrong?"),
+        choices=[SelectChoice(code, label) for code, label in labels.REPORT_REASONS.items()],
+        validators=[InputRequired(_l("Choose what is wrong"))],
+    )
+    comment = TextAreaField(
+        _l("Tell the moderators more (optional)"),
+        validators=[Optional(), Length(max=500, message=_l("At most 500 characters"))],
+        filters=[_strip],
     )

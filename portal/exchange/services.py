@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portal.demands.models import DWELLING_TYPES
-from portal.exchange import matching
+from portal.exchange import matching, tenants
 from portal.exchange.models import (
     CLOSED_LISTING_STATES,
     FINANCINGS,
@@ -151,6 +151,29 @@ def write_input(listing: Listing, data: ListingInput) -> None:
     ]
 
 
+def change_wishes(
+    session: Session, listing: Listing, data: ListingInput, communes: set[str], now: dt.datetime
+) -> int:
+    """New wishes (types, communes, maximum rent, step-free, reason) for an open listing: it stays public
+    (the landlord confirmed the dwelling, not the wishes). The proposed swaps in which the tenant would
+    no longer accept the dwelling they would move into are cancelled; their number is returned."""
+    if listing.state not in ("awaiting_landlord", "public", "lapsed"):
+        raise ExchangeRefused("state")
+    if check_input(data, communes):
+        raise ExchangeRefused("input")
+    write_input(listing, data)
+    session.flush()
+    mine = as_matching(listing)
+    cancelled = 0
+    for swap in tenants.open_swaps(session, listing.id):
+        move = next(move for move in swap.moves if move.listing_id == listing.id)
+        into = session.get(Listing, move.into_listing_id)
+        if swap.state == "proposed" and not matching.accepts(mine, as_matching(into).dwelling):
+            swap.state, swap.updated_at = "cancelled", now
+            cancelled += 1
+    return cancelled
+
+
 def confirm(
     session: Session,
     listing: Listing,
@@ -232,6 +255,8 @@ def propose(session: Session, listing: Listing, cycle: tuple[int, ...], now: dt.
     moves = matching.Cycle(cycle).moves()
     if not all(matching.accepts(shapes[mover], shapes[into].dwelling) for mover, into in moves):
         raise ExchangeRefused("no_longer_matches")
+    if tenants.blocked_among(session, cycle):
+        raise ExchangeRefused("blocked")
     key = cycle_key(cycle)
     if session.scalar(select(Swap.id).where(Swap.cycle == key, Swap.state.in_(OPEN_SWAP_STATES))):
         raise ExchangeRefused("already_proposed")

@@ -41,7 +41,12 @@ def swaps():
         return elsewhere
     session = db.session()
     taken = tenants.open_cycles(session, listing.id)
-    found = [match for match in neighbourhood.matches(session, listing) if match.cycle.ids not in taken]
+    blocked = tenants.blocked_ids(session, listing.id)
+    found = [
+        match
+        for match in neighbourhood.matches(session, listing)
+        if match.cycle.ids not in taken and blocked.isdisjoint(match.cycle.ids)
+    ]
     shown = found[:SHOWN]
     others = tenants.listings_by_id(session, {ident for match in shown for ident in match.cycle.ids})
     return page(

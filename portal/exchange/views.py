@@ -27,7 +27,7 @@ from sqlalchemy import delete, select
 
 from portal import clock, db, sessions
 from portal.demands.models import DWELLING_TYPES
-from portal.exchange import accounts, labels, notices, photos, services, tenants
+from portal.exchange import accounts, labels, messages, notices, photos, services, tenants
 from portal.exchange.forms import LinkForm, ListingActionForm, ListingForm, PhotoForm, SignInForm, SignUpForm
 from portal.exchange.models import CLOSED_LISTING_STATES, Listing, Tenant
 from portal.information.eligibility import PRODUCTS, Household, assess, income_retained
@@ -89,7 +89,8 @@ def _mail(to: str, subject, template: str, locale: str, **context) -> None:
 def index():
     tenant = current_tenant()
     listing = own_listing(tenant) if tenant is not None else None
-    return page("exchange/index.html", tenant=tenant, listing=listing)
+    unread = messages.unread_total(db.session(), listing.id) if listing is not None else 0
+    return page("exchange/index.html", tenant=tenant, listing=listing, unread=unread)
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -337,3 +338,5 @@ def listing_action(action: str):
 def init_app(app) -> None:
     app.register_blueprint(bp)
     app.add_template_global(labels.swap_state, "swap_state")
+    app.add_template_global(labels.report_reason, "report_reason")
+    app.add_template_global(labels.report_outcome, "report_outcome")

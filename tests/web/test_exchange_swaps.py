@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from portal.exchange import services
 from portal.exchange.models import Listing, Swap, Tenant
-from tests.factories.exchange import create_listing, listing_input, three_way
+from tests.factories.exchange import ALLONNES, COULAINES, NOW, create_listing, listing_input, three_way
 from tests.factories.partners import create_organisation
 from tests.pagecheck import csrf_token, parse, text_of
 from tests.support import sign_in_tenant
@@ -125,3 +126,35 @@ def test_a_tenant_deletes_their_account_and_everything_goes(app, db, inbox, cycl
     )
     assert told == ["a@example.org", "c@example.org"]
     assert "Connecté en tant que" not in main_text(client.get("/fr/echange-de-logement/"))
+
+
+def test_a_tenant_changes_their_wishes_and_a_swap_that_no_longer_suits_them_ends(app, db, cycle):
+    a, b, c = cycle
+    swap = services.propose(db, b, (a.id, b.id, c.id), NOW)
+    db.commit()
+    client = signed_in(app, db, a)
+    url = "/fr/echange-de-logement/mon-annonce/souhaits"
+    form = parse(client.get(url))
+    assert form.find(".//input[@name='wish_types'][@value='T3']").get("checked") is not None
+    assert form.find(".//input[@name='wish_max_rent']").get("value") == "600"
+    refused = post(client, url, wish_types="T3", wish_max_rent="abc")
+    assert refused.status_code == 400 and db.get(Listing, a.id).wish_communes == ALLONNES
+    assert parse(refused).find(".//input[@name='wish_types'][@value='T3']").get("checked") is not None
+    done = post(client, url, wish_types="T4", wish_communes=[ALLONNES, COULAINES], wish_max_rent="650")
+    assert done.status_code == 302
+    listing = db.get(Listing, a.id)
+    assert (listing.state, listing.wish_types, listing.wish_communes) == (
+        "public",
+        "T4",
+        f"{ALLONNES},{COULAINES}",
+    )
+    assert {(wish.dwelling_type, wish.commune_insee) for wish in listing.wishes} == {
+        ("T4", ALLONNES),
+        ("T4", COULAINES),
+    }
+    db.refresh(swap)
+    assert swap.state == "cancelled"  # a would no longer take B's T3
+    assert "n'y convenait plus" in main_text(client.get(done.location))
+    services.withdraw(db, listing, NOW)
+    db.commit()
+    assert client.get(url).status_code == 404
