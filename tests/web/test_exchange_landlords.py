@@ -5,6 +5,7 @@ editors, only for their own tenants and dwellings; other landlords' tenants' ref
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
 from sqlalchemy import select
@@ -187,3 +188,67 @@ def test_the_observatory_counts_listings_swaps_and_delays(client, db, people):
     delays = text_of(page.find(".//*[@id='exchange-delays']"))
     assert "12 jours" in delays and "1 entre trois ménages" in delays
     assert "/partenaires/observatoire/echanges" in client.get("/partenaires/observatoire").text
+
+
+IMPORT = "/partenaires/echanges/organisations/oph/annonces/fichier"
+
+
+def send_file(client, content: bytes):
+    token = csrf_token(client, "/partenaires/echanges/organisations/oph")
+    return client.post(
+        IMPORT,
+        data={"csrf_token": token, "file": (io.BytesIO(content), "reponses.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def test_a_landlord_answers_with_a_file_checked_whole(client, db, people):
+    first = create_listing(db, "t1@example.org", people["oph"].id, listing_input(), public=False)
+    second = create_listing(db, "t2@example.org", people["oph"].id, listing_input(), public=False)
+    foreign = create_listing(db, "t3@example.org", people["sa"].id, listing_input(), public=False)
+    sign_in(client, "editeur@oph.fr")
+    bad = send_file(
+        client,
+        (
+            f"reference;decision\n{first.tenant_reference};confirmer\n{foreign.tenant_reference};confirmer\n"
+            f"{second.tenant_reference};peut-être\n{first.tenant_reference};refuser\n"
+        ).encode(),
+    )
+    assert bad.status_code == 400
+    report = text_of(parse(bad).find(".//ul[@class='import-problems']"))
+    assert f"Ligne 3 : Aucune annonce en attente ne donne la référence {foreign.tenant_reference}" in report
+    assert "Ligne 4" in report and "peut-être" in report and "Ligne 5" in report and "Ligne 2" not in report
+    db.refresh(first)
+    assert first.state == "awaiting_landlord"  # nothing recorded
+    assert send_file(client, b"ref,answer\nx,y\n").status_code == 400
+    good = send_file(
+        client,
+        (
+            "\ufeffReference;Decision\r\n"
+            f"{first.tenant_reference.lower()};Confirmer\r\n\r\n{second.tenant_reference};refuser\r\n"
+        ).encode(),
+    )
+    assert good.status_code == 302
+    assert "confirmées : 1 ; refusées : 1" in client.get(good.location).text
+    db.refresh(first)
+    db.refresh(second)
+    assert (first.state, second.state) == ("public", "refused")
+    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.action.like("exchange.listing_%"))).all()
+    assert sorted(actions) == ["exchange.listing_confirmed", "exchange.listing_refused"]
+    db.refresh(foreign)
+    assert foreign.state == "awaiting_landlord"
+
+
+def test_the_file_is_for_the_landlords_editors_only(client, db, people):
+    listing = create_listing(db, "t@example.org", people["oph"].id, listing_input(), public=False)
+    sign_in(client, "lecteur@oph.fr")
+    token = csrf_token(client, "/partenaires/")
+    content = f"reference;decision\n{listing.tenant_reference};confirmer\n".encode()
+    response = client.post(
+        IMPORT,
+        data={"csrf_token": token, "file": (io.BytesIO(content), "r.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 403
+    db.refresh(listing)
+    assert listing.state == "awaiting_landlord"

@@ -8,8 +8,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, db
+from portal.backoffice.exchange.forms import MAX_BYTES, ConfirmationsForm
 from portal.backoffice.permissions import current_user, role_in_organisation
-from portal.exchange import landlords, notices, services
+from portal.exchange import confirmations, landlords, notices, photos, services
 from portal.exchange.models import Listing, Swap
 from portal.territory.services import commune_names
 
@@ -35,16 +36,61 @@ def _landlord(organisation):
 @role_in_organisation(*ROLES)
 def index(organisation):
     _landlord(organisation)
+    return _page(organisation, ConfirmationsForm())
+
+
+def _page(organisation, form: ConfirmationsForm, problems=(), status: int = 200):
     session = db.session()
     views = landlords.swaps(session, organisation.id, clock.now())
     pending = landlords.to_confirm(session, organisation.id)
-    return render_template(
+    body = render_template(
         "exchange/landlord.html",
         organisation=organisation,
         pending=pending,
+        pictures=photos.photo_ids(session, {listing.id for listing in pending}),
         swaps=views,
         communes=commune_names(),
+        form=form,
+        problems=[(line, problem_text(code, value)) for line, code, value in problems],
     )
+    return body, status
+
+
+def problem_text(code: str, value: str) -> str:
+    return {
+        "empty": _("The file holds no answer."),
+        "columns": _('The first line must name the columns "reference" and "decision".'),
+        "decision": _('Unknown decision "%(value)s": write "confirmer" or "refuser".', value=value),
+        "twice": _("The reference %(value)s is on an earlier line already.", value=value),
+        "unknown": _("No listing waiting for you gives the reference %(value)s.", value=value),
+        "ambiguous": _(
+            "Several listings give the reference %(value)s: answer them one by one on this page.", value=value
+        ),
+        "too_many": _("The file has more than %(value)s lines.", value=value),
+    }[code]
+
+
+@role_in_organisation(*ROLES)
+def import_answers(organisation):
+    _landlord(organisation)
+    form = ConfirmationsForm()
+    if not form.validate_on_submit():
+        return _page(organisation, form, status=400)
+    session = db.session()
+    reading = confirmations.read(session, organisation.id, form.file.data.read(MAX_BYTES + 1))
+    if reading.problems:
+        form.file.errors = [_("The file is not recorded: correct the lines below and send it again.")]
+        return _page(organisation, form, reading.problems, 400)
+    confirmed, refused = confirmations.apply(session, organisation.id, reading, current_user(), clock.now())
+    session.commit()
+    flash(
+        _(
+            "The file is recorded. Listings confirmed: %(confirmed)s; refused: %(refused)s.",
+            confirmed=confirmed,
+            refused=refused,
+        )
+    )
+    return _back(organisation)
 
 
 def _back(organisation):
