@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from portal.demands import views as demands_views
     from portal.desks import api as desks_api
     from portal.desks import views as desks_views
+    from portal.exchange import factor_views as exchange_factor_views
     from portal.exchange import message_views as exchange_message_views
     from portal.exchange import photo_views as exchange_photo_views
     from portal.exchange import swap_views as exchange_swap_views
@@ -59,6 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     exchange_photo_views.init_app(app)
     exchange_message_views.init_app(app)
     exchange_wish_views.init_app(app)
+    exchange_factor_views.init_app(app)
     guides_views.init_app(app)
     observatory_views.init_app(app)
     observatory_jobs.connect_events()

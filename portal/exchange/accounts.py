@@ -1,7 +1,8 @@
 """Tenants' accounts on the exchange, apart from partners' accounts but with the same protections:
 Argon2 passwords judged by the same rules, progressive delays after failed sign-ins (the partners'
 counters, under keys of their own), e-mailed links kept as hashes and used once, the address verified
-before anything is listed.
+before anything is listed, and an optional second step (a code of an authenticator app, with a spare
+code for a lost phone).
 
 Nothing here reads the request: views pass what they got, and the time.
 """
@@ -10,9 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 
+import pyotp
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
@@ -166,3 +169,37 @@ def purge(session: Session, now: dt.datetime) -> None:
             or_(Tenant.id.in_(closed), (Tenant.id.not_in(listed)) & (Tenant.created_at < old))
         )
     )
+
+
+TOTP_ISSUER = "Portail du demandeur – échange de logement"
+
+
+def totp_uri(tenant: Tenant, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(name=tenant.email, issuer_name=TOTP_ISSUER)
+
+
+def code_keys(secret_key: str, tenant: Tenant) -> dict[str, str]:
+    """Wrong codes are counted on the account, whatever the browser, with the delays of a password
+    tried for one address from one client (three free, then doubling waits)."""
+    return {"pair": f"code:{throttle.digest(throttle_secret(secret_key), 'tenant', str(tenant.id))}"}
+
+
+def turn_on_second_factor(tenant: Tenant, secret: str) -> str:
+    """Two-step sign-in from now on; returns the spare code (shown once, kept as its hash) that signs
+    in once without the app, and turns two-step sign-in off, if the phone is lost."""
+    spare = "-".join(secrets.token_hex(2).upper() for _ in range(5))
+    tenant.totp_secret, tenant.totp_recovery_hash = secret, _hash(spare)
+    return spare
+
+
+def turn_off_second_factor(tenant: Tenant) -> None:
+    tenant.totp_secret, tenant.totp_recovery_hash = "", ""
+
+
+def use_spare_code(tenant: Tenant, code: str) -> bool:
+    """The spare code (any case, with or without its dashes): two-step sign-in is turned off."""
+    given = "-".join(re.findall(r"[0-9A-F]{4}", code.upper().replace("-", "").replace(" ", "")))
+    if not tenant.totp_recovery_hash or not secrets.compare_digest(_hash(given), tenant.totp_recovery_hash):
+        return False
+    turn_off_second_factor(tenant)
+    return True

@@ -47,7 +47,9 @@ class Tenant(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200), default="")
     email_verified_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
-    totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")  # two-step sign-in, if chosen
+    totp_last_step: Mapped[int] = mapped_column(Integer, default=0)  # a code is accepted once
+    totp_recovery_hash: Mapped[str] = mapped_column(String(64), default="")  # SHA-256 of the spare code
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     locale: Mapped[str] = mapped_column(String(8), default="fr")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))

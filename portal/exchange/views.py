@@ -64,7 +64,8 @@ def current_tenant() -> Tenant | None:
     record = sessions.current("tenant")
     if record is not None:
         found = db.session().get(Tenant, record.tenant_id)
-        if found is not None and found.session_version == record.session_version:
+        valid = found is not None and found.session_version == record.session_version
+        if valid and (record.second_factor_done or not found.totp_secret):
             tenant = found
             sessions.touch(record, IDLE)
     g.exchange_tenant = tenant
@@ -75,6 +76,8 @@ def _start_session(tenant: Tenant):
     dbs = db.session()
     sessions.start(dbs, "tenant", IDLE, LASTING, tenant_id=tenant.id, session_version=tenant.session_version)
     dbs.commit()
+    if tenant.totp_secret:  # the second step: a code of the tenant's app
+        return redirect(url_for("exchange_factor.code"))
     return redirect(url_for("exchange.index"))
 
 

@@ -125,3 +125,14 @@ class PortalForm(FlaskForm):
         return [
             (field.id, field.errors[0]) for field in self if field.errors and field.type != "CSRFTokenField"
         ]
+
+
+class CodeForm(PortalForm):
+    """The 6-digit code of an authenticator app (a second sign-in step: partners', tenants')."""
+
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[wtforms.validators.DataRequired(_l("Enter the 6-digit code"))],
+        hint=_l("6 digits; a new code every 30 seconds."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pyotp
 import pytest
 from sqlalchemy import select
 
@@ -157,3 +158,61 @@ def test_unverified_accounts_and_expired_links_are_deleted(app, db, inbox, monke
         purge_accounts()
     assert [tenant.email for tenant in tenants(db)] == ["oui@example.org"]
     assert db.scalar(select(TenantLink.id)) is None
+
+
+TWO_STEP = f"{HOME}mon-compte/double-authentification"
+
+
+def secret_of(client) -> str:
+    key = parse(client.get(TWO_STEP)).find(".//code[@class='secret-key']")
+    return text_of(key).replace(" ", "")
+
+
+def test_two_step_sign_in_is_optional_asked_after_the_password_and_the_link(app, db, inbox):
+    client = verified_tenant(app, inbox)
+    assert "facultative" in main_text(client.get(HOME))
+    secret = secret_of(client)
+    assert secret == secret_of(client)  # the same secret until a code proves it
+    qr = client.get(f"{TWO_STEP}/qr.svg")
+    assert qr.status_code == 200 and qr.mimetype == "image/svg+xml"
+    assert post(client, TWO_STEP, code="000000").status_code == 401
+    assert tenants(db)[0].totp_secret == ""
+    done = post(client, TWO_STEP, code=pyotp.TOTP(secret).now())
+    spare = text_of(parse(done).find(".//*[@id='spare-code']"))
+    assert done.status_code == 200 and re.fullmatch(r"([0-9A-F]{4}-){4}[0-9A-F]{4}", spare)
+    tenant = tenants(db)[0]
+    assert tenant.totp_secret == secret and spare not in tenant.totp_recovery_hash
+    assert "Connecté en tant que" in main_text(client.get(HOME))  # this session stays signed in
+
+    other = app.test_client()
+    halfway = post(other, f"{HOME}connexion", email="locataire@example.org", password=PASSWORD)
+    assert halfway.location.endswith("/echange-de-logement/connexion/code")
+    assert "Connecté en tant que" not in main_text(other.get(HOME))
+    assert other.get(f"{HOME}mon-annonce").location.endswith("/connexion")
+    used = pyotp.TOTP(secret).now()  # already used to turn it on: refused
+    assert post(other, f"{HOME}connexion/code", code=used).status_code == 401
+    step = pyotp.TOTP(secret)
+    later = step.at(clock.now() + dt.timedelta(seconds=step.interval))
+    assert post(other, f"{HOME}connexion/code", code=later).status_code == 302
+    assert "Connecté en tant que" in main_text(other.get(HOME))
+
+    by_link = app.test_client()
+    post(by_link, f"{HOME}lien", email="locataire@example.org")
+    post(by_link, link(inbox.messages[-1][1]))
+    assert "Connecté en tant que" not in main_text(by_link.get(HOME))  # the link is not enough
+    assert post(by_link, f"{HOME}connexion/code", code=spare.lower().replace("-", " ")).status_code == 302
+    assert "Connecté en tant que" in main_text(by_link.get(HOME))
+    assert tenants(db)[0].totp_secret == ""  # the spare code turned it off
+
+
+def test_wrong_codes_impose_delays_on_the_account(app, db, inbox):
+    client = verified_tenant(app, inbox)
+    secret = secret_of(client)
+    post(client, TWO_STEP, code=pyotp.TOTP(secret).now())
+    guesser = app.test_client()
+    post(guesser, f"{HOME}connexion", email="locataire@example.org", password=PASSWORD)
+    for _attempt in range(3):
+        assert post(guesser, f"{HOME}connexion/code", code="123456").status_code == 401
+    held = post(guesser, f"{HOME}connexion/code", code="654321")
+    assert held.status_code == 302 and held.location.endswith("/echange-de-logement/connexion")
+    assert "Trop de codes erronés" in main_text(guesser.get(held.location))

@@ -43,15 +43,6 @@ class LoginForm(PortalForm):
     )
 
 
-class CodeForm(PortalForm):
-    code = StringField(
-        _l("Code from your authenticator app"),
-        validators=[DataRequired(_l("Enter the 6-digit code"))],
-        hint=_l("6 digits; a new code every 30 seconds."),
-        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
-    )
-
-
 class InviteForm(PortalForm):
     name = StringField(_l("Name"), validators=[DataRequired(_l("Enter the person's name")), Length(max=200)])
     email = email_field("off", lower=True)

@@ -25,7 +25,6 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from portal import clock, db, sessions
 from portal.backoffice.accounts import notifications
 from portal.backoffice.accounts.forms import (
-    CodeForm,
     ForgotForm,
     LoginForm,
     NewPasswordForm,
@@ -43,6 +42,7 @@ from portal.jobs import submit
 from portal.partners import accounts, audit, throttle, tokens
 from portal.partners.models import User
 from portal.security import consume, rate_limit
+from portal.ui.forms import CodeForm
 
 
 def safe_next(target: str | None) -> str:

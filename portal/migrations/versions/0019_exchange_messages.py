@@ -1,5 +1,5 @@
-"""The exchange's messages between tenants, their reports to the partners' moderators, and the
-listings' suspended state (a string, nothing to migrate).
+"""The exchange's messages between tenants, their reports to the partners' moderators, the listings'
+suspended state (a string, nothing to migrate), and the tenants' optional two-step sign-in.
 
 Revision ID: 0019
 Revises: 0018
@@ -16,6 +16,11 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("exchange_tenant") as batch:
+        batch.add_column(sa.Column("totp_last_step", sa.Integer(), nullable=False, server_default="0"))
+        batch.add_column(
+            sa.Column("totp_recovery_hash", sa.String(length=64), nullable=False, server_default="")
+        )
     op.create_table(
         "exchange_conversation",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -119,3 +124,6 @@ def downgrade() -> None:
     op.drop_table("exchange_report")
     op.drop_table("exchange_message")
     op.drop_table("exchange_conversation")
+    with op.batch_alter_table("exchange_tenant") as batch:
+        batch.drop_column("totp_recovery_hash")
+        batch.drop_column("totp_last_step")
