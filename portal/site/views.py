@@ -54,6 +54,11 @@ PARTS = (
         _l("The scoring grid, a simulator, and your score and position among similar demands."),
     ),
     Part(
+        "exchange.index",
+        _l("Swap your social dwelling"),
+        _l("For social tenants: find the tenants who would swap dwellings with you, two or three together."),
+    ),
+    Part(
         "observatory.territory",
         _l("Demands and allocations"),
         _l("How many demands and allocations, and how long the wait, in each commune and by dwelling type."),
