@@ -1,6 +1,7 @@
 """The dwelling-swap exchange from end to end in Chromium, phone and desktop: tenants sign up (their
 address confirmed by the e-mailed link), list their dwellings, their landlords confirm the listings, one
-tenant proposes a swap, the others say yes, and the two landlords' commissions approve it. A three-way
+tenant proposes a swap and writes to another (who reports the message; the authority's moderator hides
+it), the others say yes, and the two landlords' commissions approve it. A three-way
 swap in French, a two-way swap in Arabic. axe on every page of the first tenant and of the landlords."""
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from tests.browser.support import check, serving, sign_in, size_of
 from tests.factories.partners import create_organisation, create_partner
 
 PASSWORD = "trois mots bien choisis"
+MODERATOR_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 LE_MANS, ALLONNES, COULAINES = "72181", "72003", "72095"
 # (landlord, adults, dependants, commune, type, rent, wished type, wished commune)
 THREE = [
@@ -79,6 +81,46 @@ def as_landlord(page, watch, viewport, base, slug, action) -> None:
     page.context.clear_cookies()
 
 
+def tenant_signs_in(page, base, locale, email) -> None:
+    page.goto(f"{base}/{locale}/echange-de-logement/connexion")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    submit(page)
+
+
+def write_and_report(page, watch, viewport, base, locale, emails) -> None:
+    """The first tenant (signed in) writes to the household whose dwelling they would take: a phone
+    number is refused before both agreed to share, a plain message sent; that household reads it and
+    reports it. Both leave signed out."""
+    page.goto(f"{base}/{locale}/echange-de-logement/mes-echanges")
+    page.locator("article.exchange-item a[href*='/messages/']").first.click()
+    page.wait_for_load_state()
+    check(page, watch, viewport)
+    page.fill("#body", "06 12 34 56 78")
+    submit_message = "form[action*='/messages/'] button[type=submit]"
+    page.locator(submit_message).first.click()
+    page.wait_for_load_state()
+    assert page.locator("#body[aria-invalid=true]").count() == 1
+    check(page, watch, viewport)
+    page.fill("#body", "Bonjour, envoyez 200 euros pour réserver.")
+    page.locator(submit_message).first.click()
+    page.wait_for_load_state()
+    assert page.locator("li.message--mine").count() == 1
+    page.context.clear_cookies()
+    tenant_signs_in(page, base, locale, emails[1])
+    page.goto(f"{base}/{locale}/echange-de-logement/messages/")
+    check(page, watch, viewport)
+    page.locator("main ul.exchange-list a").first.click()
+    page.wait_for_load_state()
+    page.locator("li.message a[href*='/signalement']").click()
+    page.wait_for_load_state()
+    check(page, watch, viewport)
+    page.check("input[name=reason][value=suspicious]")
+    submit(page)
+    assert "/messages/" in page.url
+    page.context.clear_cookies()
+
+
 def click_all(page, selector) -> None:
     while page.locator(selector).count():
         page.locator(selector).first.click()
@@ -97,6 +139,10 @@ def test_tenants_swap_with_two_landlords(tmp_path, inbox, page, watch, viewport,
                     f"editeur@{slug}.fr",
                     {create_organisation(session, slug, "landlord"): ["editor"]},
                 )
+            epci = create_organisation(session, "metropole", "epci")
+            create_partner(
+                session, "moderation@metropole.fr", {epci: ["reviewer"]}, totp_secret=MODERATOR_SECRET
+            )
         engine.dispose()
         emails = [f"t{index}-{locale}-{size}@example.org" for index in range(len(tenants))]
         for index, (email, tenant) in enumerate(zip(emails, tenants, strict=True)):
@@ -107,10 +153,7 @@ def test_tenants_swap_with_two_landlords(tmp_path, inbox, page, watch, viewport,
             as_landlord(page, watch, viewport, base, slug, lambda: click_all(page, confirm))
 
         swaps = f"{base}/{locale}/echange-de-logement/mes-echanges"
-        page.goto(f"{base}/{locale}/echange-de-logement/connexion")
-        page.fill("#email", emails[0])
-        page.fill("#password", PASSWORD)
-        submit(page)
+        tenant_signs_in(page, base, locale, emails[0])
         page.goto(swaps)
         check(page, watch, viewport)
         proposals = page.locator("form[action$='/mes-echanges/proposer']")
@@ -119,16 +162,22 @@ def test_tenants_swap_with_two_landlords(tmp_path, inbox, page, watch, viewport,
         proposals.locator("button").click()
         page.wait_for_load_state()
         check(page, watch, viewport)
-        page.context.clear_cookies()
+        write_and_report(page, watch, viewport, base, locale, emails[:2])
         for email in emails[1:]:
-            page.goto(f"{base}/{locale}/echange-de-logement/connexion")
-            page.fill("#email", email)
-            page.fill("#password", PASSWORD)
-            submit(page)
+            tenant_signs_in(page, base, locale, email)
             page.goto(swaps)
             page.locator("form[action$='/reponse'] button[value=yes]").click()
             page.wait_for_load_state()
             page.context.clear_cookies()
+        page.goto(f"{base}/partenaires/connexion")
+        sign_in(page, "moderation@metropole.fr", secret=MODERATOR_SECRET)
+        page.goto(f"{base}/partenaires/echanges/moderation")
+        check(page, watch, viewport)
+        page.locator("button[value=message_hidden]").click()
+        page.wait_for_load_state()
+        assert page.locator("article.exchange-item").count() == 0
+        check(page, watch, viewport)
+        page.context.clear_cookies()
 
         decide = "form[action*='/echanges/'] button[value=approve]"
         as_landlord(page, watch, viewport, base, "sa", lambda: click_all(page, decide))
@@ -141,10 +190,7 @@ def test_tenants_swap_with_two_landlords(tmp_path, inbox, page, watch, viewport,
         check(page, watch, viewport)
         page.context.clear_cookies()
 
-        page.goto(f"{base}/{locale}/echange-de-logement/connexion")
-        page.fill("#email", emails[0])
-        page.fill("#password", PASSWORD)
-        submit(page)
+        tenant_signs_in(page, base, locale, emails[0])
         page.goto(swaps)
         assert page.locator("article.exchange-item .tag--success").count() == 1  # approved
         check(page, watch, viewport)

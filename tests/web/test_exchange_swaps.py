@@ -141,8 +141,9 @@ def test_a_tenant_changes_their_wishes_and_a_swap_that_no_longer_suits_them_ends
     assert refused.status_code == 400 and db.get(Listing, a.id).wish_communes == ALLONNES
     assert parse(refused).find(".//input[@name='wish_types'][@value='T3']").get("checked") is not None
     done = post(client, url, wish_types="T4", wish_communes=[ALLONNES, COULAINES], wish_max_rent="650")
-    assert done.status_code == 302
+    assert done.status_code == 302, done.text
     listing = db.get(Listing, a.id)
+    db.refresh(listing)
     assert (listing.state, listing.wish_types, listing.wish_communes) == (
         "public",
         "T4",

@@ -39,7 +39,8 @@ def test_home_introduces_the_portal_and_lists_the_communes(client, locale):
     ]
     assert len(communes) == 20
     assert any(item.startswith("Le Mans 72000") for item in communes)
-    assert len(page.findall(".//ul[@class='card-grid']/li")) == 6
+    assert len(page.findall(".//ul[@class='card-grid']/li")) == 7
+    assert page.find(f".//ul[@class='card-grid']//a[@href='/{locale}/echange-de-logement/']") is not None
 
 
 def test_home_is_in_french_with_french_catalog(client):
