@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -179,25 +179,70 @@ def _sorted_index(
     return index
 
 
+def _two_way(graph: Graph) -> Iterator[tuple[int, set[int]]]:
+    """(a, every b > a with a ⇄ b): the two-way cycles, grouped by their smallest id."""
+    successors, predecessors = graph.successors, graph.predecessors
+    for a, targets in successors.items():
+        mutual = {b for b in targets & predecessors[a] if b > a}
+        if mutual:
+            yield a, mutual
+
+
+def _three_way(graph: Graph) -> Iterator[tuple[int, int | set[int], int | set[int]]]:
+    """Every cycle a → b → c → a with a its smallest id, in groups sharing a and one other member:
+    (a, b, {c, …}) or (a, {b, …}, c). For each a, the intersections are taken from the smaller of its
+    two sides (the b it moves into, the c moving into its dwelling): a third of the work of always
+    starting from b on a territory's graph."""
+    successors, predecessors = graph.successors, graph.predecessors
+    for a, targets in successors.items():
+        closing = {c for c in predecessors[a] if c > a}  # c moves into a's: the cycle's last move
+        if not closing:
+            continue
+        forward = {b for b in targets if b > a}
+        if len(forward) <= len(closing):
+            for b in forward:
+                common = successors[b] & closing
+                common.discard(b)
+                if common:
+                    yield a, b, common
+        else:
+            for c in closing:
+                common = predecessors[c] & forward
+                common.discard(c)
+                if common:
+                    yield a, common, c
+
+
 def find_cycles(graph: Graph) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:
     """Every two-way and every three-way cycle, each once, as tuples of listing ids in the order of the
     moves (each moves into the next one's dwelling, the last into the first's) from the smallest id."""
     pairs: list[tuple[int, int]] = []
     triples: list[tuple[int, int, int]] = []
-    successors, predecessors = graph.successors, graph.predecessors
-    for a, targets in successors.items():
-        back = predecessors[a]
-        pairs.extend(zip(repeat(a), [b for b in targets & back if b > a]))
-        closing = {c for c in back if c > a}  # c moves into a's: the cycle's last move
-        if not closing:
-            continue
-        for b in targets:
-            if b > a:
-                common = successors[b] & closing
-                if common:
-                    common.discard(b)
-                    triples.extend(zip(repeat(a), repeat(b), common))  # tuples made in C
+    for a, mutual in _two_way(graph):
+        pairs.extend(zip(repeat(a), mutual))
+    for a, middle, last in _three_way(graph):  # tuples made in C
+        if isinstance(middle, set):
+            triples.extend(zip(repeat(a), middle, repeat(last)))
+        else:
+            triples.extend(zip(repeat(a), repeat(middle), last))
     return pairs, triples
+
+
+def count_cycles(graph: Graph) -> tuple[int, int, int]:
+    """(listings in at least one cycle, two-way cycles, three-way cycles), as find_cycles would find
+    them, without holding every cycle: the nightly figure of a whole territory."""
+    members: set[int] = set()
+    pairs = triples = 0
+    for a, mutual in _two_way(graph):
+        pairs += len(mutual)
+        members.add(a)
+        members.update(mutual)
+    for a, middle, last in _three_way(graph):
+        group, single = (middle, last) if isinstance(middle, set) else (last, middle)
+        triples += len(group)
+        members.update(group)
+        members.update((a, single))
+    return len(members), pairs, triples
 
 
 def all_cycles(listings: Iterable[Listing]) -> tuple[list[tuple[int, int]], list[tuple[int, int, int]]]:

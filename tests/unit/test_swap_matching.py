@@ -17,6 +17,7 @@ from portal.exchange.matching import (
     acceptance_graph,
     accepts,
     all_cycles,
+    count_cycles,
     cycles_of,
     find_cycles,
     fits,
@@ -155,6 +156,8 @@ def test_every_cycle_found_satisfies_everyone_and_none_is_missed(items):
     }
     assert len(pairs) == len(set(pairs)) and set(pairs) == expected_pairs
     assert len(triples) == len(set(triples)) and set(triples) == expected_triples
+    members = {ident for ids in expected_pairs | expected_triples for ident in ids}
+    assert count_cycles(acceptance_graph(items)) == (len(members), len(expected_pairs), len(expected_triples))
 
 
 @settings(max_examples=100, deadline=None)
