@@ -1,6 +1,6 @@
 """The exchange's figures for the partners' observatory: listings by state, swaps by state and size,
 swaps completed over the last twelve months, and the usual delays (a landlord's confirmation, a swap from
-its proposal to its completion). Counts only: no tenant is shown."""
+its proposal to its completion), and the nightly count of matches. Counts only: no tenant is shown."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from portal.exchange.models import LISTING_STATES, SWAP_STATES, Listing, Swap, SwapMove
+from portal.exchange import matching
+from portal.exchange.models import LISTING_STATES, SWAP_STATES, Listing, MatchCount, Swap, SwapMove
+from portal.exchange.neighbourhood import SHAPE_COLUMNS, as_matching
 from portal.sessions import aware
 
 YEAR = dt.timedelta(days=365)
@@ -60,3 +62,29 @@ def figures(session: Session, now: dt.datetime) -> ExchangeFigures:
         confirmation_days=_days(confirmations),
         completion_days=_days(completions),
     )
+
+
+KEPT_COUNTS = dt.timedelta(days=2 * 365)
+
+
+def count_matches(session: Session, now: dt.datetime) -> MatchCount:
+    """Every public listing in the acceptance graph, its cycles counted (not kept); the count is
+    recorded, and counts older than two years deleted."""
+    listings = [
+        as_matching(row) for row in session.execute(select(*SHAPE_COLUMNS).where(Listing.state == "public"))
+    ]
+    with_match, two_way, three_way = matching.count_cycles(matching.acceptance_graph(listings))
+    count = MatchCount(
+        counted_at=now,
+        public_listings=len(listings),
+        listings_with_match=with_match,
+        two_way=two_way,
+        three_way=three_way,
+    )
+    session.add(count)
+    session.execute(delete(MatchCount).where(MatchCount.counted_at < now - KEPT_COUNTS))
+    return count
+
+
+def latest_count(session: Session) -> MatchCount | None:
+    return session.scalar(select(MatchCount).order_by(MatchCount.counted_at.desc()).limit(1))

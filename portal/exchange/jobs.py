@@ -1,11 +1,12 @@
-"""The exchange's periodic work: listings past their date lapse every night; e-mailed links expire."""
+"""The exchange's periodic work: listings past their date lapse every night and the matches are counted;
+e-mailed links, unconfirmed accounts, old accounts, messages and handled reports are deleted."""
 
 from __future__ import annotations
 
 import logging
 
 from portal import clock, db
-from portal.exchange import accounts, messages, services
+from portal.exchange import accounts, figures, messages, services
 from portal.jobs import periodic
 
 log = logging.getLogger(__name__)
@@ -34,3 +35,12 @@ def purge_accounts() -> None:
     accounts.purge(session, clock.now())
     messages.purge(session, clock.now())
     session.commit()
+
+
+@periodic(minute="40", hour="0")
+def count_matches_daily() -> None:
+    """Every night at 00:40 UTC (after the lapse): the matches of the whole exchange, for the figures."""
+    session = db.session()
+    count = figures.count_matches(session, clock.now())
+    session.commit()
+    log.info("%s of %s public swap listings have a match", count.listings_with_match, count.public_listings)

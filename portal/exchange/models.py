@@ -251,3 +251,18 @@ class Report(Base):
         ForeignKey("partner_user.id", ondelete="SET NULL"), nullable=True
     )
     outcome: Mapped[str] = mapped_column(String(20), default="")
+
+
+class MatchCount(Base):
+    """The whole exchange's matches, counted every night (finding every cycle of a territory takes
+    seconds: never in a page): public listings, those in at least one swap that suits everyone, and
+    the two- and three-way swaps possible."""
+
+    __tablename__ = "exchange_match_count"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counted_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
+    public_listings: Mapped[int] = mapped_column(Integer)
+    listings_with_match: Mapped[int] = mapped_column(Integer)
+    two_way: Mapped[int] = mapped_column(Integer)
+    three_way: Mapped[int] = mapped_column(Integer)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from portal.exchange import services
-from portal.exchange.models import Listing, Swap
+from portal.exchange.jobs import count_matches_daily
+from portal.exchange.models import Listing, MatchCount, Swap
 from portal.partners.models import AuditEntry
 from tests.factories.exchange import NOW, create_listing, listing_input
 from tests.factories.exchange import three_way as make_three_way
@@ -252,3 +253,22 @@ def test_the_file_is_for_the_landlords_editors_only(client, db, people):
     assert response.status_code == 403
     db.refresh(listing)
     assert listing.state == "awaiting_landlord"
+
+
+def test_the_matches_are_counted_every_night_for_the_observatory(db_app, client, db, people):
+    three_way(db, people)
+    for index, (kind, want) in enumerate([("T2", "T3"), ("T3", "T2")]):  # a pair in Le Mans
+        create_listing(db, f"p{index}@example.org", people["oph"].id, listing_input(kind, wants=(want,)))
+    create_listing(db, "s@example.org", people["oph"].id, listing_input("T5", wants=("T5",)))  # no match
+    create_listing(db, "w@example.org", people["oph"].id, listing_input(), public=False)
+    db.commit()
+    sign_in(client, "lecteur@oph.fr")
+    assert "pas encore" in text_of(parse(client.get("/partenaires/observatoire/echanges")).find(".//main"))
+    with db_app.app_context():
+        count_matches_daily()
+    count = db.scalars(select(MatchCount)).one()
+    assert (count.public_listings, count.listings_with_match, count.two_way, count.three_way) == (6, 5, 1, 1)
+    delays = text_of(
+        parse(client.get("/partenaires/observatoire/echanges")).find(".//*[@id='exchange-delays']")
+    )
+    assert "5 sur 6" in delays

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import clock, db
 from portal.backoffice.permissions import signed_in
-from portal.exchange.figures import figures
+from portal.exchange.figures import figures, latest_count
 from portal.exchange.labels import SWAP_STATES
 
 LISTING_STATES = {
@@ -18,15 +18,18 @@ LISTING_STATES = {
     "lapsed": _l("Lapsed"),
     "withdrawn": _l("Withdrawn"),
     "moved": _l("Closed: swap done"),
+    "suspended": _l("Suspended after a report"),
 }
 
 
 @signed_in
 def exchange_figures():
-    found = figures(db.session(), clock.now())
+    session = db.session()
+    found = figures(session, clock.now())
     return render_template(
         "backoffice/observatory_exchange.html",
         figures=found,
+        matches=latest_count(session),
         listing_rows=[
             [label, format_number(found.listings[state])] for state, label in LISTING_STATES.items()
         ],

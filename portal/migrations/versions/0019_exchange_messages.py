@@ -1,5 +1,6 @@
 """The exchange's messages between tenants, their reports to the partners' moderators, the listings'
-suspended state (a string, nothing to migrate), and the tenants' optional two-step sign-in.
+suspended state (a string, nothing to migrate), the tenants' optional two-step sign-in, and the nightly
+count of matches.
 
 Revision ID: 0019
 Revises: 0018
@@ -120,7 +121,21 @@ def upgrade() -> None:
     op.create_index(op.f("ix_exchange_report_handled_at"), "exchange_report", ["handled_at"])
 
 
+    op.create_table(
+        "exchange_match_count",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("counted_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("public_listings", sa.Integer(), nullable=False),
+        sa.Column("listings_with_match", sa.Integer(), nullable=False),
+        sa.Column("two_way", sa.Integer(), nullable=False),
+        sa.Column("three_way", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_exchange_match_count")),
+    )
+    op.create_index(op.f("ix_exchange_match_count_counted_at"), "exchange_match_count", ["counted_at"])
+
+
 def downgrade() -> None:
+    op.drop_table("exchange_match_count")
     op.drop_table("exchange_report")
     op.drop_table("exchange_message")
     op.drop_table("exchange_conversation")
