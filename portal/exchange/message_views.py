@@ -38,9 +38,12 @@ def refusal_text(code: str) -> str:
 
 
 def _listings(other_id: int) -> tuple[Listing, Listing]:
-    """The signed-in tenant's listing and the other listing (404 when there is none)."""
+    """The signed-in tenant's listing and the other listing (404 when there is none). Signed out: the
+    sign-in page for a page (the e-mail's link), 403 for a form."""
     tenant = current_tenant()
     if tenant is None:
+        if request.method == "GET":
+            abort(redirect(url_for("exchange.sign_in")))
         abort(403)
     listing = own_listing(tenant)
     other = db.session().get(Listing, other_id)
@@ -116,25 +119,34 @@ def conversation(other_id: int):
     return redirect(url_for("exchange_messages.conversation", other_id=other.id, _anchor="write"))
 
 
+def _yes_or_no(name: str) -> bool:
+    """A button's yes or no, with the form's token (400 otherwise)."""
+    value = request.form.get(name)
+    if not ListingActionForm().validate_on_submit() or value not in ("yes", "no"):
+        abort(400)
+    return value == "yes"
+
+
+def _carry_out(operation) -> None:
+    """The operation committed, or the refusal said by its status (404: not theirs to touch)."""
+    session = db.session()
+    try:
+        operation(session)
+    except services.ExchangeRefused as refused:
+        session.rollback()
+        abort(404 if refused.code == "stranger" else 409)
+    session.commit()
+
+
 @bp.route("/<int:other_id>/partage", methods=["POST"])
 @rate_limit("30 per hour")
 def share(other_id: int):
     listing, other = _listings(other_id)
-    value = request.form.get("share")
-    if not ListingActionForm().validate_on_submit() or value not in ("yes", "no"):
-        abort(400)
-    session = db.session()
-    try:
-        side = messages.share(session, listing, other, value == "yes", clock.now())
-    except services.ExchangeRefused as refused:
-        session.rollback()
-        if refused.code == "stranger":
-            abort(404)
-        abort(409)
-    session.commit()
-    if value == "no":
+    yes = _yes_or_no("share")
+    _carry_out(lambda session: messages.share(session, listing, other, yes, clock.now()))
+    if not yes:
         flash(_("Your address is no longer shown to this household."))
-    elif side.other_shares:
+    elif messages.find(db.session(), listing.id, other.id).other_shares:
         flash(_("You both agreed: each of you now sees the other's e-mail address."))
     else:
         flash(_("Your address will be shown once this household agrees too."))
@@ -145,22 +157,15 @@ def share(other_id: int):
 @rate_limit("30 per hour")
 def block(other_id: int):
     listing, other = _listings(other_id)
-    value = request.form.get("block")
-    if not ListingActionForm().validate_on_submit() or value not in ("yes", "no"):
-        abort(400)
-    session = db.session()
-    try:
-        if value == "yes":
-            messages.block(session, listing, other, clock.now())
-        else:
-            messages.unblock(session, listing, other)
-    except services.ExchangeRefused as refused:
-        session.rollback()
-        abort(404 if refused.code == "stranger" else 409)
-    session.commit()
+    yes = _yes_or_no("block")
+    _carry_out(
+        (lambda session: messages.block(session, listing, other, clock.now()))
+        if yes
+        else (lambda session: messages.unblock(session, listing, other))
+    )
     flash(
         _("This household is blocked: no more messages, and no swap with them is proposed to you.")
-        if value == "yes"
+        if yes
         else _("This household is no longer blocked.")
     )
     return redirect(url_for("exchange_messages.conversation", other_id=other.id))

@@ -118,7 +118,9 @@ def test_a_stranger_may_not_write(app, db, people):
     assert client.get(f"{BASE}/{stranger.id}").status_code == 404
     assert write(client, stranger, "Bonjour").status_code == 404
     assert db.scalar(select(func.count()).select_from(Message)) == 0
-    assert app.test_client().get(f"{BASE}/{stranger.id}").status_code == 403
+    signed_out = app.test_client()
+    assert signed_out.get(f"{BASE}/{stranger.id}").location.endswith("/echange-de-logement/connexion")
+    assert signed_out.post(f"{BASE}/{stranger.id}", data={"body": "x"}).status_code in (400, 403)
 
 
 def test_contact_details_wait_until_both_share(app, db, people):
