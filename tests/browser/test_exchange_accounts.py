@@ -1,7 +1,8 @@
-"""A tenant joins the swap exchange in Chromium, in French and Arabic, phone and desktop: the exchange's
-page, the sign-up form (its errors first), the e-mailed link (received by a local SMTP server) and its
-button, signed in; the listing form (its errors first, then filled in), the listing waiting for the
-landlord; signed out. axe on every page."""
+"""A tenant joins the swap exchange in Chromium, in French and Arabic, on a phone (the swap journey signs
+tenants up on a desktop too, and checks their listing page there): the exchange's page, the sign-up form
+(its errors first), the e-mailed link (received by a local SMTP server) and its button, signed in; the
+listing form (its errors first, then filled in), the listing waiting for the landlord; signed out. axe on
+every page."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from PIL import Image
 from sqlalchemy.orm import sessionmaker
 
 from portal.db import make_engine
-from tests.browser.support import check, serving, size_of
+from tests.browser.support import PHONE, check, serving, size_of
 from tests.factories.partners import create_organisation
 
 PASSWORD = "trois mots bien choisis"
 
 
+@pytest.mark.parametrize("viewport", [PHONE], ids=["phone"])  # on a desktop: the swap journey's pages
 @pytest.mark.parametrize("locale", ["fr", "ar"])
 def test_a_tenant_signs_up_and_confirms_the_address(tmp_path, inbox, page, watch, viewport, locale):
     email = f"locataire-{locale}-{size_of(viewport)}@example.org"
