@@ -1,13 +1,15 @@
 """A tenant joins the swap exchange in Chromium, in French and Arabic, on a phone (the swap journey signs
 tenants up on a desktop too, and checks their listing page there): the exchange's page, the sign-up form
 (its errors first), the e-mailed link (received by a local SMTP server) and its button, signed in; the
-listing form (its errors first, then filled in), the listing waiting for the landlord; signed out. axe on
+listing form (its errors first, then filled in), the listing waiting for the landlord, a photo, the
+wishes changed, two-step sign-in turned on (its QR code, its spare code); signed out. axe on
 every page."""
 
 from __future__ import annotations
 
 import re
 
+import pyotp
 import pytest
 from PIL import Image
 from sqlalchemy.orm import sessionmaker
@@ -94,6 +96,23 @@ def test_a_tenant_signs_up_and_confirms_the_address(tmp_path, inbox, page, watch
         shown.scroll_into_view_if_needed()  # loading="lazy": fetched once near the viewport
         page.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=shown.element_handle())
         assert page.evaluate("(img) => img.naturalWidth", shown.element_handle()) == 800
+        check(page, watch, viewport)
+
+        page.locator("main a[href$='/mon-annonce/souhaits']").click()
+        page.wait_for_load_state()
+        page.check("input[name=wish_communes][value='72181']")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url("**/echange-de-logement/mon-annonce")
+        assert "Le Mans" in page.locator("main dl dd").nth(1).inner_text()  # what the tenant looks for
+
+        page.goto(f"{home}mon-compte/double-authentification")
+        page.wait_for_function("() => document.querySelector('figure img').naturalWidth > 0")
+        check(page, watch, viewport)
+        key = page.locator("code.secret-key").inner_text().replace(" ", "")
+        page.fill("#code", pyotp.TOTP(key).now())
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert page.locator("#spare-code").count() == 1
         check(page, watch, viewport)
 
         page.goto(f"{home}mon-compte/suppression")

@@ -1,6 +1,6 @@
 """The landlords' side of the exchange in Chromium, on a phone and a desktop: a landlord confirms a
-tenant's listing, then two landlords' commissions approve a three-way swap the tenants agreed on, and one
-of them records the moves. axe on every page."""
+tenant's listing (after a file of answers refused, line by line), then two landlords' commissions approve
+a three-way swap the tenants agreed on, and one of them records the moves. axe on every page."""
 
 from __future__ import annotations
 
@@ -53,6 +53,20 @@ def test_two_landlords_approve_a_swap(exchange_server, page, watch, viewport):
     page.goto(f"{exchange_server}/partenaires/connexion")
     sign_in(page, f"editeur@oph-{size}.fr")
     page.goto(f"{exchange_server}/partenaires/echanges/organisations/oph-{size}")
+    check(page, watch, viewport)
+    wrong = {
+        "name": "reponses.csv",
+        "mimeType": "text/csv",
+        "buffer": b"reference;decision\nINCONNUE;confirmer\n",
+    }
+    page.set_input_files("#file", wrong)
+    page.get_by_role("button", name="Envoyer le fichier").click()
+    page.wait_for_load_state()
+    assert (
+        "Ligne 2 : Aucune annonce en attente ne donne la référence INCONNUE"
+        in page.locator("main").inner_text()
+    )
+    assert page.locator("#file[aria-invalid=true]").count() == 1
     check(page, watch, viewport)
     page.get_by_role("button", name="Confirmer : c'est notre locataire").click()
     page.wait_for_load_state()
