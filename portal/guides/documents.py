@@ -4,6 +4,7 @@ names and keys the cache knows them by. Printing them (expensive: seconds) is fo
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 from dataclasses import dataclass
@@ -151,8 +152,11 @@ def guide_document(guide: str, locale: str, commune_insee: str | None = None) ->
     return Document(name, guide_html(guide, locale, commune_insee, for_pdf=True), theme_file(), f"{name}.pdf")
 
 
+@functools.lru_cache(maxsize=2048)
 def qr_svg(url: str) -> bytes:
-    """A QR code made here (no service called): an SVG path, crisp at any size."""
+    """A QR code made here (no service called): an SVG path, crisp at any size. Remembered per URL:
+    choosing its mask takes milliseconds, and the nightly pre-render builds every desk sheet in every
+    language."""
     image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
     out = io.BytesIO()
     image.save(out)
