@@ -21,10 +21,20 @@ class ContentError(ValueError):
     """A content file is malformed; the message names the file and what is wrong."""
 
 
+# libyaml's parser when PyYAML was built with it (its wheels are), the same safe constructor: every app
+# start reads the territory, the grids and the dictionary, ten times faster than in pure Python.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_yaml(text: str):
+    """YAML text's data, with safe types only (yaml.YAMLError when it cannot be parsed)."""
+    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 - a safe loader
+
+
 def read_yaml(path: Path):
     """A YAML file's data; ContentError naming the file when it cannot be read or parsed."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ContentError(f"{path}: cannot be read ({exc})") from exc
 
@@ -35,7 +45,7 @@ def split_front_matter(text: str, path: Path) -> tuple[dict, str]:
         raise ContentError(f"{path}: must start with a `---` front matter block")
     try:
         header, body = text[4:].split("\n---\n", 1)
-        meta = yaml.safe_load(header) or {}
+        meta = load_yaml(header) or {}
     except (ValueError, yaml.YAMLError) as exc:
         raise ContentError(f"{path}: front matter cannot be read ({exc})") from exc
     if not isinstance(meta, dict) or not meta.get("title"):

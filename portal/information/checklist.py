@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from flask import current_app
+
+from portal.content import load_yaml
 
 TEXTS = (
     "title",
@@ -65,7 +66,7 @@ def _strings(value, where: str) -> tuple[str, ...]:
 
 
 def read_checklist(path: Path) -> Checklist:
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = load_yaml(path.read_text(encoding="utf-8")) or {}
     where = path.name
     extra = set(raw) - {*TEXTS, *LISTS, "situations"}
     if extra:

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal import db
+from portal.content import load_yaml
 from portal.territory.models import Commune
 from portal.text import folded
 
@@ -148,7 +149,7 @@ def read_territory(content_dir: Path) -> Territory:
     """Parse and check territory.yaml; raise TerritoryFileError naming what is wrong."""
     path = content_dir / "territory.yaml"
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise TerritoryFileError(f"{path}: cannot be read ({exc})") from exc
     if not isinstance(raw, dict):
