@@ -71,7 +71,7 @@ def _conversation_page(listing: Listing, other: Listing, form: MessageForm, stat
     side = messages.find(session, listing.id, other.id)
     if side is None and not messages.may_begin(session, listing, other):
         abort(404)
-    shown = messages.messages_of(session, side) if side is not None else []
+    shown = side.conversation.messages if side is not None else []
     if side is not None and status == 200:
         side.mark_read(clock.now())
         session.commit()
@@ -177,15 +177,14 @@ def report(other_id: int):
     listing, other = _listings(other_id)
     message_id = request.args.get("message", type=int)
     session = db.session()
-    side = messages.find(session, listing.id, other.id)
     reported = None
     if message_id is not None:
-        reported = next(
-            (m for m in (messages.messages_of(session, side) if side else []) if m.id == message_id), None
-        )
-        if reported is None or reported.sender_listing_id != other.id:
+        reported = messages.reportable(session, listing, other, message_id)
+        if reported is None:
             abort(404)
-    elif side is None and not messages.may_begin(session, listing, other):
+    elif messages.find(session, listing.id, other.id) is None and not messages.may_begin(
+        session, listing, other
+    ):
         abort(404)
     form = ReportForm()
     if request.method == "GET" or not form.validate_on_submit():

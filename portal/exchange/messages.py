@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from portal.exchange import neighbourhood, services
@@ -180,7 +180,8 @@ def unread_in(session: Session, side: Side) -> int:
 
 
 def conversations_of(session: Session, listing_id: int) -> list[tuple[Side, int]]:
-    """The listing's conversations, the latest first, each with its count of unread messages."""
+    """The listing's conversations, the latest first, each with its count of unread messages (one
+    query for every count)."""
     found = session.scalars(
         select(Conversation)
         .where(
@@ -190,7 +191,24 @@ def conversations_of(session: Session, listing_id: int) -> list[tuple[Side, int]
         .order_by(Conversation.last_message_at.desc())
     )
     sides = [Side(conversation, listing_id) for conversation in found]
-    return [(side, unread_in(session, side)) for side in sides]
+    read_at = case(
+        (Conversation.first_listing_id == listing_id, Conversation.first_read_at),
+        else_=Conversation.second_read_at,
+    )
+    unread = dict(
+        session.execute(
+            select(Message.conversation_id, func.count(Message.id))
+            .join(Conversation, Conversation.id == Message.conversation_id)
+            .where(
+                Message.conversation_id.in_([side.conversation.id for side in sides]),
+                Message.sender_listing_id != listing_id,
+                Message.hidden_at.is_(None),
+                or_(read_at.is_(None), Message.created_at > read_at),
+            )
+            .group_by(Message.conversation_id)
+        ).all()
+    )
+    return [(side, unread.get(side.conversation.id, 0)) for side in sides]
 
 
 def unread_total(session: Session, listing_id: int) -> int:
@@ -238,6 +256,15 @@ def unblock(session: Session, listing: Listing, other: Listing) -> None:
     side.conversation.blocked_by = None
 
 
+def reportable(session: Session, listing: Listing, other: Listing, message_id: int) -> Message | None:
+    """The message, if the other listing's tenant sent it to this listing's tenant."""
+    side = find(session, listing.id, other.id)
+    message = session.get(Message, message_id)
+    if side is None or message is None or message.conversation_id != side.conversation.id:
+        return None
+    return message if message.sender_listing_id == other.id else None
+
+
 def report(
     session: Session,
     listing: Listing,
@@ -253,14 +280,8 @@ def report(
         raise services.ExchangeRefused("reason")
     excerpt = ""
     if message_id is not None:
-        side = find(session, listing.id, other.id)
-        message = session.get(Message, message_id)
-        if (
-            side is None
-            or message is None
-            or message.conversation_id != side.conversation.id
-            or message.sender_listing_id != other.id
-        ):
+        message = reportable(session, listing, other, message_id)
+        if message is None:
             raise services.ExchangeRefused("message")
         excerpt = message.body
     elif listing.id == other.id:
@@ -287,14 +308,6 @@ def report(
     session.add(found)
     session.flush()
     return found
-
-
-def messages_of(session: Session, side: Side) -> list[Message]:
-    return list(
-        session.scalars(
-            select(Message).where(Message.conversation_id == side.conversation.id).order_by(Message.id)
-        )
-    )
 
 
 def purge(session: Session, now: dt.datetime) -> None:

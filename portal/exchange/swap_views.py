@@ -80,7 +80,8 @@ def propose():
         flash(
             _("This swap can no longer be proposed: a listing changed or it is already proposed.")
             if refused.code != "cycle"
-            else _("This swap does not concern you.")
+            else _("This swap does not concern you."),
+            "error",
         )
         return redirect(url_for("exchange_swaps.swaps"))
     notices.tell(session, swap, "proposed", but=listing.id)

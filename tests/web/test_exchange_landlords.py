@@ -72,7 +72,9 @@ def test_a_landlord_confirms_its_tenants_listing(client, db, people):
     assert parse(page(client)).find(f".//*[@id='listing-{listing.id}']") is None
     assert db.scalar(select(AuditEntry.action).order_by(AuditEntry.id.desc())) == "exchange.listing_confirmed"
     again = post(client, url, answer="refuse")  # already dealt with: told, nothing changes
-    assert again.status_code == 302 and "déjà été traité" in client.get(again.location).text
+    assert again.status_code == 302
+    alert = parse(client.get(again.location)).find(".//main//div[@role='alert']")  # a refusal is read out
+    assert alert is not None and "déjà été traité" in text_of(alert)
     db.refresh(listing)
     assert listing.state == "public"
 
