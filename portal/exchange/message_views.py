@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 from portal import clock, db
 from portal.exchange import messages, notices, photos, services, tenants
 from portal.exchange.forms import ListingActionForm, MessageForm, ReportForm
-from portal.exchange.models import Listing
+from portal.exchange.models import OPEN_LISTING_STATES, Listing
 from portal.exchange.views import current_tenant, own_listing, page
 from portal.security import rate_limit
 from portal.territory.services import commune_names
@@ -85,7 +85,7 @@ def _conversation_page(listing: Listing, other: Listing, form: MessageForm, stat
         shown=shown,
         form=form,
         address=other.tenant.email if both_share else None,
-        writable=listing.state in messages.WRITABLE_STATES and other.state in messages.WRITABLE_STATES,
+        writable=listing.state in OPEN_LISTING_STATES and other.state in OPEN_LISTING_STATES,
         pictures=photos.photo_ids(session, {other.id}).get(other.id, []) if other.state == "public" else [],
         names=commune_names(),
     )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from portal.exchange import neighbourhood, services
 from portal.exchange.models import (
+    OPEN_LISTING_STATES,
     OPEN_SWAP_STATES,
     REPORT_REASONS,
     Conversation,
@@ -31,7 +32,6 @@ from portal.exchange.models import (
 KEPT_FOR = dt.timedelta(days=183)  # a conversation, after its last message
 REPORTS_KEPT_FOR = dt.timedelta(days=365)  # a report, after a moderator handled it
 MAX_LENGTH = 1000
-WRITABLE_STATES = ("public", "awaiting_landlord", "lapsed")  # a listing whose tenant may still talk
 CONTACT = re.compile(
     r"[\w.+-]+\s*(?:@|\(at\)|\[at\])\s*[\w-]+(?:\.[\w-]+)+"  # an e-mail address
     r"|(?:(?:\+|00)\s*33\s*[\s.-]*\(?0?\)?|\b0)\s*[1-9](?:[\s.-]*\d){8}\b",  # a French phone number
@@ -144,7 +144,7 @@ def send(session: Session, listing: Listing, other: Listing, body: str, now: dt.
     message they have not read yet). Refused: "closed" (a listing no longer open), "blocked",
     "stranger", "empty", "long", "contact" (an address or phone before both agreed to share)."""
     body = body.strip()
-    if listing.state not in WRITABLE_STATES or other.state not in WRITABLE_STATES:
+    if listing.state not in OPEN_LISTING_STATES or other.state not in OPEN_LISTING_STATES:
         raise services.ExchangeRefused("closed")
     if not body:
         raise services.ExchangeRefused("empty")

@@ -29,6 +29,7 @@ from portal.db import Base
 
 LISTING_STATES = ("awaiting_landlord", "public", "refused", "lapsed", "withdrawn", "moved", "suspended")
 CLOSED_LISTING_STATES = ("refused", "withdrawn", "moved")  # a new listing may replace them
+OPEN_LISTING_STATES = ("awaiting_landlord", "public", "lapsed")  # its tenant may still change and write
 SWAP_STATES = ("proposed", "agreed", "approved", "completed", "declined", "refused", "cancelled")
 OPEN_SWAP_STATES = ("proposed", "agreed", "approved")
 FINANCINGS = ("PLAI", "PLUS", "PLS", "PLI")

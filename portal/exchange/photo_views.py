@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from portal import clock, db
 from portal.exchange import photos
 from portal.exchange.forms import ListingActionForm, PhotoForm
+from portal.exchange.models import OPEN_LISTING_STATES
 from portal.exchange.views import current_tenant, listing_page, own_listing
 from portal.security import rate_limit
 
@@ -24,7 +25,7 @@ REFUSALS = {
 def _listing_or_abort():
     tenant = current_tenant()
     listing = own_listing(tenant) if tenant is not None else None
-    if listing is None or listing.state not in ("awaiting_landlord", "public", "lapsed"):
+    if listing is None or listing.state not in OPEN_LISTING_STATES:
         abort(403)
     return listing
 

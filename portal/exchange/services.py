@@ -20,6 +20,7 @@ from portal.exchange import matching, tenants
 from portal.exchange.models import (
     CLOSED_LISTING_STATES,
     FINANCINGS,
+    OPEN_LISTING_STATES,
     OPEN_SWAP_STATES,
     Listing,
     ListingWish,
@@ -157,7 +158,7 @@ def change_wishes(
     """New wishes (types, communes, maximum rent, step-free, reason) for an open listing: it stays public
     (the landlord confirmed the dwelling, not the wishes). The proposed swaps in which the tenant would
     no longer accept the dwelling they would move into are cancelled; their number is returned."""
-    if listing.state not in ("awaiting_landlord", "public", "lapsed"):
+    if listing.state not in OPEN_LISTING_STATES:
         raise ExchangeRefused("state")
     if check_input(data, communes):
         raise ExchangeRefused("input")

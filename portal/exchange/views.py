@@ -29,7 +29,7 @@ from portal import clock, db, sessions
 from portal.demands.models import DWELLING_TYPES
 from portal.exchange import accounts, labels, messages, notices, photos, services, tenants
 from portal.exchange.forms import LinkForm, ListingActionForm, ListingForm, PhotoForm, SignInForm, SignUpForm
-from portal.exchange.models import CLOSED_LISTING_STATES, Listing, Tenant
+from portal.exchange.models import CLOSED_LISTING_STATES, OPEN_LISTING_STATES, Listing, Tenant
 from portal.information.eligibility import PRODUCTS, Household, assess, income_retained
 from portal.information.services import ceilings_in_force
 from portal.mail import queue_mail
@@ -235,6 +235,8 @@ def listing_page(listing: Listing, photo_form: PhotoForm, status: int = 200):
         names=commune_names(),
         photo_form=photo_form,
         max_photos=photos.MAX_PHOTOS,
+        open_states=OPEN_LISTING_STATES,
+        closed_states=CLOSED_LISTING_STATES,
     )
 
 

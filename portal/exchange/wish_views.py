@@ -13,7 +13,7 @@ from portal import clock, db
 from portal.demands.models import DWELLING_TYPES
 from portal.exchange import services
 from portal.exchange.forms import WishesForm
-from portal.exchange.models import Listing
+from portal.exchange.models import OPEN_LISTING_STATES, Listing
 from portal.exchange.neighbourhood import codes
 from portal.exchange.views import current_tenant, own_listing, page
 from portal.security import rate_limit
@@ -25,7 +25,6 @@ bp = Blueprint(
     url_prefix="/<locale:lang_code>/echange-de-logement",
     template_folder="templates",
 )
-OPEN = ("awaiting_landlord", "public", "lapsed")
 
 
 def current_input(listing: Listing) -> services.ListingInput:
@@ -45,7 +44,7 @@ def wishes():
     if tenant is None:
         return redirect(url_for("exchange.sign_in"))
     listing = own_listing(tenant)
-    if listing is None or listing.state not in OPEN:
+    if listing is None or listing.state not in OPEN_LISTING_STATES:
         abort(404)
     territory = communes()
     form = WishesForm(
