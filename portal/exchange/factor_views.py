@@ -5,11 +5,7 @@ turns two-step sign-in off (a lost phone)."""
 
 from __future__ import annotations
 
-import io
-
-import qrcode
-import qrcode.image.svg
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, db, sessions
@@ -20,6 +16,7 @@ from portal.partners import accounts as partner_accounts
 from portal.partners import throttle
 from portal.security import rate_limit
 from portal.ui.forms import CodeForm
+from portal.ui.qr import secret_qr_response
 
 bp = Blueprint(
     "exchange_factor",
@@ -133,16 +130,7 @@ def setup_qr():
     record = sessions.current("tenant")
     if tenant is None or tenant.totp_secret or not record.pending_totp_secret:
         abort(404)
-    image = qrcode.make(
-        accounts.totp_uri(tenant, record.pending_totp_secret),
-        image_factory=qrcode.image.svg.SvgPathImage,
-        border=2,
-    )
-    out = io.BytesIO()
-    image.save(out)
-    response = Response(out.getvalue(), mimetype="image/svg+xml")
-    response.cache_control.no_store = True
-    return response
+    return secret_qr_response(accounts.totp_uri(tenant, record.pending_totp_secret))
 
 
 def init_app(app) -> None:

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
-import qrcode
-import qrcode.image.svg
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -32,6 +29,7 @@ from portal.revision import published_stamp
 from portal.territory.services import commune as find_commune
 from portal.territory.services import current_territory
 from portal.text import slugify
+from portal.ui import qr as ui_qr
 from portal.ui.theme import theme_css
 from portal.urls import public_url_for
 
@@ -154,13 +152,9 @@ def guide_document(guide: str, locale: str, commune_insee: str | None = None) ->
 
 @functools.lru_cache(maxsize=2048)
 def qr_svg(url: str) -> bytes:
-    """A QR code made here (no service called): an SVG path, crisp at any size. Remembered per URL:
-    choosing its mask takes milliseconds, and the nightly pre-render builds every desk sheet in every
-    language."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    return out.getvalue()
+    """A desk page's QR code, remembered per URL: choosing its mask takes milliseconds, and the nightly
+    pre-render builds every desk sheet in every language."""
+    return ui_qr.qr_svg(url)
 
 
 def desk_document(desk: Desk, locale: str) -> Document:

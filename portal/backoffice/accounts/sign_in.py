@@ -4,11 +4,8 @@ resets. Every view has a permission rule (portal.backoffice.permissions)."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from urllib.parse import urlsplit
 
-import qrcode
-import qrcode.image.svg
 from flask import (
     Response,
     current_app,
@@ -43,6 +40,7 @@ from portal.partners import accounts, audit, throttle, tokens
 from portal.partners.models import User
 from portal.security import consume, rate_limit
 from portal.ui.forms import CodeForm
+from portal.ui.qr import secret_qr_response
 
 
 def safe_next(target: str | None) -> str:
@@ -220,14 +218,7 @@ def second_factor_qr():
     secret = record.pending_totp_secret
     if user.totp_secret or not secret or record.second_factor_done:
         return Response(status=404)
-    image = qrcode.make(
-        accounts.totp_uri(user, secret), image_factory=qrcode.image.svg.SvgPathImage, border=2
-    )
-    out = io.BytesIO()
-    image.save(out)
-    response = Response(out.getvalue(), mimetype="image/svg+xml")
-    response.cache_control.no_store = True
-    return response
+    return secret_qr_response(accounts.totp_uri(user, secret))
 
 
 @password_step
