@@ -32,6 +32,11 @@ from portal.partners.models import (
     SignInThrottle,
     User,
 )
+from portal.rehousing.models import Commitment as RehousingCommitment
+from portal.rehousing.models import Household as RehousingHousehold
+from portal.rehousing.models import Offer as RehousingOffer
+from portal.rehousing.models import Operation as RehousingOperation
+from portal.rehousing.models import Proposal as RehousingProposal
 from portal.revision import ContentRevision
 from portal.sessions import AuthSession
 from portal.territory.models import Commune
@@ -70,6 +75,11 @@ __all__ = [
     "Organisation",
     "Page",
     "PageVersion",
+    "RehousingCommitment",
+    "RehousingHousehold",
+    "RehousingOffer",
+    "RehousingOperation",
+    "RehousingProposal",
     "RenderClaim",
     "RenderedDocument",
     "Report",

@@ -6,14 +6,12 @@ with a known decision; one problem and nothing is recorded (the report says ever
 
 from __future__ import annotations
 
-import contextlib
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from portal import csvfiles
 from portal.exchange import landlords, services
 from portal.exchange.models import Listing
 from portal.partners.models import User
@@ -31,26 +29,14 @@ class Reading:
     problems: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-def _text(raw: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
-
-
 def read(session: Session, landlord_id: int, raw: bytes) -> Reading:
     """The file checked against the listings waiting for this landlord; nothing is changed."""
     reading = Reading()
-    text = _text(raw)
+    text = csvfiles.decode(raw)
     if text is None or not text.strip():
         reading.problems.append((0, "empty", ""))
         return reading
-    dialect = csv.excel
-    with contextlib.suppress(csv.Error):  # one column only: no delimiter to find
-        dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=";,\t")
-    rows = csv.reader(io.StringIO(text), dialect)
+    rows = csvfiles.rows(text)
     header = [cell.strip().casefold() for cell in next(rows, [])]
     if any(column not in header for column in COLUMNS):
         reading.problems.append((1, "columns", ";".join(header)))

@@ -35,6 +35,7 @@ JOB_MODULES = (
     "portal.demands.imports.jobs",
     "portal.demands.jobs",
     "portal.exchange.jobs",
+    "portal.rehousing.jobs",
     "portal.observatory.jobs",
     "portal.backoffice.accounts.notifications",
     "portal.backoffice.desks.notifications",

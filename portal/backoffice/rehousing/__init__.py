@@ -1,0 +1,1 @@
+"""The partners' pages of the urban-renewal rehousing follow-up (/partenaires/relogement)."""
