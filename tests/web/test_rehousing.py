@@ -221,3 +221,9 @@ def test_a_wish_for_another_commune_is_shown_against_an_offer(db_app, db, people
     text = text_of(parse(page).find(".//main"))
     for missed in ("pas dans une commune souhaitée", "pas accessible sans marches", "coûte plus"):
         assert missed in text
+
+
+def test_the_privacy_page_states_how_long_households_are_kept(client):
+    assert dt.timedelta(days=730) == RETENTION
+    page = client.get("/fr/donnees-personnelles")
+    assert "deux ans après la clôture de l'opération" in page.text.replace("&#39;", "'")
