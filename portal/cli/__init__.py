@@ -8,11 +8,12 @@ from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import func, select
 
-from portal import create_app, db, jobs, migrations
+from portal import clock, create_app, db, jobs, migrations
 from portal.cli import cotation, demands, desks, guides, information, observatory, partners
 from portal.demands.models import Demand
 from portal.demands.scoring import rescore_all
 from portal.demands.services import hashes_with_other_parameters
+from portal.rehousing.demo import add_demo_operation
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -43,6 +44,9 @@ def init_command(demo: bool) -> None:
             demands.add_demo_demands(2000)
             rescore_all()
         demands.add_demo_stock()
+        with db.database().sessions() as session:
+            if add_demo_operation(session, clock.today()):
+                session.commit()
         click.echo("Demonstration data: the territory is marked as such on every page.")
     with db.database().sessions() as session:
         stale = hashes_with_other_parameters(session)

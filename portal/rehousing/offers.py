@@ -45,7 +45,7 @@ def refresh_status(household: Household) -> None:
     )
 
 
-def _record(session: Session, user: User, household: Household, action: str, after: dict) -> None:
+def _record(session: Session, user: User | None, household: Household, action: str, after: dict) -> None:
     landlord_id = session.get(Operation, household.operation_id).landlord_id
     audit.record(session, user, landlord_id, action, household_target(household), after=after)
 
@@ -55,7 +55,9 @@ def _open(household: Household) -> None:
         raise Refused("closed")
 
 
-def add_offer(session: Session, user: User, household: Household, brought_by_id: int, values: dict) -> Offer:
+def add_offer(
+    session: Session, user: User | None, household: Household, brought_by_id: int, values: dict
+) -> Offer:
     _open(household)
     partner = session.get(Organisation, brought_by_id)
     if partner is None:
@@ -77,7 +79,9 @@ def add_offer(session: Session, user: User, household: Household, brought_by_id:
     return offer
 
 
-def decide(session: Session, user: User, offer: Offer, accepted: bool, reason: str, on: dt.date) -> None:
+def decide(
+    session: Session, user: User | None, offer: Offer, accepted: bool, reason: str, on: dt.date
+) -> None:
     """The household's answer: accepted, or refused for one of REFUSAL_REASONS."""
     household = offer.household
     _open(household)
@@ -97,7 +101,7 @@ def decide(session: Session, user: User, offer: Offer, accepted: bool, reason: s
     )  # fmt: skip
 
 
-def record_move(session: Session, user: User, offer: Offer, on: dt.date) -> None:
+def record_move(session: Session, user: User | None, offer: Offer, on: dt.date) -> None:
     """The household moved into the dwelling it accepted: rehoused."""
     household = offer.household
     _open(household)
@@ -111,7 +115,7 @@ def record_move(session: Session, user: User, offer: Offer, on: dt.date) -> None
     _record(session, user, household, "rehousing.household_moved", {"offer": offer.id, "on": str(on)})
 
 
-def record_left(session: Session, user: User, household: Household, reason: str, on: dt.date) -> None:
+def record_left(session: Session, user: User | None, household: Household, reason: str, on: dt.date) -> None:
     """The household left otherwise (own means, private sector…): its follow-up ends."""
     _open(household)
     if reason not in LEFT_REASONS:

@@ -81,7 +81,7 @@ def household_target(household: Household) -> str:
     return f"rehousing operation {household.operation_id}, household {household.reference}"
 
 
-def create_operation(session: Session, user: User, values: dict) -> Operation:
+def create_operation(session: Session, user: User | None, values: dict) -> Operation:
     landlord = session.get(Organisation, values["landlord_id"])
     if landlord is None or landlord.kind != "landlord":
         raise Refused("landlord")
@@ -95,7 +95,7 @@ def create_operation(session: Session, user: User, values: dict) -> Operation:
     return operation
 
 
-def update_operation(session: Session, user: User, operation: Operation, values: dict) -> None:
+def update_operation(session: Session, user: User | None, operation: Operation, values: dict) -> None:
     before = snapshot(operation, OPERATION_FIELDS)
     for name in OPERATION_FIELDS:
         if name != "landlord_id":  # an operation stays its landlord's
@@ -106,7 +106,7 @@ def update_operation(session: Session, user: User, operation: Operation, values:
     )  # fmt: skip
 
 
-def close_operation(session: Session, user: User, operation: Operation, on: dt.date | None) -> None:
+def close_operation(session: Session, user: User | None, operation: Operation, on: dt.date | None) -> None:
     """Close the follow-up (None opens it again); the households are deleted a set time after."""
     before = operation.closed_on
     operation.closed_on = on
@@ -117,7 +117,12 @@ def close_operation(session: Session, user: User, operation: Operation, on: dt.d
 
 
 def set_commitment(
-    session: Session, user: User, operation: Operation, organisation_id: int, dwelling_type: str, offers: int
+    session: Session,
+    user: User | None,
+    operation: Operation,
+    organisation_id: int,
+    dwelling_type: str,
+    offers: int,
 ) -> None:
     """How many offers of this type the partner brings (0 takes the commitment away)."""
     partner = session.get(Organisation, organisation_id)
@@ -155,7 +160,7 @@ def _reference_taken(session: Session, operation_id: int, reference: str, but: i
     return session.scalar(query) is not None
 
 
-def add_household(session: Session, user: User, operation: Operation, values: dict) -> Household:
+def add_household(session: Session, user: User | None, operation: Operation, values: dict) -> Household:
     if _reference_taken(session, operation.id, values["reference"]):
         raise Refused("reference_taken")
     household = Household(operation_id=operation.id, **{name: values[name] for name in HOUSEHOLD_FIELDS})
@@ -168,7 +173,7 @@ def add_household(session: Session, user: User, operation: Operation, values: di
     return household
 
 
-def update_household(session: Session, user: User, household: Household, values: dict) -> None:
+def update_household(session: Session, user: User | None, household: Household, values: dict) -> None:
     if _reference_taken(session, household.operation_id, values["reference"], but=household.id):
         raise Refused("reference_taken")
     before = snapshot(household, HOUSEHOLD_FIELDS)
@@ -182,7 +187,7 @@ def update_household(session: Session, user: User, household: Household, values:
 
 
 def import_households(
-    session: Session, user: User, operation: Operation, rows: list[dict]
+    session: Session, user: User | None, operation: Operation, rows: list[dict]
 ) -> tuple[int, int]:
     """Add the file's new households and update the ones whose reference is known (a checked file: see
     households.read). (added, updated); one audit entry for the file."""
@@ -211,7 +216,9 @@ def import_households(
     return added, updated
 
 
-def propose(session: Session, user: User, household: Household, organisation_id: int, on: dt.date) -> bool:
+def propose(
+    session: Session, user: User | None, household: Household, organisation_id: int, on: dt.date
+) -> bool:
     """Put a household forward to a partner (it then sees the household); False when it already was."""
     partner = session.get(Organisation, organisation_id)
     if partner is None:

@@ -34,6 +34,17 @@ def test_init_demo_creates_the_database_and_loads_the_territory(tmp_path):
     assert reminded.exit_code == 0 and reminded.output.startswith("0 renewal reminders queued, 0 lapsed")
     again = run(tmp_path, "init", "--demo")
     assert "(0 added or updated, 0 removed)" in again.output
+    with engine.connect() as connection:  # the demonstration rehousing operation, made once
+        assert connection.exec_driver_sql("SELECT count(*) FROM rehousing_operation").scalar() == 1
+        statuses = dict(
+            connection.exec_driver_sql("SELECT status, count(*) FROM rehousing_household GROUP BY 1").all()
+        )
+    assert sum(statuses.values()) == 48 and set(statuses) == {
+        "not_started",
+        "in_progress",
+        "rehoused",
+        "left",
+    }
     refreshed = run(tmp_path, "observatory", "refresh")
     assert refreshed.exit_code == 0 and refreshed.output.startswith("Observatory figures of ")
     with engine.connect() as connection:
