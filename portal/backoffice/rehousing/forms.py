@@ -212,7 +212,10 @@ class OfferForm(PortalForm):
 class DecisionForm(PortalForm):
     decision = RadioField(
         _l("The household's answer"),
-        choices=[SelectChoice("accepted", _l("Accepted")), SelectChoice("refused", _l("Refused"))],
+        choices=[
+            SelectChoice("accepted", _l("Offer accepted")),
+            SelectChoice("refused", _l("Offer refused")),
+        ],
         validators=[InputRequired(_l("Choose the answer"))],
     )
     reason = SelectField(_l("Reason for refusing"), validators=[Optional()])

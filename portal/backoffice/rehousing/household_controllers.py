@@ -37,7 +37,6 @@ from portal.rehousing import access, households, offers, operations, services
 from portal.rehousing.models import HOUSEHOLD_STATUSES, LEFT_REASONS, REFUSAL_REASONS, Household, Offer
 from portal.territory.services import commune_names, communes
 
-
 # The household page holds several forms, each with its prefix: their token is the page's one
 # `csrf_token` field, which the app's CSRF protection checks on every POST (portal/security.py).
 PAGE_FORM = {"csrf": False}
