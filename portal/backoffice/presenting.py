@@ -49,8 +49,3 @@ def kind_label(kind: str) -> str:
 def paris_datetime(moment: dt.datetime) -> str:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return format_datetime(aware.astimezone(PARIS), "short")
-
-
-def spreadsheet_safe(value: str) -> str:
-    """A cell that a spreadsheet would run as a formula is prefixed with a quote (CSV injection)."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

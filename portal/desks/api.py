@@ -11,6 +11,7 @@ import io
 from flask import Blueprint, Flask, Response, jsonify, request
 
 from portal import clock, db
+from portal.csvfiles import spreadsheet_safe
 from portal.desks import services
 from portal.desks.loader import WEEKDAYS
 from portal.desks.services import DeskResult, Filters
@@ -177,13 +178,6 @@ def record(result: DeskResult) -> dict:
         "url": public_url_for("desks.desk_page", lang_code="fr", desk_id=desk.id, slug=slugify(desk.name)),
         "demo": desk.demo,
     }
-
-
-def spreadsheet_safe(value):
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) is prefixed with an apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _error(error: BadParameter):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from portal.csvfiles import spreadsheet_safe
 from portal.partners.models import Organisation
 from portal.rehousing import offers
 from portal.rehousing.access import Access, household_filter
@@ -127,29 +128,28 @@ def export_csv(session: Session, operation: Operation, rights: Access) -> str:
     )
     for household in session.scalars(query):
         moved = next((offer for offer in household.offers if offer.moved_on is not None), None)
-        writer.writerow(
-            [
-                household.reference,
-                household.persons,
-                household.children,
-                household.current_type,
-                household.wished_type,
-                " ".join(household.wished_communes or ()),
-                household.survey_on or "",
-                household.followed_by,
-                household.status,
-                len(household.offers),
-                offers.refusal_stage(household)[0],
-                moved.commune_insee if moved else "",
-                moved.dwelling_type if moved else "",
-                _yes_no(moved.in_qpv) if moved else "",
-                _yes_no(moved.recent) if moved else "",
-                household.rent_after_aid if household.rent_after_aid is not None else "",
-                moved.rent_after_aid if moved and moved.rent_after_aid is not None else "",
-                household.ended_on or "",
-                household.left_reason,
-            ]
-        )
+        row = [
+            household.reference,
+            household.persons,
+            household.children,
+            household.current_type,
+            household.wished_type,
+            " ".join(household.wished_communes or ()),
+            household.survey_on or "",
+            household.followed_by,
+            household.status,
+            len(household.offers),
+            offers.refusal_stage(household)[0],
+            moved.commune_insee if moved else "",
+            moved.dwelling_type if moved else "",
+            _yes_no(moved.in_qpv) if moved else "",
+            _yes_no(moved.recent) if moved else "",
+            household.rent_after_aid if household.rent_after_aid is not None else "",
+            moved.rent_after_aid if moved and moved.rent_after_aid is not None else "",
+            household.ended_on or "",
+            household.left_reason,
+        ]
+        writer.writerow([spreadsheet_safe(cell) for cell in row])
     return out.getvalue()
 
 

@@ -189,12 +189,14 @@ def test_the_households_of_an_operation_closed_two_years_ago_are_deleted_its_fig
 
 def test_the_export_and_the_printed_report(db_app, db, people, operation, backend):
     seven_households(db, people, operation)
+    create_household(db, people["epci_editor"], operation, "=HYPERLINK(1)")  # never run as a formula
     client = db_app.test_client()
     sign_in(client, "editeur@oph.fr")
     export = client.get(f"/partenaires/relogement/operations/{operation.id}/menages.csv")
     assert export.status_code == 200 and export.mimetype == "text/csv"
     lines = export.data.decode("utf-8-sig").splitlines()
-    assert len(lines) == 8 and lines[0].startswith("reference;persons;")
+    assert len(lines) == 9 and lines[0].startswith("reference;persons;")
+    assert any(line.startswith("'=HYPERLINK(1);") for line in lines)
     h1 = next(line.split(";") for line in lines if line.startswith("H-1;"))
     assert (
         h1[8:11] == ["rehoused", "1", "0"]

@@ -23,8 +23,8 @@ from portal.backoffice.audit.forms import (
 from portal.backoffice.permissions import (
     epci_role,
 )
-from portal.backoffice.presenting import spreadsheet_safe
 from portal.clock import PARIS
+from portal.csvfiles import spreadsheet_safe
 from portal.partners import audit
 from portal.partners.models import AuditEntry, Organisation, User
 

@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from portal import db
 from portal.backoffice.observatory.forms import ObservatoryFilterForm, filter_form
 from portal.backoffice.permissions import signed_in
-from portal.backoffice.presenting import spreadsheet_safe
+from portal.csvfiles import spreadsheet_safe
 from portal.i18n import current_localeinfo
 from portal.observatory.charts import bar_chart
 from portal.observatory.definitions import BY_NAME, INDICATORS, SECRECY_NOTE
