@@ -254,3 +254,67 @@ def test_a_bad_file_is_refused_whole_with_every_problem_by_line(client, db, peop
     assert any("current_type" in text for text in texts) and any("colour" in text for text in texts)
     assert upload(client, operation.id, "").status_code == 400
     assert db.scalar(select(func.count()).select_from(Household)) == 0
+
+
+def household_form(**values):
+    form = {
+        "reference": "M-01",
+        "persons": "3",
+        "children": "1",
+        "current_type": "T4",
+        "rent": "498,30",
+        "rent_after_aid": "",
+        "wished_type": "T3",
+        "wished_communes": [LE_MANS],
+        "accessibility": "y",
+        "rent_ceiling": "250",
+        "survey_on": "2026-04-20",
+        "followed_by": "Mme Martin",
+    }
+    form.update(values)
+    return form
+
+
+def test_a_household_entered_by_hand_proposed_and_closed_otherwise(client, db, people):
+    operation = create_operation(db, people["epci_editor"], people["oph"].id)
+    create_household(db, people["epci_editor"], operation, "TAKEN")
+    db.commit()
+    sign_in(client, "editeur@oph.fr")
+    new = f"{BASE}/operations/{operation.id}/menages/nouveau"
+    assert client.get(new).status_code == 200
+    taken = post(client, new, **household_form(reference="TAKEN"))
+    assert taken.status_code == 400 and "a cette référence" in taken.text
+    assert 'value="498,30"' in taken.text  # what was typed is kept
+    wrong = post(client, new, **household_form(children="3", rent="beaucoup"))
+    assert (
+        wrong.status_code == 400 and "au moins un adulte" in wrong.text and "montant en euros" in wrong.text
+    )
+    made = post(client, new, **household_form())
+    assert made.status_code == 302
+    household = db.scalar(select(Household).where(Household.reference == "M-01"))
+    assert (str(household.rent), household.rent_after_aid, household.accessibility) == ("498.30", None, True)
+    page = made.location
+    assert post(client, f"{page}/modifier", **household_form(reference="M-01-bis")).status_code == 302
+    proposed = post(client, f"{page}/proposition", **{"proposal-partner": str(people["sa"].id)})
+    assert proposed.status_code == 302
+    assert "Organisation sa-hlm" in client.get(page).text
+    left = post(client, f"{page}/sortie", **{"left-reason": "private_sector", "left-ended_on": "2026-08-01"})
+    assert left.status_code == 302
+    db.expire_all()
+    household = db.get(Household, household.id)
+    assert (household.reference, household.status, household.left_reason) == (
+        "M-01-bis",
+        "left",
+        "private_sector",
+    )
+    offer = post(client, f"{page}/offres", **{"offer-landlord_name": "X"})  # a closed follow-up takes nothing
+    assert offer.status_code in (302, 400) and db.scalar(select(func.count()).select_from(Offer)) == 0
+    actions = db.scalars(select(AuditEntry.action).where(AuditEntry.action.like("rehousing.%"))).all()
+    assert {"rehousing.household_changed", "rehousing.household_proposed", "rehousing.household_left"} <= set(
+        actions
+    )
+    closed = post(client, f"{BASE}/operations/{operation.id}/cloture", closed_on="2026-09-30")
+    assert closed.status_code == 302
+    db.expire_all()
+    assert db.get(Operation, operation.id).closed_on.isoformat() == "2026-09-30"
+    assert "Suivi clos" in client.get(f"{BASE}/").text
