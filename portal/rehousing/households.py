@@ -24,23 +24,9 @@ from decimal import Decimal, InvalidOperation
 
 from portal import csvfiles
 from portal.demands.models import DWELLING_TYPES
+from portal.rehousing.models import HOUSEHOLD_FIELDS
 
-COLUMNS = (
-    "reference",
-    "persons",
-    "children",
-    "current_type",
-    "rent",
-    "rent_after_aid",
-    "wished_type",
-    "wished_communes",
-    "accessibility",
-    "ageing_or_disability",
-    "stay_in_neighbourhood",
-    "rent_ceiling",
-    "survey_on",
-    "followed_by",
-)
+COLUMNS = HOUSEHOLD_FIELDS
 REQUIRED = ("reference", "persons", "current_type", "wished_type")
 MAX_LINES = 5000
 MAX_PERSONS = 20

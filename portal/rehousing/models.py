@@ -37,6 +37,23 @@ OPEN_STATUSES = ("not_started", "in_progress")
 LEFT_REASONS = ("own_means", "private_sector", "specialised_housing", "deceased", "other")
 OFFER_DECISIONS = ("pending", "accepted", "refused")
 REFUSAL_REASONS = ("location", "size", "rent", "condition", "accessibility", "neighbourhood", "other")
+# What is recorded of a household to rehouse (the file's columns, the form's fields, the audit's snapshot).
+HOUSEHOLD_FIELDS = (
+    "reference",
+    "persons",
+    "children",
+    "current_type",
+    "rent",
+    "rent_after_aid",
+    "wished_type",
+    "wished_communes",
+    "accessibility",
+    "ageing_or_disability",
+    "stay_in_neighbourhood",
+    "rent_ceiling",
+    "survey_on",
+    "followed_by",
+)
 REFUSALS_THAT_COUNT = 3  # CCH L.353-15 and L.442-6: three suitable offers refused end the right to stay
 
 

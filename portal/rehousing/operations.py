@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.partners import audit
 from portal.partners.models import Organisation, User
-from portal.rehousing.models import Commitment, Household, Operation, Proposal
+from portal.rehousing.models import HOUSEHOLD_FIELDS, Commitment, Household, Operation, Proposal
 
 audit.register(
     {
@@ -37,22 +37,6 @@ OPERATION_FIELDS = (
     "announced_on",
     "rehousing_starts_on",
     "demolition_on",
-)
-HOUSEHOLD_FIELDS = (
-    "reference",
-    "persons",
-    "children",
-    "current_type",
-    "rent",
-    "rent_after_aid",
-    "wished_type",
-    "wished_communes",
-    "accessibility",
-    "ageing_or_disability",
-    "stay_in_neighbourhood",
-    "rent_ceiling",
-    "survey_on",
-    "followed_by",
 )
 
 

@@ -110,32 +110,27 @@ def import_households(operation_id: int):
 @any_organisation_role(*ROLES)
 def new_household(operation_id: int):
     found, _rights = load(operation_id, manage=True)
-    form = _household_form(HouseholdForm())
-    if form.validate_on_submit():
-        session = db.session()
-        try:
-            household = operations.add_household(session, current_user(), found, form.values())
-        except operations.Refused as refused:
-            form.reference.errors.append(labels.refused_change(refused.code))
-        else:
-            session.commit()
-            flash(_("The household is added."))
-            return redirect(url_for("rehousing.household", operation_id=found.id, household_id=household.id))
-    status = 400 if form.is_submitted() else 200
-    return render_template(
-        "rehousing/household_form.html", form=form, operation=found, household=None
-    ), status
+    return _household_page(found, None)
 
 
 @any_organisation_role(*ROLES)
 def edit_household(operation_id: int, household_id: int):
     found, _rights, household = _household(operation_id, household_id, manage=True)
+    return _household_page(found, household)
+
+
+def _household_page(found, household: Household | None):
+    """The form of a new household (None) or of one to change; saved, or shown again with its errors."""
     form = _household_form(HouseholdForm(obj=household))
     if form.validate_on_submit():
         session = db.session()
         try:
-            operations.update_household(session, current_user(), household, form.values())
+            if household is None:
+                household = operations.add_household(session, current_user(), found, form.values())
+            else:
+                operations.update_household(session, current_user(), household, form.values())
         except operations.Refused as refused:
+            session.rollback()
             form.reference.errors.append(labels.refused_change(refused.code))
         else:
             session.commit()
