@@ -32,6 +32,7 @@ from portal.partners.models import (
     SignInThrottle,
     User,
 )
+from portal.priority.models import CommitteeSession, Objective, Referral
 from portal.rehousing.models import Commitment as RehousingCommitment
 from portal.rehousing.models import Household as RehousingHousehold
 from portal.rehousing.models import Offer as RehousingOffer
@@ -47,6 +48,7 @@ __all__ = [
     "AuthSession",
     "Base",
     "Closure",
+    "CommitteeSession",
     "Commune",
     "ContentRevision",
     "Conversation",
@@ -70,11 +72,13 @@ __all__ = [
     "Message",
     "NetworkMeeting",
     "NewsItem",
+    "Objective",
     "OneTimeLink",
     "OpeningSlot",
     "Organisation",
     "Page",
     "PageVersion",
+    "Referral",
     "RehousingCommitment",
     "RehousingHousehold",
     "RehousingOffer",

@@ -1,8 +1,8 @@
 """The partners' workspace (/partenaires/): controllers, forms, templates and notifications, one package
 per feature (accounts, audit, content, desks, exchange, grids, imports, jobs, library, observatory,
-rehousing). The rules and the data are the areas' (portal/partners, portal/information, portal/desks,
-portal/cotation, portal/demands, portal/exchange, portal/library, portal/observatory, portal/rehousing);
-every view carries one permission rule (permissions.py)."""
+priority, rehousing). The rules and the data are the areas' (portal/partners, portal/information,
+portal/desks, portal/cotation, portal/demands, portal/exchange, portal/library, portal/observatory,
+portal/priority, portal/rehousing); every view carries one permission rule (permissions.py)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from portal.backoffice.jobs import blueprint as jobs
 from portal.backoffice.library import blueprint as library
 from portal.backoffice.observatory import blueprint as observatory
 from portal.backoffice.presenting import paris_datetime, role_label, switch_language
+from portal.backoffice.priority import blueprint as priority
 from portal.backoffice.rehousing import blueprint as rehousing
 from portal.partners import audit
 
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     jobs.init_app(app)  # /partenaires/travaux: long work and how it goes
     library.init_app(app)  # /partenaires/documents: shared documents and news
     observatory.init_app(app)  # /partenaires/observatoire: the partners' observatory
+    priority.init_app(app)  # /partenaires/prioritaires: priority households and the committee
     rehousing.init_app(app)  # /partenaires/relogement: the urban-renewal rehousing follow-up
     app.add_template_filter(role_label, "role_label_filter")
     app.add_template_filter(paris_datetime, "paris_datetime")

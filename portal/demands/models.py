@@ -124,6 +124,13 @@ class Allocation(Base):
     priority: Mapped[str] = mapped_column(String(20), default="none")  # one of PRIORITY_PUBLICS
     in_qpv: Mapped[bool] = mapped_column(Boolean, default=False)  # dwelling in a priority urban district
     lowest_quartile: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: income unknown
+    # Reservations in flux: the reservation holder the dwelling was offered to, and the one whose
+    # candidate it went to (organisations' slugs in the portal; the landlord's own for its unreserved
+    # dwellings; empty when the file does not say); how it was financed and when it was built.
+    offered_to: Mapped[str] = mapped_column(String(80), default="", server_default="")
+    holder: Mapped[str] = mapped_column(String(80), default="", server_default="", index=True)
+    financing: Mapped[str] = mapped_column(String(4), default="", server_default="")
+    built_year: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class HousingStock(Base):

@@ -36,6 +36,7 @@ JOB_MODULES = (
     "portal.demands.jobs",
     "portal.exchange.jobs",
     "portal.rehousing.jobs",
+    "portal.priority.jobs",
     "portal.observatory.jobs",
     "portal.backoffice.accounts.notifications",
     "portal.backoffice.desks.notifications",

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from portal import clock, db
 from portal.clock import PARIS
 from portal.library import files as library_files
-from portal.library.models import NetworkMeeting, NewsItem, SharedDocument
+from portal.library.models import DocumentTag, NetworkMeeting, NewsItem, SharedDocument
 from portal.partners.models import Organisation, User
 
 EDITING_ROLES = ("editor", "admin")  # of the owning organisation, or of the EPCI
@@ -94,3 +94,13 @@ def template_helpers() -> dict:
         "paris_date": lambda moment: as_utc(moment).astimezone(PARIS).date(),
         "file_label": file_label,
     }
+
+
+def documents_tagged(tag: str) -> list[SharedDocument]:
+    """The shared documents that carry a tag, newest first (a topic's resource page lists them)."""
+    query = (
+        select(SharedDocument)
+        .where(SharedDocument.tags.any(DocumentTag.name == tag))
+        .order_by(SharedDocument.updated_at.desc(), SharedDocument.id.desc())
+    )
+    return list(db.session().scalars(query))

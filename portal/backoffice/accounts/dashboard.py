@@ -11,6 +11,7 @@ from portal.backoffice.accounts.members import offers_since
 from portal.backoffice.permissions import current_user, signed_in
 from portal.desks import operations as desk_operations
 from portal.partners.models import ROLES, RoleInvitation
+from portal.priority import access as priority_access
 
 
 @signed_in
@@ -31,6 +32,7 @@ def dashboard():
         reads_audit=user.has_role("admin", "reviewer", epci=True),
         manages_network=user.has_role("admin", epci=True),
         at_desk=user.has_role("desk_agent", "admin"),
+        priority=priority_access.takes_part(user),
         stale=stale,
         keeps_desks=keeps_desks,
         months=settings.desk_reminder_months,

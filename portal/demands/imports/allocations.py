@@ -15,6 +15,12 @@ Columns (UTF-8, comma-separated, a header line):
                     L.441-1, the PDALHPD's included); empty means none
   qpv               1 when the dwelling is in a priority urban district (QPV), else 0 (empty: 0)
   lowest_quartile   1 when the household is in the lowest income quartile, 0 when not, empty when unknown
+  offered_to        reservations in flux: the slug (in the portal) of the reservation holder the dwelling
+                    was offered to, the landlord's own for a dwelling no one reserves; empty when unknown
+  holder            the slug of the reservation holder whose candidate was housed (the landlord's own when
+                    the dwelling came back to it, or for its unreserved dwellings); empty when unknown
+  financing         PLAI, PLUS, PLS or PLI (empty: unknown)
+  built_year        the year the building was finished, e.g. 1972 (empty: unknown)
 Whether an allocation was a transfer (mutation) is not a column: it is the demand's `mutation`.
 
 Importing twice gives the same result: a row replaces the stored allocation of the same demand number
@@ -31,6 +37,7 @@ which replaces the demands and their ids, keeps them.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,11 +61,21 @@ from portal.demands.imports.reading import (
     parse_date,
     read_rows,
 )
-from portal.demands.models import PRIORITY_PUBLICS, Allocation, Demand, DemandEvent
+from portal.demands.models import FINANCINGS, PRIORITY_PUBLICS, Allocation, Demand, DemandEvent
 from portal.territory.models import Commune
 
 ALLOCATION_REQUIRED = ("number", "allocated_on", "commune", "dwelling_type", "landlord")
-ALLOCATION_COLUMNS = (*ALLOCATION_REQUIRED, "priority", "qpv", "lowest_quartile")
+ALLOCATION_COLUMNS = (
+    *ALLOCATION_REQUIRED,
+    "priority",
+    "qpv",
+    "lowest_quartile",
+    "offered_to",
+    "holder",
+    "financing",
+    "built_year",
+)
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
 @dataclass
@@ -113,7 +130,22 @@ def allocation_row(raw: dict, communes: set[str], today: dt.date) -> tuple[dict,
         lowest = _binary(raw.get("lowest_quartile") or "", None)
     except ValueError:
         problems.append(("lowest_quartile", N_("must be 0, 1 or empty (unknown)")))
+    flux = {column: (raw.get(column) or "").strip().lower() for column in ("offered_to", "holder")}
+    for column, value in flux.items():
+        if value and not SLUG.match(value):
+            problems.append(
+                (column, N_("must be an organisation's short name in the portal, like action-logement"))
+            )
+    financing = (raw.get("financing") or "").strip().upper()
+    if financing and financing not in FINANCINGS:
+        problems.append(("financing", N_("must be one of %(choices)s", choices=", ".join(FINANCINGS))))
+    built = (raw.get("built_year") or "").strip()
+    if built and not (built.isdigit() and 1800 <= int(built) <= today.year + 1):
+        problems.append(("built_year", N_("must be a year like 1972")))
     values = {
+        **flux,
+        "financing": financing,
+        "built_year": int(built) if built.isdigit() else None,
         "demand_number": number,
         "allocated_on": allocated_on,
         "commune_insee": commune,

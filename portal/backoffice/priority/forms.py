@@ -1,0 +1,86 @@
+"""The forms of the priority follow-up: a referral, a committee session, putting a referral on an agenda,
+the committee's decision, the end of a follow-up. Choices are set by the controllers."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from portal.ui.forms import (
+    CheckboxesField,
+    DateField,
+    PortalForm,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+
+DATE_MESSAGE = _l("Enter a date like 2026-12-24")
+
+
+class ReferralForm(PortalForm):
+    organisation = SelectField(_l("Referred by the organisation"), coerce=int, validators=[InputRequired()])
+    demand_number = StringField(
+        _l("Unique number of the demand"),
+        validators=[DataRequired(_l("Enter the demand's unique number")), Length(max=30)],
+        hint=_l("18 characters, on the registration certificate: the household is named by it alone"),
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    criteria = CheckboxesField(
+        _l("The household's situation (CCH L.441-1)"),
+        validators=[DataRequired(_l("Tick at least one situation"))],
+    )
+    support_organisation = StringField(
+        _l("Organisation supporting the household"),
+        validators=[DataRequired(_l("Enter the organisation supporting the household")), Length(max=200)],
+    )
+    comment = TextAreaField(
+        _l("For the committee"),
+        validators=[Optional(), Length(max=600)],
+        hint=_l(
+            "Facts the committee needs, 600 characters at most: never a name, an address or a health detail"
+        ),
+    )
+
+
+class SessionForm(PortalForm):
+    held_on = DateField(_l("Date of the session"), validators=[DataRequired(DATE_MESSAGE)], format="%Y-%m-%d")
+    place = StringField(_l("Place"), validators=[Optional(), Length(max=200)])
+
+
+class AgendaForm(PortalForm):
+    committee_session = SelectField(
+        _l("Session"), coerce=int, validators=[InputRequired(_l("Choose a session"))]
+    )
+
+
+class DecisionForm(PortalForm):
+    decision = RadioField(
+        _l("Decision"),
+        choices=[
+            SelectChoice("labelled", _l("Priority household")),
+            SelectChoice("not_labelled", _l("Not labelled")),
+        ],
+        validators=[InputRequired(_l("Choose the decision"))],
+    )
+    criterion = SelectField(_l("Criterion retained"))
+    holder = SelectField(_l("Oriented to the reservation holder"))
+    reasons = TextAreaField(
+        _l("Reasons"), validators=[DataRequired(_l("Give the reasons")), Length(max=1000)]
+    )
+    decided_on = DateField(_l("Decided on"), validators=[DataRequired(DATE_MESSAGE)], format="%Y-%m-%d")
+
+    def validate_criterion(self, field):
+        if self.decision.data == "labelled" and not field.data:
+            raise ValidationError(_l("Choose the criterion retained"))
+
+    def validate_holder(self, field):
+        if self.decision.data == "labelled" and not field.data:
+            raise ValidationError(_l("Choose the reservation holder"))
+
+
+class CloseForm(PortalForm):
+    reason = SelectField(_l("Why the follow-up ends"), validators=[DataRequired(_l("Choose why"))])
+    closed_on = DateField(_l("On"), validators=[DataRequired(DATE_MESSAGE)], format="%Y-%m-%d")

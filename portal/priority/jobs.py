@@ -1,0 +1,21 @@
+"""The priority follow-up's periodic work: labelled households housed by an allocation of the data files
+leave the follow-up, and labels past their end lapse."""
+
+from __future__ import annotations
+
+import logging
+
+from portal import clock, db
+from portal.jobs import periodic
+from portal.priority import referrals
+
+log = logging.getLogger(__name__)
+
+
+@periodic(minute="55", hour="1")
+def follow_up_daily() -> None:
+    """Every night at 01:55 UTC."""
+    session = db.session()
+    housed, lapsed = referrals.follow_up(session, clock.today())
+    session.commit()
+    log.info("priority follow-up: %s households housed, %s labels lapsed", housed, lapsed)
