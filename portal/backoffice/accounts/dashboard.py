@@ -12,6 +12,15 @@ from portal.backoffice.permissions import current_user, signed_in
 from portal.desks import operations as desk_operations
 from portal.partners.models import ROLES, RoleInvitation
 from portal.priority import access as priority_access
+from portal.priority import objectives
+
+
+def own_objectives(user) -> list:
+    """This year's allocation objectives of the person's organisations that have some, to date."""
+    session, today = db.session(), clock.today()
+    mine = {m.organisation_id for m in user.memberships if m.role in ("admin", "editor")}
+    holders = [o for o in objectives.holders_with_objectives(session, today.year) if o.id in mine]
+    return objectives.follow_ups(session, today.year, today, holders) if holders else []
 
 
 @signed_in
@@ -33,6 +42,11 @@ def dashboard():
         manages_network=user.has_role("admin", epci=True),
         at_desk=user.has_role("desk_agent", "admin"),
         priority=priority_access.takes_part(user),
+        objectives=own_objectives(user),
+        sees_objectives=any(
+            m.role in ("admin", "editor") and m.organisation.kind in objectives.HOLDER_KINDS
+            for m in user.memberships
+        ),
         stale=stale,
         keeps_desks=keeps_desks,
         months=settings.desk_reminder_months,

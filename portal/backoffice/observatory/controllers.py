@@ -23,7 +23,7 @@ from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal import db
+from portal import clock, db
 from portal.backoffice.observatory.forms import ObservatoryFilterForm, filter_form
 from portal.backoffice.permissions import signed_in
 from portal.csvfiles import spreadsheet_safe
@@ -32,6 +32,7 @@ from portal.observatory.charts import bar_chart
 from portal.observatory.definitions import BY_NAME, INDICATORS, SECRECY_NOTE
 from portal.observatory.figures import SECRECY_THRESHOLD, Figures, Period, public
 from portal.observatory.indicators import Filters, Observatory, observatory
+from portal.priority import objectives
 from portal.territory.services import communes
 from portal.text import folded
 
@@ -272,7 +273,15 @@ def dashboard():
         threshold=SECRECY_THRESHOLD,
         period_label=period_text(filters.period),
         export_args={key: value for key, value in request.args.items() if key != "format"},
+        objectives=objective_follow_ups(),
     )
+
+
+def objective_follow_ups() -> list:
+    """This year's allocation objectives of the holders that have one (their allocations to date)."""
+    session, today = db.session(), clock.today()
+    holders = objectives.holders_with_objectives(session, today.year)
+    return objectives.follow_ups(session, today.year, today, holders)
 
 
 @signed_in

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask
+import datetime as dt
 
-from portal.backoffice.priority import controllers, labels
+from flask import Blueprint, Flask
+from flask_babel import format_date, format_percent
+
+from portal.backoffice.priority import controllers, labels, objectives_controllers
 
 bp = Blueprint("priority", __name__, url_prefix="/partenaires/prioritaires", template_folder="templates")
 
@@ -18,12 +21,31 @@ bp.add_url_rule(f"{REFERRAL}/fin", view_func=controllers.close, methods=["POST"]
 bp.add_url_rule("/commissions", view_func=controllers.sessions, methods=["GET", "POST"])
 bp.add_url_rule("/commissions/<int:session_id>", view_func=controllers.committee_session)
 bp.add_url_rule("/ressources", view_func=controllers.resources)
+bp.add_url_rule("/objectifs", view_func=objectives_controllers.index, endpoint="objectives")
+bp.add_url_rule("/objectifs/<slug>", view_func=objectives_controllers.holder, endpoint="objective")
+bp.add_url_rule(
+    "/objectifs/<slug>/fixer",
+    view_func=objectives_controllers.set_objective,
+    methods=["POST"],
+    endpoint="set_objective",
+)
 
 
 @bp.app_template_global()
 def priority_labels():
     """The codes' words, for the templates (criteria, states, reasons)."""
     return labels
+
+
+@bp.app_template_filter("format_share")
+def format_share(value) -> str:
+    """A share (0.25) as a percentage in the reader's language ("25 %")."""
+    return format_percent(float(value), "#,##0 %")
+
+
+@bp.app_template_global()
+def month_name(year: int, month: int) -> str:
+    return format_date(dt.date(year, month, 1), "LLLL yyyy")
 
 
 def init_app(app: Flask) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.ui.forms import (
     CheckboxesField,
     DateField,
+    IntegerField,
     PortalForm,
     RadioField,
     SelectField,
@@ -84,3 +85,16 @@ class DecisionForm(PortalForm):
 class CloseForm(PortalForm):
     reason = SelectField(_l("Why the follow-up ends"), validators=[DataRequired(_l("Choose why"))])
     closed_on = DateField(_l("On"), validators=[DataRequired(DATE_MESSAGE)], format="%Y-%m-%d")
+
+
+class ObjectiveForm(PortalForm):
+    priority_share = IntegerField(
+        _l("Share of allocations to DALO or priority households (%)"),
+        validators=[InputRequired(_l("Enter a percentage")), NumberRange(0, 100, _l("Between 0 and 100"))],
+        hint=_l("The law asks at least a quarter of each reservation holder's allocations"),
+    )
+    lowest_quartile_share = IntegerField(
+        _l("Share of allocations outside QPV to the lowest income quartile (%)"),
+        validators=[InputRequired(_l("Enter a percentage")), NumberRange(0, 100, _l("Between 0 and 100"))],
+        hint=_l("The law asks at least a quarter of the allocations outside priority urban districts"),
+    )
