@@ -40,6 +40,7 @@ JOB_MODULES = (
     "portal.observatory.jobs",
     "portal.backoffice.accounts.notifications",
     "portal.backoffice.desks.notifications",
+    "portal.backoffice.priority.flux_reports",
 )
 
 

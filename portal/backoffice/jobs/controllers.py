@@ -21,6 +21,7 @@ KINDS = {
     "import.apply": _l("Import of a data file"),
     "grid.impact": _l("Impact of a draft grid"),
     "grid.activate": _l("A grid version put in force"),
+    "flux.pdf": _l("Yearly flux report (PDF)"),
 }
 STATES = {
     "queued": _l("Waiting for its turn"),
@@ -58,7 +59,9 @@ def result_url(record: JobRecord) -> str | None:
     endpoint = (record.result or {}).get("endpoint")
     if record.state != "done" or not endpoint:
         return None
-    values = {"job_id": record.id} if endpoint == "imports.report" else {}
+    values = (
+        {"job_id": record.id} if endpoint == "imports.report" else dict(record.result.get("values") or {})
+    )
     if endpoint.startswith("backoffice_grids."):
         values = {"code": record.params["code"], "version": record.params["version"]}
     return url_for(endpoint, **values)

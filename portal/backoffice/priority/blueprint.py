@@ -7,7 +7,7 @@ import datetime as dt
 from flask import Blueprint, Flask
 from flask_babel import format_date, format_percent
 
-from portal.backoffice.priority import controllers, labels, objectives_controllers
+from portal.backoffice.priority import controllers, flux_controllers, labels, objectives_controllers
 
 bp = Blueprint("priority", __name__, url_prefix="/partenaires/prioritaires", template_folder="templates")
 
@@ -29,6 +29,13 @@ bp.add_url_rule(
     methods=["POST"],
     endpoint="set_objective",
 )
+bp.add_url_rule("/flux", view_func=flux_controllers.index, endpoint="flux")
+bp.add_url_rule("/flux.csv", view_func=flux_controllers.spreadsheet, endpoint="flux_spreadsheet")
+bp.add_url_rule(
+    "/flux/impression", view_func=flux_controllers.print_report, methods=["POST"], endpoint="flux_print"
+)
+PRINTED = "/flux/<int:year>/<any(landlord, holder):scope>/<name>.pdf"
+bp.add_url_rule(PRINTED, view_func=flux_controllers.printed, endpoint="flux_printed")
 
 
 @bp.app_template_global()

@@ -55,3 +55,25 @@ def refused_change(code: str) -> str:
         "holder": _("Choose a reservation holder."),
         "closed": _("This follow-up is over."),
     }.get(code, _("This cannot be done now."))
+
+
+def period_label(code: str) -> str:
+    return {
+        "before_1949": _("Before 1949"),
+        "1949_1974": _("1949 to 1974"),
+        "1975_1989": _("1975 to 1989"),
+        "1990_2004": _("1990 to 2004"),
+        "2005_2014": _("2005 to 2014"),
+        "since_2015": _("2015 and after"),
+    }.get(code, _("not known"))
+
+
+def flux_cell(dimension: str, value, communes: dict[str, str]) -> str:
+    """A value of the flux report's dimension in words."""
+    if dimension == "in_qpv":
+        return _("In a QPV") if value else _("Outside QPV")
+    if dimension == "period":
+        return period_label(value)
+    if dimension == "commune_insee":
+        return communes.get(value, value)
+    return value or _("not known")
