@@ -75,6 +75,18 @@ class Demand(Base):
     )
 
 
+# The selection of candidates for a vacant dwelling reads the active demands of a type in queue order
+# (score descending, then filing date), whatever their commune (portal/priority/selection.py).
+Index(
+    "ix_demand_selection",
+    Demand.status,
+    Demand.dwelling_type,
+    Demand.score_total.desc(),
+    Demand.filed_on,
+    Demand.id,
+)
+
+
 class DemandEvent(Base):
     """Something that happened to a demand: filed, renewed, committee decision, offer, refusal…"""
 

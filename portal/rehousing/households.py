@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from portal import csvfiles
 from portal.demands.models import DWELLING_TYPES
 from portal.rehousing.models import HOUSEHOLD_FIELDS
+from portal.text import parse_euros
 
 COLUMNS = HOUSEHOLD_FIELDS
 REQUIRED = ("reference", "persons", "current_type", "wished_type")
@@ -48,16 +48,6 @@ def dwelling(value: str) -> str | None:
     if value.startswith("T") and value[1:].isdigit() and int(value[1:]) >= 5:
         return "T5"
     return value if value in DWELLING_TYPES else None
-
-
-def amount(value: str) -> Decimal | None:
-    """A sum of euros written the French way or not ("612,50", "1 234.5"); None when it is not one."""
-    cleaned = value.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("€", "")
-    try:
-        number = Decimal(cleaned.replace(",", "."))
-    except InvalidOperation:
-        return None
-    return number.quantize(Decimal("0.01")) if number.is_finite() and 0 <= number < 100_000 else None
 
 
 def day(value: str) -> dt.date | None:
@@ -93,7 +83,7 @@ def parse_row(raw: dict[str, str], communes: set[str]) -> tuple[dict, list[tuple
         if cell[column] and values[column] is None:
             problems.append((column, "type", cell[column]))
     for column in ("rent", "rent_after_aid", "rent_ceiling"):
-        values[column] = amount(cell[column]) if cell[column] else None
+        values[column] = parse_euros(cell[column]) if cell[column] else None
         if cell[column] and values[column] is None:
             problems.append((column, "amount", cell[column]))
     for column in ("accessibility", "ageing_or_disability", "stay_in_neighbourhood"):

@@ -13,6 +13,8 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField as FlaskFileField
 from markupsafe import Markup
 
+from portal.text import parse_euros
+
 
 class ComponentField:
     """Mixin: calling the field renders the whole component, `control()` only the bare widget."""
@@ -66,6 +68,23 @@ class IntegerField(ComponentField, wtforms.IntegerField):
 
 class DecimalField(ComponentField, wtforms.DecimalField):
     pass
+
+
+class AmountField(StringField):
+    """A sum of euros a month, written the French way or not ("612,50" or "612.50")."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
+        super().__init__(*args, **kwargs)
+
+    def process_formdata(self, valuelist):
+        self.raw = valuelist[0].strip() if valuelist else ""
+        self.data = parse_euros(self.raw) if self.raw else None
+        if self.raw and self.data is None:
+            raise ValueError(_l("Enter an amount in euros, like 412,50"))
+
+    def _value(self) -> str:
+        return self.raw if getattr(self, "raw", None) else ("" if self.data is None else str(self.data))
 
 
 class DateField(ComponentField, wtforms.DateField):

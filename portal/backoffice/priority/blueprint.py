@@ -7,7 +7,13 @@ import datetime as dt
 from flask import Blueprint, Flask
 from flask_babel import format_date, format_percent
 
-from portal.backoffice.priority import controllers, flux_controllers, labels, objectives_controllers
+from portal.backoffice.priority import (
+    controllers,
+    flux_controllers,
+    labels,
+    objectives_controllers,
+    selection_controllers,
+)
 
 bp = Blueprint("priority", __name__, url_prefix="/partenaires/prioritaires", template_folder="templates")
 
@@ -34,6 +40,7 @@ bp.add_url_rule("/flux.csv", view_func=flux_controllers.spreadsheet, endpoint="f
 bp.add_url_rule(
     "/flux/impression", view_func=flux_controllers.print_report, methods=["POST"], endpoint="flux_print"
 )
+bp.add_url_rule("/candidats", view_func=selection_controllers.candidates, endpoint="candidates")
 PRINTED = "/flux/<int:year>/<any(landlord, holder):scope>/<name>.pdf"
 bp.add_url_rule(PRINTED, view_func=flux_controllers.printed, endpoint="flux_printed")
 

@@ -8,6 +8,8 @@ from wtforms import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.ui.forms import (
+    AmountField,
+    BooleanField,
     CheckboxesField,
     DateField,
     IntegerField,
@@ -98,3 +100,20 @@ class ObjectiveForm(PortalForm):
         validators=[InputRequired(_l("Enter a percentage")), NumberRange(0, 100, _l("Between 0 and 100"))],
         hint=_l("The law asks at least a quarter of the allocations outside priority urban districts"),
     )
+
+
+class VacancyForm(PortalForm):
+    """A vacant dwelling, asked in the page's address (a GET form: the list is read, nothing changes)."""
+
+    class Meta(PortalForm.Meta):
+        csrf = False
+
+    landlord = SelectField(_l("Landlord"), coerce=int, validators=[InputRequired(_l("Choose the landlord"))])
+    commune = SelectField(_l("Commune"), validators=[DataRequired(_l("Choose the commune"))])
+    dwelling_type = SelectField(_l("Dwelling type"), validators=[DataRequired()])
+    financing = SelectField(_l("Financing"), validators=[DataRequired()])
+    rent = AmountField(
+        _l("Rent, charges included (€ a month)"), validators=[InputRequired(_l("Enter the rent"))]
+    )
+    in_qpv = BooleanField(_l("In a priority urban district (QPV)"))
+    holder = SelectField(_l("Reservation holder of the dwelling"), validators=[Optional()])

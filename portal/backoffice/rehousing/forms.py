@@ -9,8 +9,8 @@ from wtforms import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from portal.demands.models import DWELLING_TYPES
-from portal.rehousing.households import amount
 from portal.ui.forms import (
+    AmountField,
     BooleanField,
     CheckboxesField,
     DateField,
@@ -31,23 +31,6 @@ DATE_MESSAGE = _l("Enter a date like 2026-12-24")
 def _date(label, required: bool = True, **kwargs) -> DateField:
     validators = [DataRequired(DATE_MESSAGE)] if required else [Optional()]
     return DateField(label, validators=validators, format="%Y-%m-%d", **kwargs)
-
-
-class AmountField(StringField):
-    """A sum of euros a month, written the French way or not ("612,50" or "612.50")."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("render_kw", {"inputmode": "decimal", "autocomplete": "off"})
-        super().__init__(*args, **kwargs)
-
-    def process_formdata(self, valuelist):
-        self.raw = valuelist[0].strip() if valuelist else ""
-        self.data = amount(self.raw) if self.raw else None
-        if self.raw and self.data is None:
-            raise ValueError(_l("Enter an amount in euros, like 412,50"))
-
-    def _value(self) -> str:
-        return self.raw if getattr(self, "raw", None) else ("" if self.data is None else str(self.data))
 
 
 class OperationForm(PortalForm):
