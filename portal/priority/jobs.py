@@ -1,5 +1,5 @@
 """The priority follow-up's periodic work: labelled households housed by an allocation of the data files
-leave the follow-up, and labels past their end lapse."""
+leave the follow-up, labels past their end lapse, and referrals ended a year ago are deleted."""
 
 from __future__ import annotations
 
@@ -17,5 +17,6 @@ def follow_up_daily() -> None:
     """Every night at 01:55 UTC."""
     session = db.session()
     housed, lapsed = referrals.follow_up(session, clock.today())
+    deleted = referrals.purge(session, clock.today())
     session.commit()
-    log.info("priority follow-up: %s households housed, %s labels lapsed", housed, lapsed)
+    log.info("priority follow-up: %s housed, %s labels lapsed, %s referrals deleted", housed, lapsed, deleted)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from portal.demands.models import Allocation
@@ -194,6 +194,18 @@ def follow_up(session: Session, today: dt.date) -> tuple[int, int]:
         .execution_options(synchronize_session=False)
     ).rowcount
     return housed, lapsed
+
+
+RETENTION = dt.timedelta(days=365)  # a referral is deleted a year after it ended, as the privacy page says
+
+
+def purge(session: Session, today: dt.date) -> int:
+    """Delete the referrals whose follow-up ended (housed, lapsed, withdrawn) or that were not labelled,
+    a year ago or more; how many. The audit log keeps who did what, never the situation."""
+    cutoff = today - RETENTION
+    ended = (Referral.state.in_(("housed", "ended"))) & (Referral.closed_on < cutoff)
+    refused = (Referral.state == "not_labelled") & (Referral.decided_on < cutoff)
+    return session.execute(delete(Referral).where(ended | refused)).rowcount
 
 
 def active_labels(session: Session, numbers: list[str], today: dt.date) -> dict[str, Referral]:

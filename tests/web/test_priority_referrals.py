@@ -207,3 +207,22 @@ def test_the_nightly_follow_up_houses_and_lapses(db, people):
     )
     assert (db.get(Referral, old.id).state, db.get(Referral, old.id).close_reason) == ("ended", "lapsed")
     assert referrals.active_labels(db, [NUMBER, "0720921000010G0101"], TODAY) == {}
+
+
+def test_referrals_ended_a_year_ago_are_deleted(db, people):
+    housed = labelled(db, people)
+    referrals.close(db, None, housed, "housed", TODAY - dt.timedelta(days=366))
+    recent = labelled(db, people, number="0720921000010G0101")
+    referrals.close(db, None, recent, "withdrawn", TODAY - dt.timedelta(days=300))
+    open_one = labelled(db, people, number="0720723000007G0101")
+    db.flush()
+    assert referrals.purge(db, TODAY) == 1
+    db.expire_all()
+    assert db.get(Referral, housed.id) is None
+    assert db.get(Referral, recent.id) is not None and db.get(Referral, open_one.id) is not None
+
+
+def test_the_privacy_page_states_how_long_referrals_are_kept(client):
+    assert dt.timedelta(days=365) == referrals.RETENTION
+    page = client.get("/fr/donnees-personnelles").text.replace("&#39;", "'")
+    assert "un an après la fin du suivi" in page and "publics prioritaires" in page
