@@ -13,6 +13,7 @@ from portal.cli import cotation, demands, desks, guides, information, observator
 from portal.demands.models import Demand
 from portal.demands.scoring import rescore_all
 from portal.demands.services import hashes_with_other_parameters
+from portal.priority.demo import add_demo_objectives
 from portal.rehousing.demo import add_demo_operation
 
 
@@ -45,8 +46,9 @@ def init_command(demo: bool) -> None:
             rescore_all()
         demands.add_demo_stock()
         with db.database().sessions() as session:
-            if add_demo_operation(session, clock.today()):
-                session.commit()
+            add_demo_operation(session, clock.today())
+            add_demo_objectives(session, clock.today())
+            session.commit()
         click.echo("Demonstration data: the territory is marked as such on every page.")
     with db.database().sessions() as session:
         stale = hashes_with_other_parameters(session)

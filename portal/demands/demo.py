@@ -154,7 +154,7 @@ def _allocation(rng: random.Random, demand: Demand, day: dt.date) -> Allocation:
         priority = "other_priority"
     else:
         priority = "accord_collectif" if rng.random() < 0.1 else "none"
-    return Allocation(
+    allocation = Allocation(
         demand_number=demand.number,
         allocated_on=day,
         commune_insee=demand.first_commune_insee,
@@ -164,6 +164,24 @@ def _allocation(rng: random.Random, demand: Demand, day: dt.date) -> Allocation:
         in_qpv=rng.random() < (0.35 if demand.first_commune_insee == "72181" else 0.1),
         lowest_quartile=rng.choice((True, False, False, None)),
     )
+    _flux(allocation)
+    return allocation
+
+
+# The demonstration organisations (content/desks.yaml) that hold reservations, and the landlords' own.
+HOLDERS = ("action-logement", "etat-sarthe", "le-mans-metropole")
+OWN = {"OPH-AGGLO": "lmh", "BAILLEUR-DEP": "sarthe-habitat-demo", "ESH-DEMO": "esh-demo"}
+
+
+def _flux(allocation: Allocation) -> None:
+    """The reservation holders, financing and age of a demo allocation's dwelling, drawn from its own
+    number (the demo's other draws stay as they were)."""
+    rng = random.Random(allocation.demand_number)  # noqa: S311 - demonstration data, reproducible on purpose
+    holder = rng.choices((*HOLDERS, OWN[allocation.landlord]), (30, 25, 10, 35))[0]
+    allocation.offered_to = holder
+    allocation.holder = holder if rng.random() < 0.85 else OWN[allocation.landlord]  # some given back
+    allocation.financing = rng.choices(("PLAI", "PLUS", "PLS"), (25, 60, 15))[0]
+    allocation.built_year = rng.randint(1955, 2024)
 
 
 def generate_stock(session: Session, years: tuple[int, ...], seed: int = 72) -> int:

@@ -74,7 +74,12 @@ class FollowUp:
 
 
 def set_objective(
-    session: Session, user: User, organisation: Organisation, year: int, priority: Decimal, lowest: Decimal
+    session: Session,
+    user: User | None,
+    organisation: Organisation,
+    year: int,
+    priority: Decimal,
+    lowest: Decimal,
 ) -> Objective:
     if organisation.kind not in HOLDER_KINDS:
         raise ValueError("objectives are set for reservation holders and landlords")

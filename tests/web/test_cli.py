@@ -36,6 +36,9 @@ def test_init_demo_creates_the_database_and_loads_the_territory(tmp_path):
     assert "(0 added or updated, 0 removed)" in again.output
     with engine.connect() as connection:  # the demonstration rehousing operation, made once
         assert connection.exec_driver_sql("SELECT count(*) FROM rehousing_operation").scalar() == 1
+        assert connection.exec_driver_sql("SELECT count(*) FROM priority_objective").scalar() == 6
+        holders = connection.exec_driver_sql("SELECT count(*) FROM allocation WHERE holder != ''").scalar()
+        assert holders == connection.exec_driver_sql("SELECT count(*) FROM allocation").scalar() > 0
         statuses = dict(
             connection.exec_driver_sql("SELECT status, count(*) FROM rehousing_household GROUP BY 1").all()
         )
