@@ -53,6 +53,7 @@ def index():
         worker=bool(access.referring_organisations(user)),
         mine=_referrals(Referral.referred_by_id == user.id),
         waiting=_referrals(None, "submitted") if committee else [],
+        followed=_referrals(None, "labelled") if committee else [],
         sessions=list(
             session.scalars(
                 select(CommitteeSession)
