@@ -1,8 +1,9 @@
 """The selection of candidates for a vacant dwelling (the plan's action 8): the active demands that fit it,
 ranked by score (then by filing date, as the queue), with facts only: the demand's number, score and
 seniority, the household's size, its income against the dwelling's ceiling, the rent against its income,
-its priority label or DALO, and whether housing it moves its reservation holder towards the year's
-priority objective. The allocation committee usually examines the first three.
+its priority label or DALO, whether it is in the lowest income quartile (with the territory's yearly
+threshold per consumption unit), and whether housing it moves its reservation holder towards the year's
+objectives. The allocation committee usually examines the first three.
 
 A demand fits when it asks for the dwelling's type in the dwelling's commune (its first choice or another
 one), the household's size suits the type (one room per person, give or take one), and its income, when
@@ -53,6 +54,7 @@ class Candidate:
     ceiling: int | None
     rent_share: float | None  # the year's rent over the household's yearly income
     dalo: bool
+    lowest_quartile: bool | None = None  # None: the income or the territory's threshold is not known
     label: Referral | None = None
     notes: list[str] = field(default_factory=list)
 
@@ -69,6 +71,12 @@ def size_range(dwelling_type: str) -> tuple[int, int]:
     """The household sizes a type suits (chances.fitting_types' rule, read the other way)."""
     rooms = DWELLING_TYPES.index(dwelling_type) + 1
     return max(1, rooms - 1), (rooms + 1 if rooms < len(DWELLING_TYPES) else 99)
+
+
+def consumption_units(household: Household) -> float:
+    """INSEE's scale, the dependants counted as children under 14 (the demand does not give their ages):
+    1 for the first adult, 0.5 for each other adult, 0.3 for each dependant."""
+    return 1 + 0.5 * (household.adults - 1) + 0.3 * household.dependants
 
 
 def household_of(demand: Demand) -> Household:
@@ -119,6 +127,7 @@ def candidates(
     zone: str,
     today: dt.date,
     shown: int = SHOWN,
+    quartile_income: int | None = None,
 ) -> list[Candidate]:
     """The first `shown` demands that fit the vacancy, in queue order (see the module's docstring), with
     their priority labels of today."""
@@ -127,7 +136,7 @@ def candidates(
     while len(found) < shown:
         window = fitting(session, vacancy, after, WINDOW)
         for demand in window:
-            candidate = _candidate(demand, vacancy, ceilings, zone, len(found) + 1)
+            candidate = _candidate(demand, vacancy, ceilings, zone, len(found) + 1, quartile_income)
             if candidate.under_ceiling is not False and vacancy.commune_insee in _communes(demand):
                 found.append(candidate)
                 if len(found) == shown:
@@ -146,7 +155,9 @@ def _communes(demand: Demand) -> set[str]:
     return {demand.first_commune_insee, *demand.other_communes.split()}
 
 
-def _candidate(demand: Demand, vacancy: Vacancy, ceilings: Ceilings, zone: str, rank: int) -> Candidate:
+def _candidate(
+    demand: Demand, vacancy: Vacancy, ceilings: Ceilings, zone: str, rank: int, quartile_income: int | None
+) -> Candidate:
     facts = demand.facts or {}
     income = facts.get("income")
     income = int(income) if isinstance(income, int | float) and income >= 0 else None
@@ -154,6 +165,9 @@ def _candidate(demand: Demand, vacancy: Vacancy, ceilings: Ceilings, zone: str, 
     if vacancy.financing in PRODUCTS:
         amount = ceiling(ceilings, vacancy.financing, zone, household_category(household_of(demand)))
     rent_share = float(vacancy.rent) * 12 / income if income else None
+    lowest = None
+    if income is not None and quartile_income:
+        lowest = income / consumption_units(household_of(demand)) < quartile_income
     return Candidate(
         rank=rank,
         number=demand.number,
@@ -166,4 +180,5 @@ def _candidate(demand: Demand, vacancy: Vacancy, ceilings: Ceilings, zone: str, 
         ceiling=amount,
         rent_share=rent_share,
         dalo=bool(facts.get("dalo")),
+        lowest_quartile=lowest,
     )

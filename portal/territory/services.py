@@ -76,6 +76,9 @@ class Territory:
     theme: dict = field(default_factory=dict)
     communes: tuple[CommuneData, ...] = ()
     link_hosts: frozenset[str] = frozenset()
+    # The yearly income per consumption unit under which a household is in the lowest quartile of the
+    # demands (set each year by the prefect's order); None: not set, candidates are not judged on it.
+    lowest_quartile_income: int | None = None
 
     @property
     def figures(self) -> dict[str, int]:
@@ -180,7 +183,17 @@ def read_territory(content_dir: Path) -> Territory:
         theme=theme,
         communes=communes,
         link_hosts=frozenset(str(host) for host in raw.get("link_hosts") or ()),
+        lowest_quartile_income=_threshold(raw, where),
     )
+
+
+def _threshold(raw: dict, where: str) -> int | None:
+    value = raw.get("lowest_quartile_income")
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        raise TerritoryFileError(f"{where}: `lowest_quartile_income` must be a whole number of euros")
+    return value
 
 
 def current_territory() -> Territory:

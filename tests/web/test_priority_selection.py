@@ -85,6 +85,11 @@ def test_the_fitting_demands_in_queue_order(db_app, db, vacancy_data, monkeypatc
     assert by_number[made["A"].number].under_ceiling is True
     assert by_number[made["A"].number].rent_share == pytest.approx(520 * 12 / 20000)
     assert [candidate.rank for candidate in found] == list(range(1, len(found) + 1))
+    judged = selection.candidates(db, VACANCY, ceilings, "other", TODAY, quartile_income=12000)
+    quartiles = {candidate.number: candidate.lowest_quartile for candidate in judged}
+    assert quartiles[made["A"].number] is True  # 20,000 € for 3 adults: 2 consumption units, 10,000 € each
+    assert quartiles[made["H"].number] is None  # income not known
+    assert by_number[made["A"].number].lowest_quartile is None  # no threshold: not judged
     monkeypatch.setattr(selection, "WINDOW", 2)  # read two demands at a time: the same list
     again = selection.candidates(db, VACANCY, ceilings, "other", TODAY)
     assert [candidate.number for candidate in again] == [candidate.number for candidate in found]

@@ -20,7 +20,7 @@ from portal.information.services import ceilings_in_force
 from portal.partners import audit
 from portal.partners.models import Organisation
 from portal.priority import objectives, selection
-from portal.territory.services import communes
+from portal.territory.services import communes, current_territory
 
 ROLES = ("admin", "editor", "reviewer")
 audit.register({"priority.candidates_listed": _l("Candidates listed for a vacant dwelling")})
@@ -76,7 +76,10 @@ def candidates():
         financing=form.financing.data, rent=form.rent.data, in_qpv=form.in_qpv.data,
     )  # fmt: skip
     today = clock.today()
-    found = selection.candidates(session, vacancy, ceilings_in_force(today), commune.ceiling_zone, today)
+    threshold = current_territory().lowest_quartile_income
+    found = selection.candidates(
+        session, vacancy, ceilings_in_force(today), commune.ceiling_zone, today, quartile_income=threshold
+    )
     holder = session.get(Organisation, int(form.holder.data)) if (form.holder.data or "").isdigit() else None
     follow_up = objectives.follow_up(session, holder, today.year, today) if holder is not None else None
     audit.record(
@@ -87,13 +90,15 @@ def candidates():
     session.commit()
     return render_template(
         "priority/candidates.html", form=form, found=found, vacancy=vacancy, commune=commune, holder=holder,
-        follow_up=follow_up, examined=selection.EXAMINED, below_objective=_below(follow_up),
+        follow_up=follow_up, examined=selection.EXAMINED, threshold=threshold,
+        below_priority=_below(follow_up, "priority_share", "priority_share"),
+        below_quartile=not vacancy.in_qpv and _below(follow_up, "lowest_share", "lowest_quartile_share"),
     )  # fmt: skip
 
 
-def _below(follow_up) -> bool:
-    """The holder's priority share this year is under its objective: a priority candidate moves it up."""
+def _below(follow_up, share_name: str, objective_name: str) -> bool:
+    """The holder's share this year is under its objective: a candidate who counts moves it up."""
     if follow_up is None or follow_up.objective is None:
         return False
-    share = follow_up.year_to_date.priority_share
-    return share is None or share < follow_up.objective.priority_share
+    share = getattr(follow_up.year_to_date, share_name)
+    return share is None or share < getattr(follow_up.objective, objective_name)
