@@ -25,6 +25,8 @@ from tests.support import (
     build_app,
     enter_code,
     prepare_schema,
+    shared_url_builders,
+    shared_yaml_reads,
     sign_in,
 )
 
@@ -92,6 +94,14 @@ def backend(request) -> str:
 CHEAP_LOOKUP = Parameters(
     type=Type.ID, version=19, salt_len=16, hash_len=32, time_cost=1, memory_cost=1024, parallelism=1
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_parts_made_once():
+    """Each test builds its own app; what every app would make again from the same files is made once
+    per run (tests/support.py, as for the compiled templates)."""
+    with shared_url_builders(), shared_yaml_reads():
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

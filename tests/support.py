@@ -7,7 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import os
+import pickle
+import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -15,11 +19,12 @@ import pyotp
 import yaml
 from flask.testing import FlaskClient
 from flask_babel import force_locale, gettext
+from jinja2 import BytecodeCache
 from sqlalchemy import Engine
 from sqlalchemy.orm import sessionmaker
-from werkzeug.routing import Map
+from werkzeug.routing import Map, Rule
 
-from portal import clock, create_app, migrations
+from portal import clock, content, create_app, migrations
 from portal.config import load_settings
 from portal.content import territory_tokens
 from portal.cotation.dictionary import read_dictionary
@@ -100,6 +105,98 @@ def bind_app_to(app, connection) -> None:
 PRODUCTION_LOOKUP_PARAMETERS = demand_services.LOOKUP_PARAMETERS  # before the tests make them cheap
 
 
+@contextmanager
+def shared_yaml_reads() -> Iterator[None]:
+    """Every app reads its content files (the dictionary of facts, the territory, the checklists...) at
+    start, a quarter of create_app's time, and they do not change during a run: parse each text once and
+    give each reader fresh objects of its own (a copy, which a reader may change). A text that does not
+    parse is parsed again, and fails again, each time."""
+    parsed: dict[str, bytes] = {}
+    original = content.load_yaml
+
+    def load_yaml(text: str):
+        if text not in parsed:
+            parsed[text] = pickle.dumps(original(text))
+        return pickle.loads(parsed[text])
+
+    # The modules that imported it already hold their own name for it; those imported later get this one.
+    holders = [
+        module
+        for name, module in list(sys.modules.items())
+        if name.partition(".")[0] == "portal" and getattr(module, "load_yaml", None) is original
+    ]
+    for module in holders:
+        module.load_yaml = load_yaml
+    try:
+        yield
+    finally:
+        for module in holders:
+            module.load_yaml = original
+
+
+class SharedTemplates(BytecodeCache):
+    """Compiled templates shared by every app the tests build: each app compiles the templates it renders
+    (tens of milliseconds each, for every test), though the files do not change during a run. Jinja checks
+    each template's source against the compiled copy's checksum, so a changed template is compiled again."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+SHARED_TEMPLATES = SharedTemplates()
+_error_prefixes: dict[tuple, str] = {}  # (translations folder, locale) -> the translated "Error:"
+
+
+def error_prefix(app, code: str) -> str:
+    """The title prefix of an error page in `code`, as the app translates it; read once per run, since
+    every app reads the same compiled catalogs (each app would otherwise load every locale's catalog)."""
+    key = (app.config.get("BABEL_TRANSLATION_DIRECTORIES"), code)
+    if key not in _error_prefixes:
+        with app.test_request_context(), force_locale(code):
+            _error_prefixes[key] = gettext("Error:")
+    return _error_prefixes[key]
+
+
+def _builder_key(rule: Rule, append_unknown: bool) -> tuple:
+    """Everything Werkzeug writes a rule's URL builder from: the rule's parts, its defaults (the values of
+    those that fill a part, converted as they would be) and whether unknown arguments are appended."""
+    defaults = rule.defaults or {}
+    constants = tuple(
+        rule._converters[name].to_url(defaults[name])
+        for dynamic, name in rule._trace
+        if dynamic and name in defaults
+    )
+    return rule.rule, append_unknown, tuple(rule._trace), tuple(defaults), constants
+
+
+@contextmanager
+def shared_url_builders() -> Iterator[None]:
+    """Werkzeug writes two Python functions per URL rule (the builders of url_for), for each of the
+    ~150 rules of every app a test builds: half of create_app's time. The same rule gives the same
+    function, which takes the rule as its argument: write each once per run and bind it to each rule."""
+    written: dict[tuple, object] = {}
+    original = Rule._compile_builder
+
+    def compile_builder(rule: Rule, append_unknown: bool = True):
+        key = _builder_key(rule, append_unknown)
+        if key not in written:
+            written[key] = original(rule, append_unknown)
+        return written[key]
+
+    Rule._compile_builder = compile_builder
+    try:
+        yield
+    finally:
+        Rule._compile_builder = original
+
+
 class CheckedClient(FlaskClient):
     """A test client that runs the page checker on every HTML page it receives."""
 
@@ -108,15 +205,11 @@ class CheckedClient(FlaskClient):
         if response.mimetype == "text/html" and not (300 <= response.status_code < 400):
             app = self.application
             locales = app.extensions["portal.locales"]
-            prefixes = {}
-            for code in locales:
-                with app.test_request_context(), force_locale(code):
-                    prefixes[code] = gettext("Error:")
             check_page(
                 response.get_data(as_text=True),
                 csp_header=response.headers.get("Content-Security-Policy"),
                 rtl_locales={code for code, info in locales.items() if info.rtl},
-                error_prefixes=prefixes,
+                error_prefixes={code: error_prefix(app, code) for code in locales},
                 link_hosts=app.extensions["portal.territory"].link_hosts,
                 host=urlsplit(app.config["PORTAL_SETTINGS"].public_url).hostname,  # the portal's own
             )
@@ -125,6 +218,7 @@ class CheckedClient(FlaskClient):
 
 def build_app(tmp_path: Path, connection=None, **overrides):
     app = create_app(make_settings(tmp_path, **overrides))
+    app.jinja_env.bytecode_cache = SHARED_TEMPLATES
     app.test_client_class = CheckedClient
     if connection is not None:
         bind_app_to(app, connection)
