@@ -21,6 +21,7 @@ from portal.ui.forms import (
 )
 
 DATE_MESSAGE = _l("Enter a date like 2026-12-24")
+REQUIRED_IF_LABELLED = _l("Required for a priority household")
 
 
 class ReferralForm(PortalForm):
@@ -68,8 +69,8 @@ class DecisionForm(PortalForm):
         ],
         validators=[InputRequired(_l("Choose the decision"))],
     )
-    criterion = SelectField(_l("Criterion retained"))
-    holder = SelectField(_l("Oriented to the reservation holder"))
+    criterion = SelectField(_l("Criterion retained"), hint=REQUIRED_IF_LABELLED)
+    holder = SelectField(_l("Oriented to the reservation holder"), hint=REQUIRED_IF_LABELLED)
     reasons = TextAreaField(
         _l("Reasons"), validators=[DataRequired(_l("Give the reasons")), Length(max=1000)]
     )
