@@ -62,8 +62,10 @@ def check_page(
     for form in root.iter("form"):
         if not form.get("action"):
             problems.append("a <form> has no action")
-        # A GET form changes nothing and must not put the token into URLs and logs.
-        if form.get("method", "get").lower() == "post" and form.find(".//input[@name='csrf_token']") is None:
+        # A GET form changes nothing and must not put the token into URLs and logs. A form with a prefix
+        # (several forms on a page) names it "<prefix>-csrf_token", which the CSRF protection accepts too.
+        tokens = [field for field in form.iter("input") if (field.get("name") or "").endswith("csrf_token")]
+        if form.get("method", "get").lower() == "post" and not tokens:
             problems.append(f"POST form {form.get('action')} has no CSRF token")
     nonce = None
     if csp_header:

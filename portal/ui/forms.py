@@ -139,6 +139,13 @@ class PortalForm(FlaskForm):
                 return None
             return wrapped
 
+        def render_field(self, field, render_kw):
+            """The CSRF token's hidden input carries no id: a page may hold several forms (each its
+            token), and ids must stay unique on a page."""
+            if field.type == "CSRFTokenField":
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
     def error_list(self) -> list[tuple[str, str]]:
         """(field id, first message) for every field in error, in the form's order."""
         return [

@@ -22,6 +22,7 @@ def check(body="", lang="fr", dir="ltr", title="Bonjour – Territoire", csp="sc
 
 def test_a_good_page_passes():
     check('<form method="post" action="/x"><input name="csrf_token"></form><script nonce="abc"></script>')
+    check('<form method="post" action="/x"><input name="offer-csrf_token"></form>')  # a prefixed form's
     check(title="Erreur : Bonjour – Territoire")
     check(lang="ar", dir="rtl")
     check('<a href="https://www.service-public.fr/particuliers">service public</a>')

@@ -45,7 +45,12 @@ def client(db_app):
 
 
 def post(client, url: str, **values):
-    return client.post(url, data={"csrf_token": csrf_token(client, "/partenaires/"), **values})
+    """A form's answer with the session's token, under the name each form gives it (a household page's
+    forms have prefixes: "offer-csrf_token"…)."""
+    token = csrf_token(client, "/partenaires/")
+    prefixes = {name.split("-")[0] for name in values if "-" in name}
+    tokens = {"csrf_token": token, **{f"{prefix}-csrf_token": token for prefix in prefixes}}
+    return client.post(url, data={**tokens, **values})
 
 
 def upload(client, operation_id: int, content: str, encoding: str = "utf-8"):

@@ -16,7 +16,6 @@ from portal import clock, db
 from portal.backoffice.permissions import any_organisation_role, current_user
 from portal.backoffice.rehousing import labels
 from portal.backoffice.rehousing.controllers import (
-    PARTNER_KINDS,
     ROLES,
     commune_choices,
     load,
@@ -33,13 +32,10 @@ from portal.backoffice.rehousing.forms import (
     OfferForm,
     ProposalForm,
 )
+from portal.partners.models import RESERVATION_HOLDER_KINDS
 from portal.rehousing import access, households, offers, operations, services
 from portal.rehousing.models import HOUSEHOLD_STATUSES, LEFT_REASONS, REFUSAL_REASONS, Household, Offer
 from portal.territory.services import commune_names, communes
-
-# The household page holds several forms, each with its prefix: their token is the page's one
-# `csrf_token` field, which the app's CSRF protection checks on every POST (portal/security.py).
-PAGE_FORM = {"csrf": False}
 
 
 def _household(operation_id: int, household_id: int, manage: bool = False):
@@ -143,23 +139,23 @@ def _household_page(found, household: Household | None):
 
 
 def _offer_form(rights: access.Access, **kwargs) -> OfferForm:
-    form = OfferForm(prefix="offer", meta=PAGE_FORM, **kwargs)
+    form = OfferForm(prefix="offer", **kwargs)
     form.commune.choices = commune_choices()
     if rights.manage:
-        form.partner.choices = organisations(*PARTNER_KINDS)
+        form.partner.choices = organisations(*RESERVATION_HOLDER_KINDS)
     else:
-        form.partner.choices = organisations(*PARTNER_KINDS, among=set(rights.partners))
+        form.partner.choices = organisations(*RESERVATION_HOLDER_KINDS, among=set(rights.partners))
     return form
 
 
 def _proposal_form() -> ProposalForm:
-    form = ProposalForm(prefix="proposal", meta=PAGE_FORM)
-    form.partner.choices = organisations(*PARTNER_KINDS)
+    form = ProposalForm(prefix="proposal")
+    form.partner.choices = organisations(*RESERVATION_HOLDER_KINDS)
     return form
 
 
 def _decision_form() -> DecisionForm:
-    form = DecisionForm(prefix="decision", meta=PAGE_FORM)
+    form = DecisionForm(prefix="decision")
     form.reason.choices = [SelectChoice("", _("Choose"))] + [
         SelectChoice(code, labels.refusal_reason_label(code)) for code in REFUSAL_REASONS
     ]
@@ -167,7 +163,7 @@ def _decision_form() -> DecisionForm:
 
 
 def _left_form() -> LeftForm:
-    form = LeftForm(prefix="left", meta=PAGE_FORM)
+    form = LeftForm(prefix="left")
     form.reason.choices = [SelectChoice("", _("Choose"))] + [
         (code, labels.left_reason_label(code)) for code in LEFT_REASONS
     ]
@@ -197,7 +193,7 @@ def household(operation_id: int, household_id: int, forms: dict | None = None, c
         communes=commune_names(),
         offer_form=forms.get("offer") or _offer_form(rights, formdata=None),
         decision_form=forms.get("decision") or _decision_form(),
-        move_form=forms.get("move") or MoveForm(prefix="move", meta=PAGE_FORM, formdata=None),
+        move_form=forms.get("move") or MoveForm(prefix="move", formdata=None),
         left_form=forms.get("left") or _left_form(),
         proposal_form=proposal_form,
         failed_offer=forms.get("offer_id"),
@@ -275,7 +271,7 @@ def decide(operation_id: int, household_id: int, offer_id: int):
 def move(operation_id: int, household_id: int, offer_id: int):
     found, rights, record = _household(operation_id, household_id)
     offer = _offer(record, offer_id, rights)
-    form = MoveForm(prefix="move", meta=PAGE_FORM)
+    form = MoveForm(prefix="move")
     if not form.validate_on_submit():
         return household(operation_id, household_id, forms={"move": form, "offer_id": offer.id}, code=400)
     try:
