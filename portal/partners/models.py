@@ -11,6 +11,9 @@ from portal.clock import utcnow
 from portal.db import Base
 
 ORGANISATION_KINDS = ("epci", "commune", "landlord", "state", "action_logement", "association", "other")
+# The kinds of organisation that hold reservation rights on social dwellings (a landlord for the dwellings
+# no one reserves): they bring offers, receive priority households, have allocation objectives.
+RESERVATION_HOLDER_KINDS = ("landlord", "action_logement", "commune", "state", "epci")
 # admin: manages the organisation's members; editor: drafts content and desks; reviewer (EPCI only):
 # publishes content and grids; desk_agent: prints guides and looks demands up with the applicant;
 # viewer: reads.

@@ -15,13 +15,12 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from portal.partners.models import User
+from portal.partners.models import RESERVATION_HOLDER_KINDS, User
 from portal.priority.models import Referral
 
 COMMITTEE_ROLES = ("admin", "editor", "reviewer")
 WORKER_KINDS = ("association", "commune", "other")
 WORKER_ROLES = ("admin", "editor", "desk_agent")
-HOLDER_KINDS = ("landlord", "action_logement", "commune", "state")
 HOLDER_ROLES = ("admin", "editor")
 
 
@@ -46,7 +45,7 @@ def held_organisations(user: User) -> set[int]:
     return {
         m.organisation_id
         for m in user.memberships
-        if m.role in HOLDER_ROLES and m.organisation.kind in HOLDER_KINDS
+        if m.role in HOLDER_ROLES and m.organisation.kind in RESERVATION_HOLDER_KINDS
     }
 
 

@@ -20,11 +20,10 @@ from sqlalchemy.orm import Session
 
 from portal.demands.models import Allocation
 from portal.partners import audit
-from portal.partners.models import Organisation, User
+from portal.partners.models import RESERVATION_HOLDER_KINDS, Organisation, User
 from portal.priority.models import Objective
 
 audit.register({"priority.objective_set": _l("Allocation objectives set")})
-HOLDER_KINDS = ("landlord", "action_logement", "commune", "state", "epci")
 LEGAL_SHARE = Decimal("0.25")  # the law's floor for both shares (a plan may set more)
 
 
@@ -81,7 +80,7 @@ def set_objective(
     priority: Decimal,
     lowest: Decimal,
 ) -> Objective:
-    if organisation.kind not in HOLDER_KINDS:
+    if organisation.kind not in RESERVATION_HOLDER_KINDS:
         raise ValueError("objectives are set for reservation holders and landlords")
     found = session.scalar(
         select(Objective).where(Objective.organisation_id == organisation.id, Objective.year == year)
@@ -181,7 +180,11 @@ def follow_ups(
 
 def holders(session: Session) -> list[Organisation]:
     """The organisations objectives may be set for, by name."""
-    query = select(Organisation).where(Organisation.kind.in_(HOLDER_KINDS)).order_by(Organisation.name)
+    query = (
+        select(Organisation)
+        .where(Organisation.kind.in_(RESERVATION_HOLDER_KINDS))
+        .order_by(Organisation.name)
+    )
     return list(session.scalars(query))
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from portal.demands.models import Allocation
 from portal.demands.services import NUMBER, normalize_number
 from portal.partners import audit
-from portal.partners.models import Organisation, User
+from portal.partners.models import RESERVATION_HOLDER_KINDS, Organisation, User
 from portal.priority.models import CRITERIA, LABEL_MONTHS, OPEN_STATES, CommitteeSession, Referral
 
 audit.register(
@@ -26,7 +26,6 @@ audit.register(
         "priority.closed": _l("Priority follow-up ended"),
     }
 )
-HOLDER_KINDS = ("landlord", "action_logement", "commune", "state", "epci")
 
 
 class Refused(ValueError):
@@ -142,7 +141,7 @@ def decide(
         if criterion not in CRITERIA:
             raise Refused("criteria")
         holder = session.get(Organisation, holder_id) if holder_id else None
-        if holder is None or holder.kind not in HOLDER_KINDS:
+        if holder is None or holder.kind not in RESERVATION_HOLDER_KINDS:
             raise Refused("holder")
     referral.state = "labelled" if labelled else "not_labelled"
     referral.criterion = criterion if labelled else ""

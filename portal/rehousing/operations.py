@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.partners import audit
-from portal.partners.models import Organisation, User
+from portal.partners.models import RESERVATION_HOLDER_KINDS, Organisation, User
 from portal.rehousing.models import HOUSEHOLD_FIELDS, Commitment, Household, Operation, Proposal
 
 audit.register(
@@ -110,7 +110,7 @@ def set_commitment(
 ) -> None:
     """How many offers of this type the partner brings (0 takes the commitment away)."""
     partner = session.get(Organisation, organisation_id)
-    if partner is None or partner.kind not in ("landlord", "commune", "state", "action_logement", "epci"):
+    if partner is None or partner.kind not in RESERVATION_HOLDER_KINDS:
         raise Refused("partner")
     found = session.scalar(
         select(Commitment).where(

@@ -10,7 +10,7 @@ from portal import clock, db
 from portal.backoffice.accounts.members import offers_since
 from portal.backoffice.permissions import current_user, signed_in
 from portal.desks import operations as desk_operations
-from portal.partners.models import ROLES, RoleInvitation
+from portal.partners.models import RESERVATION_HOLDER_KINDS, ROLES, RoleInvitation
 from portal.priority import access as priority_access
 from portal.priority import objectives
 
@@ -44,7 +44,7 @@ def dashboard():
         priority=priority_access.takes_part(user),
         objectives=own_objectives(user),
         sees_objectives=any(
-            m.role in ("admin", "editor") and m.organisation.kind in objectives.HOLDER_KINDS
+            m.role in ("admin", "editor") and m.organisation.kind in RESERVATION_HOLDER_KINDS
             for m in user.memberships
         ),
         stale=stale,

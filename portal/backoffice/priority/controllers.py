@@ -18,7 +18,7 @@ from portal.backoffice.permissions import any_organisation_role, current_user
 from portal.backoffice.priority import labels
 from portal.backoffice.priority.forms import AgendaForm, CloseForm, DecisionForm, ReferralForm, SessionForm
 from portal.library.services import documents_tagged
-from portal.partners.models import Organisation
+from portal.partners.models import RESERVATION_HOLDER_KINDS, Organisation
 from portal.priority import access, referrals
 from portal.priority.models import CLOSE_REASONS, CRITERIA, CommitteeSession, Referral
 
@@ -138,7 +138,7 @@ def _decision_form(referral: Referral, **kwargs) -> DecisionForm:
     ]
     holders = db.session().execute(
         select(Organisation.id, Organisation.name)
-        .where(Organisation.kind.in_(referrals.HOLDER_KINDS))
+        .where(Organisation.kind.in_(RESERVATION_HOLDER_KINDS))
         .order_by(Organisation.name)
     )
     form.holder.choices = [SelectChoice("", _("Choose"))] + [

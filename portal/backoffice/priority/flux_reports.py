@@ -20,11 +20,11 @@ from portal.guides.render import render_pdf
 from portal.guides.slots import render_slot
 from portal.jobs.models import JobRecord
 from portal.jobs.records import N_, Tracker, tracked
+from portal.partners.models import RESERVATION_HOLDER_KINDS
 from portal.priority import flux
 from portal.territory.services import commune_names
 
 ROLES = ("admin", "editor")
-HOLDER_KINDS = ("action_logement", "commune", "state", "epci", "landlord")
 SLOT_WAIT_SECONDS = 60
 
 
@@ -49,7 +49,7 @@ def views_of(user, year: int) -> list[View]:
             found.append(
                 View("landlord", organisation.slug, (organisation.slug, organisation.name), organisation.id)
             )
-        if organisation.kind in HOLDER_KINDS:
+        if organisation.kind in RESERVATION_HOLDER_KINDS:
             found.append(View("holder", organisation.slug, (organisation.slug,), organisation.id))
     if user.has_role(*ROLES, epci=True):
         session = db.session()

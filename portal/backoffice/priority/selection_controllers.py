@@ -18,7 +18,7 @@ from portal.backoffice.priority.forms import VacancyForm
 from portal.demands.models import DWELLING_TYPES, FINANCINGS
 from portal.information.services import ceilings_in_force
 from portal.partners import audit
-from portal.partners.models import Organisation
+from portal.partners.models import RESERVATION_HOLDER_KINDS, Organisation
 from portal.priority import objectives, selection
 from portal.territory.services import communes, current_territory
 
@@ -35,7 +35,7 @@ def _form(user) -> VacancyForm:
     """The dwelling's form, its choices by who asks: the EPCI any landlord and holder; a landlord its own
     dwellings, whoever reserves them; a reservation holder its own reservations, with any landlord."""
     form = VacancyForm(request.args)
-    landlords, holders = _all("landlord"), _all(*objectives.HOLDER_KINDS)
+    landlords, holders = _all("landlord"), _all(*RESERVATION_HOLDER_KINDS)
     none = [SelectChoice("", _("None (the landlord's own)"))]
     if not user.has_role(*ROLES, epci=True):
         own_landlords = [

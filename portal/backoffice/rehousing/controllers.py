@@ -19,13 +19,12 @@ from portal.guides.delivery import preparing_response, private_pdf_response
 from portal.guides.documents import document_globals, static_dir, theme_file
 from portal.guides.render import render_pdf
 from portal.guides.slots import Busy, render_slot
-from portal.partners.models import Organisation
+from portal.partners.models import RESERVATION_HOLDER_KINDS, Organisation
 from portal.rehousing import access, dashboard, operations, services
 from portal.rehousing.models import Operation
 from portal.territory.services import commune_names, communes
 
 ROLES = access.ROLES
-PARTNER_KINDS = ("landlord", "commune", "state", "action_logement", "epci")
 
 
 def load(operation_id: int, manage: bool = False) -> tuple[Operation, access.Access]:
@@ -150,7 +149,7 @@ def commitments(operation_id: int):
     found, _rights = load(operation_id, manage=True)
     session = db.session()
     form = CommitmentForm()
-    form.partner.choices = organisations(*PARTNER_KINDS)
+    form.partner.choices = organisations(*RESERVATION_HOLDER_KINDS)
     status = 200
     if form.validate_on_submit():
         operations.set_commitment(
@@ -161,7 +160,7 @@ def commitments(operation_id: int):
         return redirect(url_for("rehousing.commitments", operation_id=found.id))
     if form.is_submitted():
         status = 400
-    names = {choice.value: choice.label for choice in organisations(*PARTNER_KINDS)}
+    names = {choice.value: choice.label for choice in organisations(*RESERVATION_HOLDER_KINDS)}
     return render_template("rehousing/commitments.html", operation=found, form=form, names=names), status
 
 
