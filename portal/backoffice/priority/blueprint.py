@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, Flask
-from flask_babel import format_date, format_percent
+from flask_babel import format_date
 
 from portal.backoffice.priority import (
     controllers,
@@ -14,6 +14,7 @@ from portal.backoffice.priority import (
     objectives_controllers,
     selection_controllers,
 )
+from portal.demands.presenting import format_share as demand_share
 
 bp = Blueprint("priority", __name__, url_prefix="/partenaires/prioritaires", template_folder="templates")
 
@@ -54,7 +55,7 @@ def priority_labels():
 @bp.app_template_filter("format_share")
 def format_share(value) -> str:
     """A share (0.25) as a percentage in the reader's language ("25 %")."""
-    return format_percent(float(value), "#,##0 %")
+    return demand_share(float(value))
 
 
 @bp.app_template_global()

@@ -3,8 +3,10 @@ refusals of a change, and the problems of a file of households."""
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, format_percent, ngettext
+from flask_babel import format_decimal, ngettext
 from flask_babel import gettext as _
+
+from portal.demands.presenting import format_share
 
 
 def status_label(code: str) -> str:
@@ -95,7 +97,7 @@ def file_problem(code: str, value: str) -> str:
 
 
 def percent(share: float | None) -> str:
-    return "–" if share is None else format_percent(share, "#,##0 %")
+    return "–" if share is None else format_share(share)
 
 
 def euros(value) -> str:
