@@ -12,7 +12,7 @@ from sqlalchemy import select
 from portal import clock, db
 from portal.backoffice.permissions import any_organisation_role, current_user, epci_role, role_in_organisation
 from portal.backoffice.priority.forms import ObjectiveForm
-from portal.partners.models import Organisation
+from portal.partners.models import RESERVATION_HOLDER_KINDS, Organisation
 from portal.priority import objectives
 
 ROLES = ("admin", "editor")
@@ -52,29 +52,26 @@ def index():
     )
 
 
-def _form(organisation: Organisation, year: int, **kwargs) -> ObjectiveForm:
-    found = objectives.follow_up(db.session(), organisation, year, clock.today()).objective
-    form = ObjectiveForm(**kwargs)
-    if not form.is_submitted():
-        form.priority_share.data = int((found.priority_share if found else objectives.LEGAL_SHARE) * 100)
-        form.lowest_quartile_share.data = int(
-            (found.lowest_quartile_share if found else objectives.LEGAL_SHARE) * 100
-        )
+def _form(found) -> ObjectiveForm:
+    """The objectives' form, filled with the year's objectives (the law's floor when none is set)."""
+    form = ObjectiveForm(formdata=None)
+    form.priority_share.data = int((found.priority_share if found else objectives.LEGAL_SHARE) * 100)
+    form.lowest_quartile_share.data = int(
+        (found.lowest_quartile_share if found else objectives.LEGAL_SHARE) * 100
+    )
     return form
 
 
 @role_in_organisation(*ROLES, epci_sees_all=True)
 def holder(organisation: Organisation, form: ObjectiveForm | None = None, code: int = 200):
-    if organisation.kind not in objectives.HOLDER_KINDS:
+    if organisation.kind not in RESERVATION_HOLDER_KINDS:
         abort(404)
     year = year_asked()
-    user = current_user()
+    found = objectives.follow_up(db.session(), organisation, year, clock.today())
+    if form is None and current_user().has_role(*ROLES, epci=True):
+        form = _form(found.objective)
     return render_template(
-        "priority/objective.html",
-        organisation=organisation,
-        year=year,
-        follow_up=objectives.follow_up(db.session(), organisation, year, clock.today()),
-        form=form or (_form(organisation, year) if user.has_role(*ROLES, epci=True) else None),
+        "priority/objective.html", organisation=organisation, year=year, follow_up=found, form=form
     ), code
 
 
@@ -82,10 +79,10 @@ def holder(organisation: Organisation, form: ObjectiveForm | None = None, code: 
 def set_objective(slug: str):
     session = db.session()
     organisation = session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if organisation is None or organisation.kind not in objectives.HOLDER_KINDS:
+    if organisation is None or organisation.kind not in RESERVATION_HOLDER_KINDS:
         abort(404)
     year = year_asked()
-    form = _form(organisation, year)
+    form = ObjectiveForm()
     if not form.validate_on_submit():
         return holder(slug=slug, form=form, code=400)
     objectives.set_objective(
