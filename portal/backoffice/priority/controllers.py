@@ -175,8 +175,18 @@ def referral(referral_id: int, forms: dict | None = None, code: int = 200):
     ), code
 
 
-def _back(found: Referral, message: str, category: str = "message"):
-    flash(message, category)
+def _apply(found: Referral, change, message: str):
+    """Run a change of the referral: committed and told, or refused (nothing kept) with the reason read out;
+    back to the referral's page either way."""
+    session = db.session()
+    try:
+        change(session)
+    except referrals.Refused as refused:
+        session.rollback()
+        flash(labels.refused_change(refused.code), "error")
+    else:
+        session.commit()
+        flash(message)
     return redirect(url_for("priority.referral", referral_id=found.id))
 
 
@@ -191,13 +201,11 @@ def put_on_agenda(referral_id: int):
     committee = session.get(CommitteeSession, form.committee_session.data)
     if committee is None:
         abort(404)
-    try:
-        referrals.put_on_agenda(session, current_user(), found, committee, clock.today())
-    except referrals.Refused as refused:
-        session.rollback()
-        return _back(found, labels.refused_change(refused.code), "error")
-    session.commit()
-    return _back(found, _("The referral is on the session's agenda."))
+    return _apply(
+        found,
+        lambda dbs: referrals.put_on_agenda(dbs, current_user(), found, committee, clock.today()),
+        _("The referral is on the session's agenda."),
+    )
 
 
 @any_organisation_role(*ROLES)
@@ -207,19 +215,14 @@ def decide(referral_id: int):
     form = _decision_form(found)
     if not form.validate_on_submit():
         return referral(referral_id, forms={"decision": form}, code=400)
-    session = db.session()
     labelled = form.decision.data == "labelled"
     holder = int(form.holder.data) if labelled and (form.holder.data or "").isdigit() else None
-    try:
-        referrals.decide(
-            session, current_user(), found, labelled, form.criterion.data or "", form.reasons.data, holder,
-            form.decided_on.data,
-        )  # fmt: skip
-    except referrals.Refused as refused:
-        session.rollback()
-        return _back(found, labels.refused_change(refused.code), "error")
-    session.commit()
-    return _back(found, _("The committee's decision is recorded."))
+    criterion, reasons, on = form.criterion.data or "", form.reasons.data, form.decided_on.data
+    return _apply(
+        found,
+        lambda dbs: referrals.decide(dbs, current_user(), found, labelled, criterion, reasons, holder, on),
+        _("The committee's decision is recorded."),
+    )
 
 
 @any_organisation_role(*ROLES)
@@ -230,14 +233,11 @@ def close(referral_id: int):
     form = _close_form()
     if not form.validate_on_submit():
         return referral(referral_id, forms={"close": form}, code=400)
-    session = db.session()
-    try:
-        referrals.close(session, user, found, form.reason.data, form.closed_on.data)
-    except referrals.Refused as refused:
-        session.rollback()
-        return _back(found, labels.refused_change(refused.code), "error")
-    session.commit()
-    return _back(found, _("The follow-up is over."))
+    return _apply(
+        found,
+        lambda dbs: referrals.close(dbs, user, found, form.reason.data, form.closed_on.data),
+        _("The follow-up is over."),
+    )
 
 
 @any_organisation_role(*ROLES)
