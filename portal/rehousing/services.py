@@ -28,13 +28,19 @@ class HouseholdPage:
     pages: int
 
 
+def visible_households(operation: Operation, rights: Access) -> list:
+    """The conditions on Household rows: this operation's, and those the person may see."""
+    conditions = [Household.operation_id == operation.id]
+    if (visible := household_filter(rights)) is not None:
+        conditions.append(visible)
+    return conditions
+
+
 def households_page(
     session: Session, operation: Operation, rights: Access, status: str = "", page: int = 1
 ) -> HouseholdPage:
     """The households of an operation the person sees, by reference, PER_PAGE at a time."""
-    conditions = [Household.operation_id == operation.id]
-    if (visible := household_filter(rights)) is not None:
-        conditions.append(visible)
+    conditions = visible_households(operation, rights)
     if status:
         conditions.append(Household.status == status)
     total = session.scalar(select(func.count()).select_from(Household).where(*conditions))
@@ -117,9 +123,7 @@ def export_csv(session: Session, operation: Operation, rights: Access) -> str:
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow(EXPORT_COLUMNS)
-    conditions = [Household.operation_id == operation.id]
-    if (visible := household_filter(rights)) is not None:
-        conditions.append(visible)
+    conditions = visible_households(operation, rights)
     query = (
         select(Household)
         .where(*conditions)
